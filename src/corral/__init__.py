@@ -1,0 +1,3 @@
+"""corral: infrastructure automation over SSH."""
+
+__version__ = "0.1.0"

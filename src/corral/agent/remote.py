@@ -1,0 +1,342 @@
+"""corral's remote agent: the one program the controller streams to a host.
+
+Stdlib only, Python 3.8 syntax. The controller's loader execs this source
+(with a trailing ``main(<_api source>)`` call appended by the bootstrap) and
+the agent then serves length-prefixed JSON frames on its stdin/stdout until
+``exit`` or end of input. See ``corral.transport.framing`` for the protocol.
+
+Keep module logic out of here: modules arrive as source on first use.
+"""
+
+import base64
+import hashlib
+import json
+import os
+import pwd
+import shutil
+import signal
+import struct
+import sys
+import tempfile
+import time
+import traceback
+import types
+import zlib
+
+PROTOCOL = 1
+MAX_FRAME = 16 * 1024 * 1024
+_HEADER = struct.Struct(">I")
+
+
+class FrameTooLarge(Exception):
+    """A peer announced a frame bigger than MAX_FRAME; the stream is unusable."""
+
+
+class Terminated(BaseException):
+    """A signal asked the agent to stop (SIGTERM, SIGHUP)."""
+
+
+class RequestError(Exception):
+    """A request failed; ``kind`` becomes the error type on the wire."""
+
+    def __init__(self, kind, msg):
+        Exception.__init__(self, msg)
+        self.kind = kind
+        self.msg = msg
+
+
+# --- raw frame I/O on file descriptors --------------------------------------
+
+class FrameReader(object):
+    """Reads frames from a file descriptor with a small reusable buffer."""
+
+    def __init__(self, fd):
+        self.fd = fd
+        self.buf = bytearray()
+
+    def _fill(self, n):
+        # Return False on end of input before n bytes are buffered.
+        while len(self.buf) < n:
+            chunk = os.read(self.fd, max(65536, min(n - len(self.buf), 1 << 20)))
+            if not chunk:
+                return False
+            self.buf += chunk
+        return True
+
+    def _take(self, n):
+        data = bytes(self.buf[:n])
+        del self.buf[:n]
+        return data
+
+    def read(self):
+        """The next frame's body as bytes, or None at end of input."""
+        if not self._fill(_HEADER.size):
+            return None
+        (size,) = _HEADER.unpack(self._take(_HEADER.size))
+        if size > MAX_FRAME:
+            raise FrameTooLarge("frame of %d bytes exceeds the %d byte limit" % (size, MAX_FRAME))
+        if not self._fill(size):
+            return None
+        return self._take(size)
+
+
+def _jsonable(value):
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    return str(value)
+
+
+def write_frame(fd, obj):
+    body = json.dumps(obj, separators=(",", ":"), default=_jsonable).encode("ascii")
+    if len(body) > MAX_FRAME:
+        obj = {"id": obj.get("id"), "ok": False,
+               "error": {"type": "frame_too_large", "msg": "response of %d bytes is too large" % len(body)}}
+        body = json.dumps(obj).encode("ascii")
+    view = memoryview(_HEADER.pack(len(body)) + body)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+# --- synthetic corral package -----------------------------------------------
+
+def install_api(api_source):
+    """Make ``from corral.modules._api import ...`` work inside the agent."""
+    corral = types.ModuleType("corral")
+    corral.__path__ = []  # a package, so submodules resolve
+    modules = types.ModuleType("corral.modules")
+    modules.__path__ = []
+    api = types.ModuleType("corral.modules._api")
+    api.__file__ = "<corral.modules._api>"
+    sys.modules["corral"] = corral
+    sys.modules["corral.modules"] = modules
+    sys.modules["corral.modules._api"] = api
+    corral.modules = modules
+    modules._api = api
+    exec(compile(api_source, api.__file__, "exec"), api.__dict__)
+    return api
+
+
+# --- the agent --------------------------------------------------------------
+
+class Transfer(object):
+    """One file being streamed into the staging directory."""
+
+    def __init__(self, staging):
+        self.hasher = hashlib.sha256()
+        self.size = 0
+        self.error = None
+        self.path = None
+        self.handle = None
+        try:
+            fd, self.path = tempfile.mkstemp(prefix="put-", dir=staging)
+            self.handle = os.fdopen(fd, "wb")
+        except OSError as exc:
+            self.error = "%s: %s" % (type(exc).__name__, exc)
+
+    def write(self, data):
+        if self.error is None:
+            self.handle.write(data)
+            self.hasher.update(data)
+            self.size += len(data)
+
+    def discard(self):
+        if self.handle is not None:
+            self.handle.close()
+        if self.path is not None and os.path.exists(self.path):
+            os.unlink(self.path)
+
+
+class Agent(object):
+    def __init__(self, api, in_fd, out_fd):
+        self.api = api
+        self.reader = FrameReader(in_fd)
+        self.out_fd = out_fd
+        self.staging = tempfile.mkdtemp(prefix="corral-agent-")
+        self.modules = {}
+        self.transfers = {}
+        self.running = True
+
+    def hello(self):
+        try:
+            user = pwd.getpwuid(os.getuid()).pw_name
+        except KeyError:
+            user = str(os.getuid())
+        return {"op": "hello", "protocol": PROTOCOL, "python": list(sys.version_info[:3]),
+                "pid": os.getpid(), "uid": os.getuid(), "user": user, "staging": self.staging}
+
+    def serve(self):
+        write_frame(self.out_fd, self.hello())
+        while self.running:
+            try:
+                body = self.reader.read()
+            except FrameTooLarge as exc:
+                write_frame(self.out_fd, {"id": None, "ok": False,
+                                          "error": {"type": "frame_too_large", "msg": str(exc)}})
+                return 2
+            if body is None:
+                return 0
+            self.handle(body)
+        return 0
+
+    def handle(self, body):
+        """Answer one request; requests without an id (put_begin/put_chunk) get no reply."""
+        rid = None
+        parsed = False
+        try:
+            request = json.loads(body.decode("utf-8"))
+            if not isinstance(request, dict):
+                raise RequestError("bad_request", "a request must be a JSON object")
+            rid = request.get("id")
+            parsed = True
+            result = self.dispatch(request)
+        except (KeyboardInterrupt, Terminated):
+            raise
+        except BaseException as exc:  # the agent survives every request, even sys.exit()
+            if rid is not None or not parsed:
+                self.reply(rid, error=_describe_error(exc))
+        else:
+            if rid is not None:
+                self.reply(rid, result=result)
+
+    def reply(self, rid, result=None, error=None):
+        if error is not None:
+            write_frame(self.out_fd, {"id": rid, "ok": False, "error": error})
+        else:
+            write_frame(self.out_fd, {"id": rid, "ok": True, "result": result})
+
+    def dispatch(self, request):
+        op = request.get("op")
+        handler = getattr(self, "op_" + str(op), None)
+        if handler is None:
+            raise RequestError("unknown_op", "unknown operation %r" % (op,))
+        return handler(request)
+
+    # --- operations ---------------------------------------------------------
+
+    def op_ping(self, request):
+        return {"pong": True, "time": time.time()}
+
+    def op_exit(self, request):
+        self.running = False
+        return {"bye": True}
+
+    def op_run(self, request):
+        for support in request.get("requires") or ():
+            self.load_module(support["name"], support["sha"], support.get("source"))
+        module = self.load_module(request["module"], request["sha"], request.get("source"))
+        ctx = self.api.Context(check=bool(request.get("check")), diff=bool(request.get("diff")),
+                               tmpdir=self.staging, staged=request.get("staged") or {})
+        try:
+            return self.api.run_module(module, request.get("args") or {}, ctx)
+        except SystemExit as exc:
+            return {"status": "failed", "diff": None, "changes": [], "data": {},
+                    "msg": "module %s tried to exit the agent (exit code %r); a module must "
+                           "return or raise ModuleError" % (request["module"], exc.code)}
+
+    def load_module(self, name, sha, source):
+        key = (name, sha)
+        cached = self.modules.get(key)
+        if cached is not None:
+            return cached
+        if source is None:
+            raise RequestError("need_source", "module %s (%s) is not cached; send its source" % (name, sha[:12]))
+        text = zlib.decompress(base64.b64decode(source))
+        if hashlib.sha256(text).hexdigest() != sha:
+            raise RequestError("bad_source", "module %s: source does not match its sha256" % name)
+        # Registered as corral.modules.NAME, never as a bare NAME that could shadow the
+        # stdlib (copy, file...); dataclasses need the entry in sys.modules.
+        qualified = "corral.modules." + name
+        module = types.ModuleType(qualified)
+        module.__file__ = "<corral module %s>" % name
+        sys.modules[qualified] = module
+        try:
+            exec(compile(text, module.__file__, "exec"), module.__dict__)
+        except Exception as exc:
+            sys.modules.pop(qualified, None)
+            raise RequestError("module_load", "module %s could not be loaded: %s: %s" % (
+                name, type(exc).__name__, exc)) from exc
+        self.modules[key] = module
+        return module
+
+    def op_put_begin(self, request):
+        self.transfers[request["put"]] = Transfer(self.staging)
+
+    def op_put_chunk(self, request):
+        transfer = self.transfers.get(request["put"])
+        if transfer is None or transfer.error is not None:
+            return None
+        try:
+            transfer.write(base64.b64decode(request["data"]))
+        except Exception as exc:
+            transfer.error = "%s: %s" % (type(exc).__name__, exc)
+
+    def op_put_end(self, request):
+        transfer = self.transfers.pop(request["put"], None)
+        if transfer is None:
+            raise RequestError("put_failed", "no transfer %r in progress" % (request["put"],))
+        if transfer.error is not None:
+            transfer.discard()
+            raise RequestError("put_failed", "staging the file failed: %s" % transfer.error)
+        transfer.handle.close()
+        digest = transfer.hasher.hexdigest()
+        if digest != request.get("sha256"):
+            transfer.discard()
+            raise RequestError("put_failed", "staged file sha256 %s does not match %s" % (
+                digest, request.get("sha256")))
+        return {"path": transfer.path, "sha256": digest, "size": transfer.size}
+
+    def cleanup(self):
+        for transfer in self.transfers.values():
+            transfer.discard()
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _describe_error(exc):
+    if isinstance(exc, RequestError):
+        return {"type": exc.kind, "msg": exc.msg}
+    kind = "bad_request" if isinstance(exc, (ValueError, KeyError, TypeError)) else "internal"
+    return {"type": kind, "msg": "%s: %s" % (type(exc).__name__, exc), "traceback": traceback.format_exc()}
+
+
+def _on_signal(signum, frame):
+    raise Terminated(128 + signum)
+
+
+def _claim_stdio():
+    """Keep the frame channel to ourselves; return (in_fd, out_fd).
+
+    Modules and the processes they start get /dev/null as stdin and our
+    stderr as stdout, so nothing they do can read or corrupt a frame.
+    """
+    in_fd = os.dup(0)
+    out_fd = os.dup(1)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    os.dup2(2, 1)
+    sys.stdin = open(os.devnull, "r")
+    sys.stdout = sys.stderr
+    return in_fd, out_fd
+
+
+def main(api_source):
+    in_fd, out_fd = _claim_stdio()
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _on_signal)
+    agent = Agent(install_api(api_source), in_fd, out_fd)
+    code = 0
+    try:
+        code = agent.serve()
+    except Terminated as exc:
+        code = exc.args[0]
+    except KeyboardInterrupt:
+        code = 130
+    except OSError:
+        code = 3  # the frame channel broke (EPIPE)
+    finally:
+        agent.cleanup()
+    sys.stderr.flush()
+    os._exit(code)

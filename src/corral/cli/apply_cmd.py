@@ -1,0 +1,106 @@
+"""`corral apply`, `corral check` and `corral run`: load input, run the engine, map the exit code."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import sys
+from pathlib import Path
+from typing import Any
+
+from corral.cli.exit_codes import ExitCode, exit_code_for
+from corral.cli.extra_vars import parse_extra_vars
+from corral.errors import CorralError, InputError, UsageError
+from corral.executor.options import RunOptions
+
+_POLICIES = ("strict", "accept-new", "off")
+
+
+def _split_tags(values: list[str] | None) -> frozenset[str]:
+    return frozenset(t.strip() for v in values or () for t in v.split(",") if t.strip())
+
+
+def _print_input_error(exc: InputError) -> None:
+    count = len(exc.problems)
+    sys.stderr.write(f"ERROR: {count} problem{'s' if count != 1 else ''} found; nothing was run:\n")
+    for problem in exc.problems:
+        sys.stderr.write(f"  {problem}\n")
+
+
+def build_options(check: bool, diff: bool, *, limit: str | None, tags: list[str] | None,
+                  skip_tags: list[str] | None, extra_vars: list[str] | None, forks: int,
+                  verbose: int, ask_become_pass: bool, force_handlers: bool,
+                  host_key_checking: str | None, stats: bool, timeout: float) -> RunOptions:
+    if host_key_checking is not None and host_key_checking not in _POLICIES:
+        raise UsageError(f"--host-key-checking must be one of {', '.join(_POLICIES)}")
+    password = None
+    if ask_become_pass:
+        password = getpass.getpass("BECOME password: ")
+    return RunOptions(
+        check=check, diff=diff, limit=limit, tags=_split_tags(tags), skip_tags=_split_tags(skip_tags),
+        extra_vars=parse_extra_vars(list(extra_vars or [])), forks=forks, verbosity=verbose,
+        force_handlers=force_handlers, become_password=password,
+        host_key_policy=host_key_checking, connect_timeout=timeout, collect_stats=stats,
+    )
+
+
+def apply_playbook(playbook: Path, inventory: list[str], *, check: bool, diff: bool,
+                   report: Path | None, list_hosts: bool, list_tasks: bool,
+                   **kw: Any) -> ExitCode:
+    from corral.cli.loading import load_run_input
+
+    try:
+        options = build_options(check, diff, **kw)
+        loaded = load_run_input(playbook, inventory)
+    except InputError as exc:
+        _print_input_error(exc)
+        return ExitCode.INVALID_INPUT
+    except UsageError as exc:
+        sys.stderr.write(f"ERROR: {exc}\n")
+        return ExitCode.USAGE
+    if list_hosts or list_tasks:
+        from corral.cli.listing import list_playbook
+
+        return list_playbook(loaded, options, list_hosts, list_tasks)
+    return _execute(loaded.inventory, loaded.registry, loaded.playbook, options, report)
+
+
+def _execute(inventory: Any, registry: Any, playbook: Any, options: RunOptions,
+             report_path: Path | None) -> ExitCode:
+    from corral.executor.engine import Engine
+    from corral.report.console import ConsoleEvents
+    from corral.report.json_report import write_json_report
+
+    events = ConsoleEvents(sys.stdout, diff=options.diff, verbosity=options.verbosity,
+                           show_stats=options.collect_stats)
+    engine = Engine(inventory, registry, options, events)
+    try:
+        for warning in inventory.warnings:
+            events.warning(warning)
+        result = asyncio.run(engine.run(playbook))
+    except InputError as exc:
+        _print_input_error(exc)
+        return ExitCode.INVALID_INPUT
+    except CorralError as exc:
+        sys.stderr.write(f"ERROR: {exc}\n")
+        return ExitCode.TASK_FAILED
+    if report_path is not None:
+        write_json_report(result, report_path)
+    return exit_code_for(result, drift_is_failure=options.check)
+
+
+def run_adhoc_task(pattern: str, inventory: list[str], module: str, args: str, *, check: bool,
+                   diff: bool, become: bool, become_user: str | None, **kw: Any) -> ExitCode:
+    from corral.cli.loading import load_adhoc_input
+
+    try:
+        options = build_options(check, diff, force_handlers=False, stats=False, tags=None,
+                                skip_tags=None, **kw)
+        loaded = load_adhoc_input(pattern, inventory, module, args, become, become_user)
+    except InputError as exc:
+        _print_input_error(exc)
+        return ExitCode.INVALID_INPUT
+    except UsageError as exc:
+        sys.stderr.write(f"ERROR: {exc}\n")
+        return ExitCode.USAGE
+    return _execute(loaded.inventory, loaded.registry, loaded.playbook, options, None)

@@ -1,0 +1,177 @@
+"""The `corral` command line: thin wrappers that build options and call the engine."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from corral import __version__
+from corral.cli.exit_codes import ExitCode
+
+app = typer.Typer(
+    name="corral",
+    help="Apply Ansible-style playbooks to fleets of Linux hosts over SSH, in parallel, "
+    "with honest check mode and a per-host change report.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+InventoryOpt = Annotated[
+    list[str], typer.Option("-i", "--inventory", help="Inventory file or folder (repeatable).")
+]
+ExtraVarsOpt = Annotated[
+    list[str] | None,
+    typer.Option("-e", "--extra-vars", help="Extra vars: k=v, @file.yml or JSON (repeatable)."),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"corral {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """corral: infrastructure automation over SSH."""
+
+
+def _run_playbook(playbook: Path, inventory: list[str], check: bool, diff: bool, **kw: Any) -> None:
+    from corral.cli.apply_cmd import apply_playbook
+
+    code = apply_playbook(playbook, inventory, check=check, diff=diff, **kw)
+    raise typer.Exit(int(code))
+
+
+@app.command()
+def apply(
+    playbook: Annotated[Path, typer.Argument(help="The playbook to apply.")],
+    inventory: InventoryOpt,
+    check: Annotated[bool, typer.Option("--check", "-C", help="Change nothing; report what would change.")] = False,
+    diff: Annotated[bool, typer.Option("--diff", "-D", help="Show diffs of what changes.")] = False,
+    limit: Annotated[str | None, typer.Option("--limit", "-l", help="Further limit hosts to a pattern.")] = None,
+    tags: Annotated[list[str] | None, typer.Option("--tags", "-t", help="Only run tasks with these tags.")] = None,
+    skip_tags: Annotated[list[str] | None, typer.Option("--skip-tags", help="Skip tasks with these tags.")] = None,
+    extra_vars: ExtraVarsOpt = None,
+    forks: Annotated[int, typer.Option("--forks", "-f", min=1, help="Hosts worked on at once.")] = 50,
+    report: Annotated[Path | None, typer.Option("--report", help="Write a JSON report to this file.")] = None,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="Show module results (-v).")] = 0,
+    ask_become_pass: Annotated[bool, typer.Option("--ask-become-pass", "-K", help="Ask once for the sudo password.")] = False,
+    force_handlers: Annotated[bool, typer.Option("--force-handlers", help="Run handlers even on failed hosts.")] = False,
+    host_key_checking: Annotated[str | None, typer.Option("--host-key-checking", help="strict, accept-new or off (default: strict, or corral_host_key_policy).")] = None,
+    stats: Annotated[bool, typer.Option("--stats", help="Print round trips, bytes and timings per host.")] = False,
+    list_hosts: Annotated[bool, typer.Option("--list-hosts", help="List the hosts each play would run on, then exit.")] = False,
+    list_tasks: Annotated[bool, typer.Option("--list-tasks", help="List the tasks that would run, then exit.")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", "-T", help="Connect timeout in seconds.")] = 10.0,
+) -> None:
+    """Apply PLAYBOOK to the hosts of INVENTORY."""
+    _run_playbook(playbook, inventory, check, diff, limit=limit, tags=tags, skip_tags=skip_tags,
+                  extra_vars=extra_vars, forks=forks, report=report, verbose=verbose,
+                  ask_become_pass=ask_become_pass, force_handlers=force_handlers,
+                  host_key_checking=host_key_checking, stats=stats, list_hosts=list_hosts,
+                  list_tasks=list_tasks, timeout=timeout)
+
+
+@app.command()
+def check(
+    playbook: Annotated[Path, typer.Argument(help="The playbook to check.")],
+    inventory: InventoryOpt,
+    limit: Annotated[str | None, typer.Option("--limit", "-l", help="Further limit hosts to a pattern.")] = None,
+    tags: Annotated[list[str] | None, typer.Option("--tags", "-t", help="Only check tasks with these tags.")] = None,
+    skip_tags: Annotated[list[str] | None, typer.Option("--skip-tags", help="Skip tasks with these tags.")] = None,
+    extra_vars: ExtraVarsOpt = None,
+    forks: Annotated[int, typer.Option("--forks", "-f", min=1, help="Hosts worked on at once.")] = 50,
+    report: Annotated[Path | None, typer.Option("--report", help="Write a JSON report to this file.")] = None,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="Show module results (-v).")] = 0,
+    ask_become_pass: Annotated[bool, typer.Option("--ask-become-pass", "-K", help="Ask once for the sudo password.")] = False,
+    host_key_checking: Annotated[str | None, typer.Option("--host-key-checking", help="strict, accept-new or off.")] = None,
+    stats: Annotated[bool, typer.Option("--stats", help="Print round trips, bytes and timings per host.")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", "-T", help="Connect timeout in seconds.")] = 10.0,
+) -> None:
+    """Drift check: apply in check + diff mode. Exit 2 when anything would change."""
+    _run_playbook(playbook, inventory, True, True, limit=limit, tags=tags, skip_tags=skip_tags,
+                  extra_vars=extra_vars, forks=forks, report=report, verbose=verbose,
+                  ask_become_pass=ask_become_pass, force_handlers=False,
+                  host_key_checking=host_key_checking, stats=stats, list_hosts=False,
+                  list_tasks=False, timeout=timeout)
+
+
+@app.command("run")
+def run_adhoc(
+    pattern: Annotated[str, typer.Argument(help="Host pattern, e.g. all, web, 'web:!web3'.")],
+    inventory: InventoryOpt,
+    module: Annotated[str, typer.Option("--module-name", "-m", help="Module to run.")] = "command",
+    args: Annotated[str, typer.Option("--args", "-a", help="Module arguments: k=v pairs or free form.")] = "",
+    check: Annotated[bool, typer.Option("--check", "-C", help="Change nothing; report what would change.")] = False,
+    diff: Annotated[bool, typer.Option("--diff", "-D", help="Show diffs.")] = False,
+    become: Annotated[bool, typer.Option("--become", "-b", help="Run as root through sudo.")] = False,
+    become_user: Annotated[str | None, typer.Option("--become-user", help="Run as this user through sudo.")] = None,
+    ask_become_pass: Annotated[bool, typer.Option("--ask-become-pass", "-K", help="Ask once for the sudo password.")] = False,
+    limit: Annotated[str | None, typer.Option("--limit", "-l", help="Further limit hosts.")] = None,
+    extra_vars: ExtraVarsOpt = None,
+    forks: Annotated[int, typer.Option("--forks", "-f", min=1, help="Hosts worked on at once.")] = 50,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="Show module results.")] = 1,
+    host_key_checking: Annotated[str | None, typer.Option("--host-key-checking", help="strict, accept-new or off.")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", "-T", help="Connect timeout in seconds.")] = 10.0,
+) -> None:
+    """Run one module on the hosts matching PATTERN (like `ansible -m`)."""
+    from corral.cli.apply_cmd import run_adhoc_task
+
+    code = run_adhoc_task(pattern, inventory, module, args, check=check, diff=diff, become=become,
+                          become_user=become_user, ask_become_pass=ask_become_pass, limit=limit,
+                          extra_vars=extra_vars, forks=forks, verbose=verbose,
+                          host_key_checking=host_key_checking, timeout=timeout)
+    raise typer.Exit(int(code))
+
+
+@app.command("inventory")
+def inventory_cmd(
+    inventory: InventoryOpt,
+    pattern: Annotated[str, typer.Argument(help="Host pattern to list.")] = "all",
+    graph: Annotated[bool, typer.Option("--graph", help="Show the group tree.")] = False,
+    host: Annotated[str | None, typer.Option("--host", help="Show one host's variables.")] = None,
+    as_json: Annotated[bool, typer.Option("--list", help="Dump everything as JSON (like ansible-inventory --list).")] = False,
+) -> None:
+    """Show what an inventory resolves to: hosts, groups, variables."""
+    from corral.cli.inventory_cmd import show_inventory
+
+    raise typer.Exit(int(show_inventory(inventory, pattern, graph, host, as_json)))
+
+
+@app.command("modules")
+def modules_cmd(
+    name: Annotated[str | None, typer.Argument(help="Show one module's arguments.")] = None,
+    playbook_dir: Annotated[Path | None, typer.Option("--playbook-dir", help="Also list modules/ next to this folder's playbooks.")] = None,
+) -> None:
+    """List the modules corral has, with their arguments."""
+    from corral.cli.modules_cmd import show_modules
+
+    raise typer.Exit(int(show_modules(name, playbook_dir)))
+
+
+def main() -> None:
+    """Entry point: map usage errors to exit 5 and input errors to exit 4."""
+    try:
+        result = app(standalone_mode=False)
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(int(ExitCode.INTERRUPTED))
+    except Exception as exc:  # the vendored click's usage errors: show, then exit 5
+        show = getattr(exc, "show", None)
+        if show is None or not hasattr(exc, "exit_code"):
+            raise
+        show()
+        sys.exit(int(ExitCode.USAGE))
+    sys.exit(int(result) if isinstance(result, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

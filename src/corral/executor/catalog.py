@@ -1,0 +1,48 @@
+"""Every module a playbook may name: host modules from the registry, controller actions."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from corral.executor.actions import ACTIONS
+from corral.modules._api import Arg
+from corral.modules.registry import ModuleRegistry, split_name
+
+# Modules whose bare string argument is the command itself.
+_FREE_FORM = frozenset({"command", "shell", "raw", "script", "meta"})
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """What the playbook loader needs to validate a task's arguments."""
+
+    name: str
+    args_spec: Mapping[str, Arg]
+    free_form: bool
+    doc: str
+    on_controller: bool
+
+
+class ModuleCatalog:
+    """The playbook loader's view of modules (satisfies playbook.lookup.ModuleLookup)."""
+
+    def __init__(self, registry: ModuleRegistry) -> None:
+        self.registry = registry
+
+    def lookup(self, name: str) -> CatalogEntry | None:
+        short, _ = split_name(name)
+        action = ACTIONS.get(short)
+        if action is not None:
+            spec = action.args_spec if short != "set_fact" else {}
+            return CatalogEntry(short, spec, action.free_form, action.doc, True)
+        info = self.registry.find(name)
+        if info is None:
+            return None
+        return CatalogEntry(info.name, info.args_spec, info.name in _FREE_FORM, info.doc, False)
+
+    def suggest(self, name: str) -> list[str]:
+        short, _ = split_name(name)
+        names = self.registry.names() + sorted(ACTIONS)
+        return difflib.get_close_matches(short, names, n=3, cutoff=0.6)

@@ -1,0 +1,95 @@
+"""One connection per host and one agent per (host, become user), opened on first use."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import asdict
+from typing import Any
+
+from corral.errors import InventoryError
+from corral.executor.options import RunOptions
+from corral.inventory import connection_spec
+from corral.transport.agent_client import AgentSession
+from corral.transport.connection import Connection
+from corral.transport.local import LocalConnection
+from corral.transport.options import ConnectOptions
+from corral.transport.ssh import SshConnection
+
+
+class ConnectionPool:
+    """Opens connections lazily and keeps them for the whole run."""
+
+    def __init__(self, options: RunOptions) -> None:
+        self.options = options
+        self._connections: dict[str, Connection] = {}
+        self._agents: dict[tuple[str, str | None], AgentSession] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def agent(self, host: str, host_vars: Mapping[str, Any], become: bool,
+                    become_user: str | None) -> AgentSession:
+        """The agent for ``host`` (as ``become_user`` when ``become``), started once."""
+        key = (host, (become_user or "root") if become else None)
+        if key in self._agents:
+            return self._agents[key]
+        lock = self._locks.setdefault(host, asyncio.Lock())
+        async with lock:
+            if key in self._agents:
+                return self._agents[key]
+            connection = self._connections.get(host)
+            if connection is None:
+                connection = self._connect(host, host_vars)
+                await connection.open()
+                self._connections[host] = connection
+            password = None
+            if become:
+                password = host_vars.get("ansible_become_password") or host_vars.get(
+                    "ansible_become_pass") or self.options.become_password
+            session = await connection.agent(become, become_user or "root" if become else None,
+                                             str(password) if password is not None else None)
+            self._agents[key] = session
+            return session
+
+    def _connect(self, host: str, host_vars: Mapping[str, Any]) -> Connection:
+        try:
+            spec = connection_spec(host, host_vars)
+        except InventoryError:
+            raise
+        policy = self.options.host_key_policy or spec.host_key_policy
+        options = ConnectOptions(
+            host=host,
+            address=spec.host,
+            port=spec.port,
+            user=spec.user,
+            key_file=spec.key_file,
+            known_hosts=spec.known_hosts,
+            host_key_policy=policy,  # type: ignore[arg-type]
+            connect_timeout=self.options.connect_timeout,
+            python_interpreter=spec.python_interpreter,
+        )
+        if spec.connection == "local":
+            return LocalConnection(host, spec.python_interpreter)
+        return SshConnection(options)
+
+    def stats(self) -> dict[str, dict[str, Any]]:
+        """Per-host totals over its agents, for `--stats`."""
+        out: dict[str, dict[str, Any]] = {}
+        for (host, _user), session in self._agents.items():
+            row = out.setdefault(host, {})
+            for key, value in asdict(session.stats).items():
+                row[key] = row.get(key, 0) + value
+        return out
+
+    async def close(self) -> None:
+        for session in list(self._agents.values()):
+            try:
+                await session.close()
+            except Exception:  # noqa: BLE001 - closing must go on for the others
+                continue
+        for connection in list(self._connections.values()):
+            try:
+                await connection.close()
+            except Exception:  # noqa: BLE001
+                continue
+        self._agents.clear()
+        self._connections.clear()

@@ -1,0 +1,28 @@
+"""Run options: everything the command line decides, passed explicitly."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run a playbook. The CLI builds one; the engine only reads it."""
+
+    check: bool = False
+    diff: bool = False
+    limit: str | None = None
+    tags: frozenset[str] = frozenset()
+    skip_tags: frozenset[str] = frozenset()
+    extra_vars: Mapping[str, Any] = field(default_factory=dict)
+    extra_vars_source: str = "extra vars (-e)"
+    forks: int = 50
+    verbosity: int = 0
+    force_handlers: bool = False
+    become_password: str | None = None
+    host_key_policy: str | None = None
+    connect_timeout: float = 10.0
+    collect_stats: bool = False
+    start_at_task: str | None = None

@@ -1,0 +1,88 @@
+"""Send one module call to a host's agent, after its controller-side step."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from corral.errors import PlaybookError
+from corral.executor.connections import ConnectionPool
+from corral.executor.play_context import PlayContext
+from corral.modules.registry import ModuleRegistry
+from corral.playbook.model import Task
+from corral.prepare import PrepareContext, prepare
+from corral.templating import Templar
+from corral.templating.omit import strip_omitted
+
+# Inventory variables that decide how to reach a host (rendered on first connect).
+CONNECTION_VARS = (
+    "ansible_host", "ansible_ssh_host", "ansible_port", "ansible_ssh_port", "ansible_user",
+    "ansible_ssh_user", "ansible_ssh_private_key_file", "ansible_connection",
+    "ansible_python_interpreter", "ansible_become", "ansible_become_user",
+    "ansible_become_password", "ansible_become_pass", "corral_known_hosts",
+    "corral_host_key_policy", "ansible_host_key_checking",
+)
+
+
+def connection_vars(templar: Templar) -> dict[str, Any]:
+    """The connection variables that are defined for this host, rendered."""
+    probe = {name: "{{ " + name + " if " + name + " is defined else None }}" for name in CONNECTION_VARS}
+    rendered = templar.render(probe)
+    return {k: v for k, v in rendered.items() if v is not None}
+
+
+class RemoteCaller:
+    """Runs host modules through the connection pool."""
+
+    def __init__(self, pool: ConnectionPool, registry: ModuleRegistry) -> None:
+        self.pool = pool
+        self.registry = registry
+
+    async def call(self, host: str, task: Task, play: PlayContext, templar: Templar,
+                   args: Mapping[str, Any], check: bool, diff: bool) -> dict[str, Any]:
+        info = self.registry.find(task.module)
+        if info is None:
+            raise PlaybookError(f"unknown module {task.module!r}")
+        host_vars = connection_vars(templar)
+        target = host
+        if task.delegate_to is not None:
+            target = str(templar.render(task.delegate_to))
+            if target not in ("localhost", "127.0.0.1"):
+                raise PlaybookError("delegate_to supports only localhost for now")
+            host_vars = {"ansible_connection": "local"}
+        become, become_user = self._become(task, play, host_vars)
+        session = await self.pool.agent(target if target != host else host, host_vars, become, become_user)
+        clean = strip_omitted(dict(args))
+        upload = None
+        if info.prepare is not None:
+            context = PrepareContext(playbook_dir=play.playbook_dir,
+                                     render=lambda text, path: templar.render_text(text, path))
+            prepared = prepare(info.prepare, clean, context)
+            clean, upload = dict(prepared.args), prepared.upload
+        *support, (_, source) = info.sources
+        result: dict[str, Any] = await session.run(info.name, source, clean, check, diff,
+                                                   requires=support)
+        if result.get("status") == "needs_upload" and upload is not None:
+            staged = await session.put_file(upload)
+            argument = str((result.get("data") or {}).get("arg") or "_staged_src")
+            result = await session.run(info.name, source, {**clean, argument: staged}, check,
+                                       diff, requires=support)
+        return result
+
+    def _become(self, task: Task, play: PlayContext, host_vars: Mapping[str, Any]) -> tuple[bool, str | None]:
+        become = task.become
+        if become is None:
+            become = play.play.become
+        if become is None:
+            become = _truthy(host_vars.get("ansible_become", False))
+        user = task.become_user or play.play.become_user or host_vars.get("ansible_become_user")
+        return bool(become), (str(user) if user else None)
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("yes", "true", "1", "on", "y")
+    return bool(value)
+
+

@@ -1,0 +1,86 @@
+"""Turn the agent's result dicts into typed results and registered values."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from corral.report.model import AttributeChange, ContentDiff, Status, TaskResult
+from corral.templating.unsafe import mark_unsafe
+
+_STATUS = {
+    "ok": Status.OK,
+    "changed": Status.CHANGED,
+    "failed": Status.FAILED,
+    "skipped": Status.SKIPPED,
+    "unknown": Status.UNKNOWN,
+}
+
+
+def result_from_module(host: str, task: str, module: str, raw: Mapping[str, Any],
+                       label: str | None) -> TaskResult:
+    """A TaskResult from the agent's `run` response (see modules/_api.py)."""
+    status = _STATUS.get(str(raw.get("status")), Status.FAILED)
+    diff = None
+    raw_diff = raw.get("diff")
+    if isinstance(raw_diff, Mapping) and ("before" in raw_diff or "after" in raw_diff):
+        diff = ContentDiff(
+            before=str(raw_diff.get("before") or ""),
+            after=str(raw_diff.get("after") or ""),
+            before_header=str(raw_diff.get("before_header") or "before"),
+            after_header=str(raw_diff.get("after_header") or "after"),
+        )
+    changes = tuple(
+        AttributeChange(str(c.get("what")), c.get("before"), c.get("after"))
+        for c in raw.get("changes") or ()
+        if isinstance(c, Mapping)
+    )
+    return TaskResult(host, task, module, status, msg=str(raw.get("msg") or ""), diff=diff,
+                      changes=changes, data=dict(raw.get("data") or {}), item_label=label)
+
+
+def registered_value(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """What `register:` stores: Ansible's shape (changed, failed, msg, module data)."""
+    status = str(raw.get("status"))
+    value: dict[str, Any] = dict(raw.get("data") or {})
+    value.update({
+        "changed": status == "changed",
+        "failed": status == "failed",
+        "msg": raw.get("msg") or "",
+    })
+    if status == "skipped":
+        value["skipped"] = True
+        value["skip_reason"] = raw.get("msg") or ""
+    if raw.get("diff") is not None:
+        value["diff"] = raw.get("diff")
+    return mark_unsafe(value)  # host data is never rendered again
+
+
+def aggregate_loop(host: str, task: str, module: str, results: list[TaskResult],
+                   registered: list[dict[str, Any]]) -> tuple[TaskResult, dict[str, Any]]:
+    """One summary result for a loop, and `results` for register, as Ansible does."""
+    statuses = {r.status for r in results}
+    if Status.UNREACHABLE in statuses:
+        status = Status.UNREACHABLE
+    elif any(r.status is Status.FAILED and not r.ignored for r in results):
+        status = Status.FAILED
+    elif Status.CHANGED in statuses:
+        status = Status.CHANGED
+    elif results and statuses == {Status.SKIPPED}:
+        status = Status.SKIPPED
+    else:
+        status = Status.OK
+    failed_msgs = [f"item {r.item_label}: {r.msg}" for r in results if r.status is Status.FAILED]
+    msg = "; ".join(failed_msgs) if failed_msgs else ("All items completed" if results else
+                                                       "No items in the list")
+    changes = tuple(c for r in results for c in r.changes)
+    summary = TaskResult(host, task, module, status, msg=msg, changes=changes,
+                         no_log=any(r.no_log for r in results))
+    value = {
+        "results": registered,
+        "changed": status is Status.CHANGED,
+        "failed": status is Status.FAILED,
+        "msg": msg,
+        "skipped": status is Status.SKIPPED,
+    }
+    return summary, value

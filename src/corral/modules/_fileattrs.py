@@ -1,0 +1,249 @@
+"""File attributes shared by the file-writing modules: mode, owner, group, checksum.
+
+Stdlib only, Python 3.8 syntax: shipped to the host with every module that
+declares ``REQUIRES = ("_fileattrs",)``.
+
+The flow follows the module shape: ``wanted_attrs(args)`` (in ``inspect``:
+it reads the user and group databases) and ``read_attrs(path)`` give the
+wanted and current values, ``attr_changes()`` (pure, in ``plan``) lists what
+differs, ``apply_attrs()`` (in ``apply``) makes it so.
+"""
+
+import grp
+import hashlib
+import os
+import pwd
+import re
+import stat
+
+from corral.modules._api import Change, ModuleError
+
+try:  # typing only
+    from typing import Any, Dict, List, Mapping, Optional, Tuple, Union  # noqa: F401 (type comments)
+except ImportError:  # pragma: no cover
+    pass
+
+_CLAUSE = re.compile(r"^([ugoa]*)((?:[-+=][rwxXstugo]*)+)$")
+_ACTION = re.compile(r"([-+=])([rwxXstugo]*)")
+_SHIFT = {"u": 6, "g": 3, "o": 0}
+_SPECIAL = {"u": stat.S_ISUID, "g": stat.S_ISGID, "o": stat.S_ISVTX}
+
+
+# --- modes -----------------------------------------------------------------
+
+def format_mode(mode):
+    # type: (Optional[int]) -> Optional[str]
+    """0o644 -> '0644', as Ansible shows modes."""
+    return None if mode is None else "%04o" % (mode & 0o7777)
+
+
+def resolve_mode(mode, current, is_dir):
+    # type: (Union[int, str, None], int, bool) -> Optional[int]
+    """The numeric mode wanted: ``mode`` is an int or a symbolic string
+    (``u+rwx,g-w,o=r``, ``a+X``) applied to ``current``."""
+    if mode is None or isinstance(mode, int):
+        return mode
+    result = current & 0o7777
+    for clause in mode.split(","):
+        match = _CLAUSE.match(clause)
+        if match is None:
+            raise ModuleError("mode %r: clause %r is not symbolic mode syntax "
+                              "(like u+rwx, g-w, o=r, a+X)" % (mode, clause))
+        who = match.group(1) or "a"
+        classes = "ugo" if "a" in who else who
+        for op, perms in _ACTION.findall(match.group(2)):
+            result = _apply_action(result, classes, op, perms, is_dir)
+    return result
+
+
+def _apply_action(mode, classes, op, perms, is_dir):
+    # type: (int, str, str, str, bool) -> int
+    for who in classes:
+        bits = _perm_bits(mode, who, perms, is_dir)
+        if op == "+":
+            mode |= bits
+        elif op == "-":
+            mode &= ~bits
+        else:
+            mode = (mode & ~((0o7 << _SHIFT[who]) | _SPECIAL[who])) | bits
+    return mode
+
+
+def _perm_bits(mode, who, perms, is_dir):
+    # type: (int, str, str, bool) -> int
+    """The bits that ``perms`` stands for in class ``who``, given ``mode``."""
+    rwx = 0
+    bits = 0
+    for perm in perms:
+        if perm in "ugo":
+            rwx |= (mode >> _SHIFT[perm]) & 0o7
+        elif perm == "r":
+            rwx |= 4
+        elif perm == "w":
+            rwx |= 2
+        elif perm == "x" or (perm == "X" and (is_dir or mode & 0o111)):
+            rwx |= 1
+        elif perm == "s" and who in "ug":
+            bits |= _SPECIAL[who]
+        elif perm == "t" and who == "o":
+            bits |= stat.S_ISVTX
+    return bits | (rwx << _SHIFT[who])
+
+
+def default_mode(is_dir):
+    # type: (bool) -> int
+    """The mode a new file or directory gets from the umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return (0o777 if is_dir else 0o666) & ~umask
+
+
+# --- owners and groups -------------------------------------------------------
+
+def lookup_uid(owner):
+    # type: (Optional[str]) -> Optional[int]
+    if owner is None or owner == "":
+        return None
+    try:
+        return pwd.getpwnam(owner).pw_uid
+    except KeyError:
+        if owner.isdigit():
+            return int(owner)
+    raise ModuleError("owner %r: no such user on this host" % owner)
+
+
+def lookup_gid(group):
+    # type: (Optional[str]) -> Optional[int]
+    if group is None or group == "":
+        return None
+    try:
+        return grp.getgrnam(group).gr_gid
+    except KeyError:
+        if group.isdigit():
+            return int(group)
+    raise ModuleError("group %r: no such group on this host" % group)
+
+
+def user_name(uid):
+    # type: (int) -> str
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
+
+
+def group_name(gid):
+    # type: (int) -> str
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return str(gid)
+
+
+# --- wanted and current attributes -------------------------------------------
+
+class Wanted(object):
+    """The attributes a task asks for; None means "leave as it is"."""
+
+    def __init__(self, mode=None, uid=None, gid=None):
+        # type: (Union[int, str, None], Optional[int], Optional[int]) -> None
+        self.mode = mode
+        self.uid = uid
+        self.gid = gid
+
+    @property
+    def any(self):
+        # type: () -> bool
+        return self.mode is not None or self.uid is not None or self.gid is not None
+
+
+class Attrs(object):
+    """The attributes a path has now."""
+
+    def __init__(self, mode, uid, gid, is_dir):
+        # type: (int, int, int, bool) -> None
+        self.mode = mode
+        self.uid = uid
+        self.gid = gid
+        self.is_dir = is_dir
+
+
+def wanted_attrs(args):
+    # type: (Mapping[str, Any]) -> Wanted
+    """Resolve the mode/owner/group arguments (call it from ``inspect``)."""
+    return Wanted(args.get("mode"), lookup_uid(args.get("owner")), lookup_gid(args.get("group")))
+
+
+def read_attrs(path, follow=True):
+    # type: (str, bool) -> Optional[Attrs]
+    """The current attributes of ``path``, or None if it does not exist."""
+    try:
+        st = os.stat(path) if follow else os.lstat(path)
+    except FileNotFoundError:
+        return None
+    return Attrs(stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid, stat.S_ISDIR(st.st_mode))
+
+
+def attr_changes(wanted, current, is_dir=False, prefix=""):
+    # type: (Wanted, Optional[Attrs], bool, str) -> List[Change]
+    """What differs between ``wanted`` and ``current`` (None: about to be created)."""
+    if current is None:
+        return _new_path_changes(wanted, is_dir, prefix)
+    changes = []  # type: List[Change]
+    if wanted.uid is not None and wanted.uid != current.uid:
+        changes.append(Change(prefix + "owner", user_name(current.uid), user_name(wanted.uid)))
+    if wanted.gid is not None and wanted.gid != current.gid:
+        changes.append(Change(prefix + "group", group_name(current.gid), group_name(wanted.gid)))
+    mode = resolve_mode(wanted.mode, current.mode, current.is_dir)
+    if mode is not None and mode != current.mode:
+        changes.append(Change(prefix + "mode", format_mode(current.mode), format_mode(mode)))
+    return changes
+
+
+def _new_path_changes(wanted, is_dir, prefix):
+    # type: (Wanted, bool, str) -> List[Change]
+    changes = []  # type: List[Change]
+    if wanted.uid is not None:
+        changes.append(Change(prefix + "owner", None, user_name(wanted.uid)))
+    if wanted.gid is not None:
+        changes.append(Change(prefix + "group", None, group_name(wanted.gid)))
+    if wanted.mode is not None:
+        mode = resolve_mode(wanted.mode, default_mode(is_dir), is_dir)
+        changes.append(Change(prefix + "mode", None, format_mode(mode)))
+    return changes
+
+
+def apply_attrs(path, wanted, follow=True):
+    # type: (str, Wanted, bool) -> None
+    """Set owner, group, then mode (chown clears set-id bits, so mode goes last)."""
+    st = os.stat(path) if follow else os.lstat(path)
+    is_link = stat.S_ISLNK(st.st_mode)
+    uid = st.st_uid if wanted.uid is None else wanted.uid
+    gid = st.st_gid if wanted.gid is None else wanted.gid
+    if (uid, gid) != (st.st_uid, st.st_gid):
+        if is_link:
+            os.lchown(path, uid, gid)
+        else:
+            os.chown(path, uid, gid)
+        st = os.stat(path) if follow else os.lstat(path)
+    if is_link:
+        return  # Linux has no mode on a symlink itself
+    mode = resolve_mode(wanted.mode, stat.S_IMODE(st.st_mode), stat.S_ISDIR(st.st_mode))
+    if mode is not None and mode != stat.S_IMODE(st.st_mode):
+        os.chmod(path, mode)
+
+
+# --- checksums ---------------------------------------------------------------
+
+def checksum_file(path, algorithm="sha1"):
+    # type: (str, str) -> str
+    digest = hashlib.new(algorithm)
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def checksum_bytes(data, algorithm="sha1"):
+    # type: (bytes, str) -> str
+    return hashlib.new(algorithm, data).hexdigest()

@@ -1,0 +1,98 @@
+"""Run a process for command and shell: creates/removes, chdir, stdin, timing.
+
+Stdlib only, Python 3.8 syntax. ``command`` and ``shell`` differ only in how
+they build argv; the rest (``inspect``, ``plan_run``, ``run``) is here.
+"""
+
+import datetime
+import glob
+import os
+import subprocess
+
+from corral.modules._api import Arg, Change, ModuleError, Plan, Skip
+
+try:  # typing only
+    from typing import Any, Dict, List, Mapping, Optional  # noqa: F401 (type comments)
+except ImportError:  # pragma: no cover
+    pass
+
+COMMON_ARGS = {
+    "cmd": Arg(str, doc="The command line; the free-form text of the task is the same."),
+    "chdir": Arg("path", doc="Change into this directory before running."),
+    "creates": Arg("path", doc="A path (glob); if it exists the command is not run."),
+    "removes": Arg("path", doc="A path (glob); if it does not exist the command is not run."),
+    "stdin": Arg(str, doc="Text fed to the command's standard input."),
+    "stdin_add_newline": Arg(bool, default=True, doc="Add a newline at the end of stdin."),
+    "strip_empty_ends": Arg(bool, default=True,
+                            doc="Strip trailing newlines from stdout and stderr."),
+    "warn": Arg("raw", doc="Ignored; accepted for compatibility with old playbooks."),
+}
+
+
+def command_text(args):
+    # type: (Mapping[str, Any]) -> Optional[str]
+    """``cmd``, or the free-form text (Ansible's internal ``_raw_params``)."""
+    if args.get("cmd") is not None and args.get("_raw_params") is not None:
+        raise ModuleError("give the command either free-form or as cmd, not both")
+    text = args.get("cmd") if args.get("cmd") is not None else args.get("_raw_params")
+    return None if text is None or not str(text).strip() else str(text)
+
+
+def inspect(ctx, args):
+    # type: (Any, Mapping[str, Any]) -> Dict[str, Any]
+    return {
+        "creates": bool(glob.glob(args["creates"])) if args.get("creates") else None,
+        "removes": bool(glob.glob(args["removes"])) if args.get("removes") else None,
+    }
+
+
+def plan_run(ctx, args, current, shown):
+    # type: (Any, Mapping[str, Any], Dict[str, Any], str) -> Plan
+    """Run, or say why not: creates exists, removes missing, or check mode."""
+    data = {"cmd": shown}
+    if current["creates"]:
+        return Plan(reason="skipped, since %s exists" % args["creates"], data=data)
+    if current["removes"] is False:
+        return Plan(reason="skipped, since %s does not exist" % args["removes"], data=data)
+    if ctx.check and current["creates"] is None and current["removes"] is None:
+        raise Skip("command is not run in check mode")
+    return Plan([Change("run", None, shown)], data=data, msg="ran: %s" % shown)
+
+
+def run(argv, args, shown):
+    # type: (List[str], Mapping[str, Any], str) -> Dict[str, Any]
+    """Run ``argv``; return Ansible's result keys, or raise ModuleError if rc != 0."""
+    chdir = args.get("chdir")
+    if chdir and not os.path.isdir(chdir):
+        raise ModuleError("chdir %s: no such directory" % chdir)
+    stdin = args.get("stdin")
+    if stdin is not None and args.get("stdin_add_newline", True):
+        stdin += "\n"
+    start = datetime.datetime.now()
+    # never inherit stdin: on the host it is the agent's channel to the controller
+    feed = {"input": stdin.encode("utf-8")} if stdin is not None else {"stdin": subprocess.DEVNULL}
+    try:
+        proc = subprocess.run(argv, cwd=chdir or None, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, **feed)
+    except OSError as exc:
+        raise ModuleError("%s: %s" % (argv[0], exc.strerror or exc), rc=2, cmd=shown) from exc
+    end = datetime.datetime.now()
+    data = _outputs(proc, args.get("strip_empty_ends", True))
+    data.update(cmd=shown, rc=proc.returncode, start=str(start), end=str(end),
+                delta=str(end - start))
+    if proc.returncode != 0:
+        raise ModuleError("non-zero return code %d" % proc.returncode, **data)
+    data["msg"] = "ran: %s" % shown
+    return data
+
+
+def _outputs(proc, strip):
+    # type: (Any, bool) -> Dict[str, Any]
+    data = {}  # type: Dict[str, Any]
+    for name in ("stdout", "stderr"):
+        text = getattr(proc, name).decode("utf-8", "replace")
+        if strip:
+            text = text.rstrip("\r\n")
+        data[name] = text
+        data[name + "_lines"] = text.splitlines()
+    return data

@@ -1,0 +1,43 @@
+"""command: run a program directly, without a shell."""
+
+import shlex
+
+from corral.modules._api import Arg, ModuleError
+from corral.modules._process import COMMON_ARGS, command_text, inspect, plan_run, run
+
+try:  # typing only
+    from typing import Any, Dict, List, Mapping  # noqa: F401 (type comments)
+except ImportError:  # pragma: no cover
+    pass
+
+__all__ = ["ARGS", "DOC", "apply", "inspect", "plan"]
+
+DOC = "Run a command on the host without a shell (no pipes, redirects or variables)."
+REQUIRES = ("_process",)
+
+ARGS = dict(COMMON_ARGS)
+ARGS["argv"] = Arg(list, elements=str, doc="The command as a list of words; no quoting needed. "
+                                           "Exclusive with cmd.")
+
+
+def _argv(args):
+    # type: (Mapping[str, Any]) -> List[str]
+    text = command_text(args)
+    if args.get("argv"):
+        if text is not None:
+            raise ModuleError("give either argv or cmd (free-form), not both")
+        return list(args["argv"])
+    if text is None:
+        raise ModuleError("no command given: use the free-form text, cmd or argv")
+    return shlex.split(text)
+
+
+def plan(ctx, args, current):
+    # type: (Any, Mapping[str, Any], Dict[str, Any]) -> Any
+    return plan_run(ctx, args, current, " ".join(shlex.quote(w) for w in _argv(args)))
+
+
+def apply(ctx, args, plan):
+    # type: (Any, Mapping[str, Any], Any) -> Dict[str, Any]
+    argv = _argv(args)
+    return run(argv, args, plan.data["cmd"])

@@ -1,0 +1,31 @@
+"""copy: put content or a local file (read on the controller) on the host."""
+
+from corral.modules._api import Arg
+from corral.modules._filecontent import apply, inspect, plan
+
+__all__ = ["ARGS", "DOC", "apply", "inspect", "plan"]
+
+DOC = "Copy a local file or given content to a file on the host."
+REQUIRES = ("_fileattrs", "_filecontent")
+PREPARE = "copy"
+
+ARGS = {
+    "dest": Arg("path", required=True,
+                doc="Where to write. Ending in / or an existing directory: the file goes "
+                    "inside it, named after src."),
+    "src": Arg("path", doc="Local file to copy, found in files/ next to the playbook, then the "
+                           "playbook directory. Exclusive with content."),
+    "content": Arg(str, doc="Write this text instead of a file. Exclusive with src."),
+    "mode": Arg("mode", doc="Mode of dest: '0644' or symbolic like 'u=rw,g=r,o=r'."),
+    "owner": Arg(str, doc="User owning dest (name or id)."),
+    "group": Arg(str, doc="Group owning dest (name or id)."),
+    "backup": Arg(bool, default=False,
+                  doc="Keep the old file as dest.PID.DATE@TIME~ before replacing it; "
+                      "returns backup_file."),
+    "force": Arg(bool, default=True, doc="Replace dest if its content differs; no: only "
+                                         "create it when missing."),
+    "validate": Arg(str, doc="Command that checks the new file before it replaces dest; "
+                             "%s is the path of the temporary file."),
+    "follow": Arg(bool, default=False, doc="If dest is a symlink, write to its target instead "
+                                           "of replacing the link."),
+}

@@ -1,0 +1,182 @@
+"""The play, block and task keywords corral understands, with one line of doc each.
+
+This is the single source of the README's language table (``keyword_rows``)
+and of the loader's "unknown keyword" and "not supported" messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """A supported keyword and what it does."""
+
+    name: str
+    doc: str
+
+
+PLAY_KEYWORDS: tuple[Keyword, ...] = (
+    Keyword("name", "The play's title in the output (defaults to its hosts)."),
+    Keyword("hosts", "Host pattern: a group, a host, or a list/comma-joined patterns."),
+    Keyword("vars", "Variables for this play."),
+    Keyword("vars_files", "YAML files of variables, loaded at run time (names may be templated)."),
+    Keyword("pre_tasks", "Tasks run before `tasks`; their handlers run before `tasks`."),
+    Keyword("tasks", "The tasks of the play, in order."),
+    Keyword("post_tasks", "Tasks run after `tasks` and their handlers."),
+    Keyword("handlers", "Tasks run once at the end of a section when notified."),
+    Keyword("become", "Run tasks through sudo (yes/no)."),
+    Keyword("become_user", "The user sudo switches to (default root)."),
+    Keyword("become_method", "Only `sudo` is supported."),
+    Keyword("remote_user", "The SSH user (same as the `ansible_user` variable)."),
+    Keyword("connection", "`ssh` (default) or `local` (run on the controller)."),
+    Keyword("gather_facts", "Collect facts before the first task (default yes)."),
+    Keyword("strategy", "`linear` (hosts in step, task by task) or `free`."),
+    Keyword("tags", "Tags added to every task of the play."),
+    Keyword("serial", "Rolling batches: a number, a percentage like '30%', or a list of them."),
+    Keyword("max_fail_percentage", "Stop the play when more than this % of a batch failed."),
+    Keyword("any_errors_fatal", "One failed host stops the play for all hosts."),
+    Keyword("ignore_unreachable", "A host that becomes unreachable is not dropped from the play."),
+    Keyword("check_mode", "Force check mode on (yes) or off (no) for the play."),
+    Keyword("diff", "Force diff output on or off for the play."),
+    Keyword("environment", "Environment variables for every task's process."),
+)
+
+TASK_KEYWORDS: tuple[Keyword, ...] = (
+    Keyword("name", "The task's title in the output."),
+    Keyword("args", "Module arguments as a mapping, merged under those given inline."),
+    Keyword("when", "Run only if every condition is true (Jinja expressions, no braces)."),
+    Keyword("loop", "Run once per item of a list (or a template giving a list)."),
+    Keyword("with_items", "Like `loop`, flattening nested lists one level."),
+    Keyword("with_list", "Like `loop`."),
+    Keyword("with_dict", "Loop over a mapping; each item has `key` and `value`."),
+    Keyword("loop_control", "`loop_var`, `index_var`, `label`, `pause` of a loop."),
+    Keyword("register", "Save the result in this variable."),
+    Keyword("changed_when", "Conditions that decide whether the task changed something."),
+    Keyword("failed_when", "Conditions that decide whether the task failed."),
+    Keyword("ignore_errors", "A failure does not stop the host."),
+    Keyword("notify", "Handlers (by name or `listen` topic) to run if the task changed."),
+    Keyword("become", "Run this task through sudo (yes/no)."),
+    Keyword("become_user", "The user sudo switches to."),
+    Keyword("become_method", "Only `sudo` is supported."),
+    Keyword("tags", "Tags for --tags/--skip-tags."),
+    Keyword("check_mode", "Force check mode on or off for this task."),
+    Keyword("diff", "Force diff output on or off for this task."),
+    Keyword("no_log", "Hide arguments and results in the output."),
+    Keyword("vars", "Variables for this task only."),
+    Keyword("environment", "Environment variables for the module's process."),
+    Keyword("run_once", "Run on the first host of the batch only; share the result."),
+    Keyword("delegate_to", "Run on another host (or `localhost`) instead."),
+    Keyword("retries", "How many times `until` retries (default 3)."),
+    Keyword("until", "Retry the task until these conditions are true."),
+    Keyword("delay", "Seconds between retries (default 5)."),
+    Keyword("any_errors_fatal", "A failure of this task stops the play for all hosts."),
+    Keyword("ignore_unreachable", "If the host is unreachable for this task, carry on with the next one."),
+)
+
+HANDLER_KEYWORDS: tuple[Keyword, ...] = (
+    Keyword("listen", "Topics this handler also answers to in `notify`."),
+)
+
+BLOCK_KEYWORDS: tuple[Keyword, ...] = (
+    Keyword("block", "Tasks grouped to share keywords."),
+    Keyword("rescue", "Tasks run when a task of the block fails."),
+    Keyword("always", "Tasks run after the block and rescue, whatever happened."),
+    Keyword("name", "The block's title."),
+    Keyword("when", "Conditions added to every task of the block."),
+    Keyword("become", "Applies to every task of the block."),
+    Keyword("become_user", "Applies to every task of the block."),
+    Keyword("become_method", "Only `sudo` is supported."),
+    Keyword("tags", "Tags added to every task of the block."),
+    Keyword("vars", "Variables for every task of the block."),
+    Keyword("environment", "Environment variables for every task of the block."),
+    Keyword("ignore_errors", "Applies to every task of the block."),
+    Keyword("check_mode", "Applies to every task of the block."),
+    Keyword("diff", "Applies to every task of the block."),
+    Keyword("no_log", "Applies to every task of the block."),
+    Keyword("any_errors_fatal", "Applies to every task of the block."),
+    Keyword("ignore_unreachable", "Applies to every task of the block."),
+)
+
+# Keywords allowed next to import_tasks / include_tasks (they become a block's).
+IMPORT_KEYWORDS: frozenset[str] = frozenset(
+    k.name for k in BLOCK_KEYWORDS if k.name not in ("block", "rescue", "always")
+)
+
+_NOT_YET = "is not supported by corral yet"
+
+UNSUPPORTED_PLAY_KEYWORDS: Mapping[str, str] = MappingProxyType({
+    "roles": _NOT_YET + "; use import_tasks with the role's tasks file",
+    "collections": _NOT_YET + "; corral modules need no collection",
+    "vars_prompt": _NOT_YET + "; pass values with -e NAME=VALUE",
+    "module_defaults": _NOT_YET + "; give the arguments on each task",
+    "order": _NOT_YET,
+    "throttle": _NOT_YET + "; use --forks or serial",
+    "force_handlers": _NOT_YET,
+    "fact_path": _NOT_YET,
+    "gather_subset": _NOT_YET,
+    "gather_timeout": _NOT_YET,
+    "debugger": _NOT_YET,
+    "run_once": _NOT_YET + " on a play; put it on the tasks",
+    "ignore_errors": _NOT_YET + " on a play; put it on the tasks or a block",
+    "no_log": _NOT_YET + " on a play; put it on the tasks or a block",
+    "timeout": _NOT_YET,
+    "become_flags": _NOT_YET,
+    "become_exe": _NOT_YET,
+    "port": _NOT_YET + "; set the ansible_port variable in the inventory",
+    "include_role": _NOT_YET,
+    "import_role": _NOT_YET,
+})
+
+UNSUPPORTED_TASK_KEYWORDS: Mapping[str, str] = MappingProxyType({
+    "async": "is not supported by corral",
+    "poll": "is not supported by corral",
+    "delegate_facts": "is not supported by corral",
+    "local_action": "is not supported by corral; use the module with `delegate_to: localhost`",
+    "action": "is not supported by corral; write the module name as the task's key",
+    "with_fileglob": "is not supported by corral; use `loop: \"{{ query('fileglob', ...) }}\"`",
+    "with_sequence": "is not supported by corral; use `loop: \"{{ range(...) | list }}\"`",
+    "with_nested": "is not supported by corral; use `loop` with the `product` filter",
+    "with_together": "is not supported by corral; use `loop` with the `zip` filter",
+    "with_subelements": "is not supported by corral; use `loop` with the `subelements` filter",
+    "with_first_found": "is not supported by corral",
+    "with_lines": "is not supported by corral",
+    "with_indexed_items": "is not supported by corral; use loop_control's index_var",
+    "with_random_choice": "is not supported by corral",
+    "with_inventory_hostnames": "is not supported by corral",
+    "throttle": "is not supported by corral",
+    "timeout": "is not supported by corral",
+    "collections": "is not supported by corral",
+    "module_defaults": "is not supported by corral",
+    "become_flags": "is not supported by corral",
+    "become_exe": "is not supported by corral",
+    "debugger": "is not supported by corral",
+    "connection": "is not supported on a task by corral; set it on the play",
+    "remote_user": "is not supported on a task by corral; set it on the play",
+    "port": "is not supported by corral",
+    "include_role": "is not supported by corral yet",
+    "import_role": "is not supported by corral yet",
+    "include_vars": "is not supported by corral yet; use the play's vars_files",
+    "include": "was removed from Ansible; use import_tasks",
+    "import_playbook": "is only allowed at the top level of a playbook, not in a task list",
+})
+
+
+def keyword_names(keywords: tuple[Keyword, ...]) -> frozenset[str]:
+    """The names of ``keywords``, for membership tests."""
+    return frozenset(k.name for k in keywords)
+
+
+def keyword_rows() -> list[tuple[str, str, str]]:
+    """(where, keyword, doc) rows for the README's language table."""
+    rows = [("play", k.name, k.doc) for k in PLAY_KEYWORDS]
+    rows += [("task", k.name, k.doc) for k in TASK_KEYWORDS]
+    rows += [("handler", k.name, k.doc) for k in HANDLER_KEYWORDS]
+    rows += [("block", k.name, k.doc) for k in BLOCK_KEYWORDS]
+    rows.append(("task", "import_tasks", "Inline a static tasks file (relative to this file)."))
+    rows.append(("task", "include_tasks", "Same as import_tasks: the file name must be static."))
+    rows.append(("top level", "import_playbook", "Inline another playbook's plays."))
+    return rows

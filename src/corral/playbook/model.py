@@ -1,0 +1,151 @@
+"""The typed model of a playbook: plays, blocks and tasks, as written.
+
+Values are raw and untemplated: the executor renders them per host. Every
+node keeps the ``Position`` it came from so run-time errors can point back
+at the user's file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from corral.errors import Position
+
+LoopKind = Literal["loop", "items", "list", "dict"]
+Condition = str | bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class LoopControl:
+    """``loop_control``: the loop variable's name, an index variable, a label."""
+
+    loop_var: str = "item"
+    index_var: str | None = None
+    label: str | None = None
+    pause: int | float | str = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class Task:
+    """One module call and the keywords around it.
+
+    ``loop`` is a literal list or a template string. ``loop_kind`` says which
+    keyword wrote it: "loop"/"list" (as is), "items" (``with_items``: flatten
+    one level when rendered), "dict" (``with_dict``: a literal is already a
+    list of ``{key, value}``; a rendered dict must still be converted).
+    """
+
+    module: str
+    position: Position
+    name: str | None = None
+    args: dict[str, Any] = field(default_factory=dict)
+    when: list[Condition] = field(default_factory=list)
+    loop: Any = None
+    loop_kind: LoopKind | None = None
+    loop_control: LoopControl = field(default_factory=LoopControl)
+    register: str | None = None
+    changed_when: list[Condition] | None = None
+    failed_when: list[Condition] | None = None
+    ignore_errors: bool | str = False
+    notify: list[str] = field(default_factory=list)
+    become: bool | None = None
+    become_user: str | None = None
+    tags: list[str] = field(default_factory=list)
+    check_mode: bool | None = None
+    diff: bool | None = None
+    no_log: bool | str = False
+    vars: dict[str, Any] = field(default_factory=dict)
+    environment: dict[str, Any] = field(default_factory=dict)
+    run_once: bool = False
+    delegate_to: str | None = None
+    retries: int | str | None = None
+    until: list[Condition] | None = None
+    delay: int | str | None = None
+    listen: list[str] = field(default_factory=list)
+    any_errors_fatal: bool | None = None
+    ignore_unreachable: bool | None = None
+    # Where each keyword (and each module argument) was written, for run-time errors.
+    keyword_positions: dict[str, Position] = field(default_factory=dict, compare=False, repr=False)
+    arg_positions: dict[str, Position] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Block:
+    """``block``/``rescue``/``always``, also made by ``import_tasks`` with keywords.
+
+    Its keywords apply to every task inside (as in Ansible): ``when`` is
+    and-ed with each task's own, ``tags`` are added, ``vars`` and
+    ``environment`` are merged under the task's own, and ``become``,
+    ``become_user``, ``check_mode``, ``diff``, ``no_log``, ``ignore_errors``,
+    ``any_errors_fatal`` and ``ignore_unreachable`` apply unless the task sets
+    its own. ``rescue`` runs when a task of ``block`` fails; ``always`` runs
+    after both.
+    """
+
+    position: Position
+    name: str | None = None
+    block: list[TaskNode] = field(default_factory=list)
+    rescue: list[TaskNode] = field(default_factory=list)
+    always: list[TaskNode] = field(default_factory=list)
+    when: list[Condition] = field(default_factory=list)
+    become: bool | None = None
+    become_user: str | None = None
+    tags: list[str] = field(default_factory=list)
+    vars: dict[str, Any] = field(default_factory=dict)
+    environment: dict[str, Any] = field(default_factory=dict)
+    ignore_errors: bool | str | None = None
+    check_mode: bool | None = None
+    diff: bool | None = None
+    no_log: bool | str | None = None
+    any_errors_fatal: bool | None = None
+    ignore_unreachable: bool | None = None
+    keyword_positions: dict[str, Position] = field(default_factory=dict, compare=False, repr=False)
+
+
+TaskNode = Task | Block
+
+
+@dataclass(frozen=True, kw_only=True)
+class Play:
+    """One play: which hosts, with which variables, run which tasks."""
+
+    hosts: str
+    position: Position
+    path: Path
+    name: str = ""
+    vars: dict[str, Any] = field(default_factory=dict)
+    vars_files: list[str] = field(default_factory=list)
+    pre_tasks: list[TaskNode] = field(default_factory=list)
+    tasks: list[TaskNode] = field(default_factory=list)
+    post_tasks: list[TaskNode] = field(default_factory=list)
+    handlers: list[Task] = field(default_factory=list)
+    become: bool | None = None
+    become_user: str | None = None
+    remote_user: str | None = None
+    connection: Literal["ssh", "local"] | None = None
+    gather_facts: bool = True
+    strategy: Literal["linear", "free"] = "linear"
+    tags: list[str] = field(default_factory=list)
+    serial: list[int | str] = field(default_factory=list)
+    max_fail_percentage: float | None = None
+    any_errors_fatal: bool = False
+    ignore_unreachable: bool = False
+    check_mode: bool | None = None
+    diff: bool | None = None
+    environment: dict[str, Any] = field(default_factory=dict)
+    keyword_positions: dict[str, Position] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def playbook_dir(self) -> Path:
+        """The folder of the file this play came from (Ansible's ``playbook_dir``)."""
+        return self.path.parent
+
+
+@dataclass(frozen=True)
+class Playbook:
+    """A playbook file and every play in it, imported playbooks inlined in order."""
+
+    path: Path
+    plays: list[Play]

@@ -1,0 +1,78 @@
+"""Read one task (a module call with its keywords) into a ``Task``."""
+
+from __future__ import annotations
+
+from corral.errors import Position
+from corral.playbook.common import read_common
+from corral.playbook.conditions import read_conditions
+from corral.playbook.context import ParseContext
+from corral.playbook.keywords import HANDLER_KEYWORDS, TASK_KEYWORDS, keyword_names
+from corral.playbook.loops import read_loop, read_loop_control
+from corral.playbook.model import Task
+from corral.playbook.module_args import ModuleArgs, read_module_args
+from corral.playbook.task_keys import find_module, short_name
+from corral.playbook.validate import check_mode_trap, check_module_args
+from corral.playbook.values import (
+    read_bool,
+    read_identifier,
+    read_int_or_template,
+    read_str,
+    read_str_list,
+)
+from corral.playbook.yaml_loader import PosDict, PosList
+
+
+def task_keywords(handler: bool) -> frozenset[str]:
+    """The keywords a task (or a handler) may have."""
+    names = keyword_names(TASK_KEYWORDS)
+    return names | keyword_names(HANDLER_KEYWORDS) if handler else names
+
+
+def read_task(ctx: ParseContext, data: PosDict, handler: bool = False) -> Task | None:
+    """The task in ``data``, or None when it has no usable module (problems recorded)."""
+    key = find_module(ctx, data, task_keywords(handler), handler)
+    margs = _module_args(ctx, data, key)
+    common = read_common(ctx, data)
+    loop, loop_kind = read_loop(ctx, data)
+    task = Task(
+        module=short_name(key or ""), position=data.position or Position("<unknown>"),
+        args=margs.args, arg_positions=margs.positions,
+        keyword_positions=common.positions | _notify_positions(data),
+        name=common.name, when=common.when, become=common.become,
+        become_user=common.become_user, tags=common.tags, vars=common.vars,
+        environment=common.environment, ignore_errors=common.ignore_errors or False,
+        check_mode=common.check_mode, diff=common.diff, no_log=common.no_log or False,
+        any_errors_fatal=common.any_errors_fatal,
+        ignore_unreachable=common.ignore_unreachable,
+        loop=loop, loop_kind=loop_kind, loop_control=read_loop_control(ctx, data),
+        register=read_identifier(ctx, data, "register"),
+        changed_when=read_conditions(ctx, data, "changed_when"),
+        failed_when=read_conditions(ctx, data, "failed_when"),
+        until=read_conditions(ctx, data, "until"),
+        notify=read_str_list(ctx, data, "notify"),
+        listen=read_str_list(ctx, data, "listen"),
+        run_once=read_bool(ctx, data, "run_once") or False,
+        delegate_to=read_str(ctx, data, "delegate_to"),
+        retries=read_int_or_template(ctx, data, "retries"),
+        delay=read_int_or_template(ctx, data, "delay"),
+    )
+    return task if key is not None else None
+
+
+def _module_args(ctx: ParseContext, data: PosDict, key: str | None) -> ModuleArgs:
+    if key is None:
+        return ModuleArgs()
+    info = ctx.modules.lookup(short_name(key))
+    margs = read_module_args(ctx, data, key, info)
+    check_mode_trap(ctx, margs)
+    if info is not None:
+        check_module_args(ctx, info, margs, data.key_position(key))
+    return margs
+
+
+def _notify_positions(data: PosDict) -> dict[str, Position]:
+    value = data.get("notify")
+    if not isinstance(value, PosList):
+        where = data.key_positions.get("notify")
+        return {"notify[0]": where} if where else {}
+    return {f"notify[{i}]": where for i, where in enumerate(value.item_positions)}

@@ -1,0 +1,48 @@
+"""copy's controller-side step: read the local ``src``, inline it or mark it for streaming."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from corral.errors import PlaybookError
+from corral.prepare.context import PrepareContext, Prepared, find_local, looked_in
+
+INLINE_LIMIT = 256 * 1024  # bytes; bigger files are streamed only when they differ
+
+
+def prepare_copy(args: Mapping[str, Any], context: PrepareContext) -> Prepared:
+    """Small ``src`` -> ``_content_b64``; big -> ``_checksum`` plus ``Prepared.upload``."""
+    src = args.get("src")
+    if src is None:
+        return Prepared(dict(args))
+    path = _locate(str(src), context)
+    size = path.stat().st_size
+    out = dict(args)
+    if size <= INLINE_LIMIT:
+        out["_content_b64"] = base64.b64encode(path.read_bytes()).decode("ascii")
+        return Prepared(out)
+    out["_checksum"] = sha1_file(path)
+    return Prepared(out, upload=path)
+
+
+def _locate(src: str, context: PrepareContext) -> Path:
+    dirs = context.search_dirs("files")
+    path = find_local(src, dirs)
+    if path is None:
+        raise PlaybookError(f"copy: src file {src!r} not found; looked in: {looked_in(src, dirs)}")
+    if path.is_dir() or src.endswith("/"):
+        raise PlaybookError(f"copy: src {src!r} is a directory; copying directories is not "
+                            "supported yet (copy each file, or use a shell task with tar)")
+    return path
+
+
+def sha1_file(path: Path) -> str:
+    digest = hashlib.sha1()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(block)
+    return digest.hexdigest()

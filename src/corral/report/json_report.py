@@ -1,0 +1,84 @@
+"""The `--report FILE.json` renderer (schema in DESIGN.md)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from corral.report.diff import unified_diff
+from corral.report.model import HostReport, RunReport, TaskResult
+
+NO_LOG_TEXT = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"
+
+
+def task_to_dict(result: TaskResult) -> dict[str, Any]:
+    if result.no_log:
+        return {"name": result.task, "module": result.module, "status": result.status.value,
+                "diff": None, "msg": NO_LOG_TEXT}
+    diff: dict[str, Any] | None = None
+    if result.diff is not None or result.changes:
+        diff = {
+            "before": result.diff.before if result.diff else None,
+            "after": result.diff.after if result.diff else None,
+            "unified": unified_diff(result.diff) if result.diff else None,
+            "attributes": [
+                {"what": c.what, "before": c.before, "after": c.after} for c in result.changes
+            ],
+        }
+    entry: dict[str, Any] = {
+        "name": result.task,
+        "module": result.module,
+        "status": result.status.value,
+        "diff": diff,
+        "msg": result.msg,
+    }
+    if result.item_label is not None:
+        entry["item"] = result.item_label
+    if result.ignored:
+        entry["ignored"] = True
+    return entry
+
+
+def host_to_dict(host: HostReport) -> dict[str, Any]:
+    recap = host.recap()
+    return {
+        "ok": recap.ok,
+        "changed": recap.changed,
+        "failed": recap.failed,
+        "skipped": recap.skipped,
+        "unreachable": recap.unreachable,
+        "ignored": recap.ignored,
+        "rescued": recap.rescued,
+        "never_touched": host.never_touched,
+        "tasks": [task_to_dict(r) for r in host.results],
+    }
+
+
+def report_to_dict(report: RunReport) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "hosts": {name: host_to_dict(host) for name, host in report.hosts.items()},
+        "check_mode": report.check_mode,
+        "interrupted": report.interrupted,
+        "duration_seconds": round(report.duration, 3),
+    }
+    if report.stats:
+        data["stats"] = report.stats
+    return data
+
+
+def write_json_report(report: RunReport, path: Path) -> None:
+    """Write the report atomically: a reader never sees half a file."""
+    text = json.dumps(report_to_dict(report), indent=2, sort_keys=False, default=str)
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=".corral-report-", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text + "\n")
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,114 @@
+"""Render one string or a nested value against a variable scope (Jinja errors raised raw).
+
+Only a ``str`` containing ``{{`` or ``{%`` is a template; ``UnsafeText`` never is.
+A single ``{{ expr }}`` gives the expression's value; anything else gives a str,
+which is ``UnsafeText`` when any part of it came from host data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, ValuesView
+from typing import Any
+
+from jinja2 import Undefined
+
+from .environment import CompiledTemplate, CorralEnvironment
+from .unsafe import UNSAFE_TYPES, UnsafeText, is_unsafe
+
+
+def is_template(value: Any) -> bool:
+    """True for a str holding Jinja markup that is not host data."""
+    return (
+        isinstance(value, str)
+        and not isinstance(value, UnsafeText)
+        and ("{{" in value or "{%" in value)
+    )
+
+
+def render_string(env: CorralEnvironment, text: str, scope: Mapping[str, Any]) -> Any:
+    """Render ``text``: the native value for one ``{{ expr }}``, else a str."""
+    compiled = env.compile_template(text)
+    pieces = run(compiled, scope)
+    if compiled.single_expression:
+        return _native(pieces[0])
+    return join_text(pieces)
+
+
+def render_to_text(env: CorralEnvironment, text: str, scope: Mapping[str, Any]) -> str:
+    """Render ``text`` as a whole file: always a str."""
+    return join_text(run(env.compile_template(text), scope))
+
+
+def run(compiled: CompiledTemplate, scope: Mapping[str, Any]) -> list[Any]:
+    """The output pieces of one render; ``scope`` is used as is (never copied)."""
+    template = compiled.template
+    context = template.new_context(scope, shared=True)  # type: ignore[arg-type]
+    return list(template.root_render_func(context))
+
+
+def walk(value: Any, render: Callable[[str, str], Any], path: str = "") -> Any:
+    """Apply ``render(text, path)`` to every template string inside ``value`` (keys too).
+
+    Only plain dicts, lists and tuples are entered: host data and lazy mappings
+    (``hostvars``, a ``TemplatedVars``) are returned as they are. A container with
+    no template in it is returned itself, not copied.
+    """
+    if isinstance(value, UNSAFE_TYPES):
+        return value
+    if is_template(value):
+        return render(value, path)
+    if isinstance(value, dict):
+        items = [(walk(k, render, path), walk(v, render, _join(path, k))) for k, v in value.items()]
+        if all(nk is k and nv is v for (nk, nv), (k, v) in zip(items, value.items(), strict=True)):
+            return value
+        return dict(items)
+    if isinstance(value, list | tuple):
+        rendered = [walk(v, render, f"{path}[{i}]") for i, v in enumerate(value)]
+        if all(new is old for new, old in zip(rendered, value, strict=True)):
+            return value
+        return type(value)(rendered)
+    return value
+
+
+def join_text(pieces: list[Any]) -> str:
+    """Concatenate output pieces like Ansible: None prints as nothing."""
+    text = "".join(_text(p) for p in pieces)
+    if any(is_unsafe(p) for p in pieces):
+        return UnsafeText(text)
+    return text
+
+
+def _text(piece: Any) -> str:
+    if piece is None:
+        return ""
+    return str(_materialise(piece))
+
+
+def _native(value: Any) -> Any:
+    value = _materialise(value)
+    _raise_if_undefined(value)
+    return value
+
+
+def _materialise(value: Any) -> Any:
+    """Generators (``map``, ``select``) and dict views become lists, as in Ansible."""
+    if isinstance(value, Iterator | KeysView | ValuesView | ItemsView) and not isinstance(
+        value, str | Mapping
+    ):
+        return list(value)
+    return value
+
+
+def _raise_if_undefined(value: Any) -> None:
+    if isinstance(value, Undefined):
+        str(value)  # StrictUndefined raises UndefinedError naming the variable
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _raise_if_undefined(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _raise_if_undefined(item)
+
+
+def _join(path: str, key: Any) -> str:
+    return f"{path}.{key}" if path else str(key)

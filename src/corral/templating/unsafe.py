@@ -1,0 +1,66 @@
+"""Data from managed hosts is data, never a template.
+
+Facts, registered results and command output may contain ``{{`` by accident or
+by malice. ``mark_unsafe`` deep-wraps such a value: every string becomes
+``UnsafeText``, every dict an ``UnsafeDict``, every list an ``UnsafeList``. The
+renderer returns all three as they are and never evaluates them, however they
+are reached, and skips them in O(1) (a host's facts are not walked per task).
+Treat marked values as immutable.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class UnsafeText(str):
+    """A string that must never be rendered as a template."""
+
+    __slots__ = ()
+
+
+class UnsafeDict(dict[Any, Any]):
+    """A dict of host data: its keys and values are all marked unsafe."""
+
+    __slots__ = ()
+
+
+class UnsafeList(list[Any]):
+    """A list of host data: its items are all marked unsafe."""
+
+    __slots__ = ()
+
+
+UNSAFE_TYPES = (UnsafeText, UnsafeDict, UnsafeList)
+
+
+def mark_unsafe(obj: Any) -> Any:
+    """Return ``obj`` with every string in it (keys too) marked unsafe.
+
+    Plain dicts, lists, tuples and sets are entered; other objects (lazy views
+    such as ``hostvars``) are returned as they are.
+    """
+    if isinstance(obj, UNSAFE_TYPES):
+        return obj
+    if isinstance(obj, str):
+        return UnsafeText(obj)
+    if isinstance(obj, dict):
+        return UnsafeDict((mark_unsafe(k), mark_unsafe(v)) for k, v in obj.items())
+    if isinstance(obj, list):
+        return UnsafeList(mark_unsafe(v) for v in obj)
+    if isinstance(obj, tuple | set | frozenset):
+        return type(obj)(mark_unsafe(v) for v in obj)
+    return obj
+
+
+def is_unsafe(obj: Any) -> bool:
+    """True when ``obj`` is or holds host data (inside plain containers)."""
+    if isinstance(obj, UNSAFE_TYPES):
+        return True
+    if isinstance(obj, str):
+        return False
+    if isinstance(obj, dict):
+        return any(is_unsafe(k) or is_unsafe(v) for k, v in obj.items())
+    if isinstance(obj, list | tuple | set | frozenset):
+        return any(is_unsafe(v) for v in obj)
+    return False

@@ -1,0 +1,287 @@
+"""The controller's end of one remote agent: typed requests over framed JSON."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import functools
+import hashlib
+import io
+import itertools
+import time
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from collections.abc import Sequence
+from typing import Any, BinaryIO
+
+from corral.errors import HostError, HostUnreachable, ProtocolError, UnreachableCause
+from corral.transport.become import Become
+from corral.transport.errors import unreachable
+from corral.transport.framing import PROTOCOL_VERSION, read_frame, write_frame
+from corral.transport.handshake import start_agent
+from corral.transport.pipes import AgentPipes, StderrTail
+
+PUT_CHUNK = 256 * 1024
+EXIT_TIMEOUT = 5.0
+
+
+@dataclass
+class Stats:
+    """Counters for ``--stats``.
+
+    ``requests`` counts frames sent (each put chunk is one); ``round_trips``
+    counts request/response pairs waited for (a whole pipelined put is one).
+    """
+
+    requests: int = 0
+    round_trips: int = 0
+    bytes_sent: int = 0
+    bytes_received: int = 0
+    connect_seconds: float = 0.0
+    bootstrap_seconds: float = 0.0
+    module_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Hello:
+    """What the agent said about itself when it started."""
+
+    protocol: int
+    python: tuple[int, ...]
+    pid: int
+    uid: int
+    user: str
+    staging: str
+
+
+@functools.lru_cache(maxsize=256)
+def _packed_source(source: str) -> tuple[str, str]:
+    """(sha256 hex, base64 of zlib) of a module's source, computed once per process."""
+    raw = source.encode("utf-8")
+    return hashlib.sha256(raw).hexdigest(), base64.b64encode(zlib.compress(raw, 6)).decode("ascii")
+
+
+class AgentSession:
+    """One running agent on one host, as one user. Requests are serialised."""
+
+    def __init__(self, host: str, pipes: AgentPipes, become: Become | None = None,
+                 start_timeout: float = 30.0) -> None:
+        self.host = host
+        self.stats = Stats()
+        self.hello: Hello | None = None
+        self._pipes = pipes
+        self._become = become
+        self._start_timeout = become.timeout if become is not None else start_timeout
+        self._tail = StderrTail(pipes.stderr)
+        self._tail_task: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+        self._ids = itertools.count(1)
+        self._sent_modules: set[tuple[str, str]] = set()
+        self._broken: HostError | None = None
+        self._closed = False
+
+    @property
+    def stderr(self) -> str:
+        """The last bytes the agent (and the modules it ran) wrote to stderr."""
+        return self._tail.text()
+
+    async def start(self) -> Hello:
+        """Stream the agent, wait for its hello and check the protocol version."""
+        began = time.monotonic()
+        self._tail_task = asyncio.ensure_future(self._tail.pump())
+        try:
+            await start_agent(self.host, self._pipes, self._tail, self._become, self._start_timeout)
+            frame = await self._read("waiting for the agent's hello")
+            self.hello = self._check_hello(frame)
+        except BaseException:
+            await self._kill()
+            raise
+        self.stats.bootstrap_seconds = time.monotonic() - began
+        return self.hello
+
+    def _check_hello(self, frame: dict[str, Any]) -> Hello:
+        if frame.get("op") != "hello":
+            raise ProtocolError(f"{self.host}: expected the agent's hello, got {frame!r:.200}")
+        if frame.get("protocol") != PROTOCOL_VERSION:
+            raise ProtocolError(f"{self.host}: the agent speaks protocol {frame.get('protocol')!r}, "
+                                f"this controller speaks {PROTOCOL_VERSION}")
+        return Hello(int(frame["protocol"]), tuple(frame["python"]), int(frame["pid"]),
+                     int(frame["uid"]), str(frame["user"]), str(frame["staging"]))
+
+    # --- requests ---------------------------------------------------------
+
+    async def ping(self) -> dict[str, Any]:
+        return await self.request({"op": "ping"})
+
+    async def run(self, module_name: str, source: str, args: dict[str, Any], check: bool,
+                  diff: bool, staged: dict[str, str] | None = None,
+                  requires: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
+        """Run a module on the host; returns its result dict (status, msg, diff, changes, data).
+
+        ``requires``: (name, source) of support files the module imports as
+        ``corral.modules.NAME``; like the module, each is sent once per agent.
+        """
+        sha, packed = _packed_source(source)
+        key = (module_name, sha)
+        support = [(name, *_packed_source(text)) for name, text in requires]
+        request: dict[str, Any] = {"op": "run", "module": module_name, "sha": sha, "args": args,
+                                   "check": check, "diff": diff, "staged": staged or {}}
+        if support:
+            request["requires"] = [
+                {"name": name, "sha": s_sha}
+                | ({} if (name, s_sha) in self._sent_modules else {"source": s_packed})
+                for name, s_sha, s_packed in support
+            ]
+        began = time.monotonic()
+        try:
+            if key not in self._sent_modules:
+                request["source"] = packed
+            response = await self._call(request)
+            if _error_type(response) == "need_source":
+                full = {**request, "source": packed}
+                if support:
+                    full["requires"] = [{"name": n, "sha": h, "source": p} for n, h, p in support]
+                response = await self._call(full)
+            if _error_type(response) == "module_load":
+                return _failed_result(str(response["error"].get("msg", "")))
+            self._sent_modules.add(key)
+            self._sent_modules.update((name, s_sha) for name, s_sha, _ in support)
+            return self._result(response)
+        finally:
+            self.stats.module_seconds += time.monotonic() - began
+
+    async def request(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Send one request and return its result; a failed request raises HostError."""
+        return self._result(await self._call(request))
+
+    async def put_file(self, path: Path) -> str:
+        """Stream a local file to the host's staging dir; returns the remote path."""
+        with open(path, "rb") as handle:
+            return await self._put(handle)
+
+    async def put_bytes(self, data: bytes) -> str:
+        """Stage ``data`` as a file on the host; returns the remote path."""
+        return await self._put(io.BytesIO(data))
+
+    async def _put(self, handle: BinaryIO) -> str:
+        async with self._lock:
+            self._usable()
+            token = next(self._ids)
+            hasher = hashlib.sha256()
+            await self._send({"op": "put_begin", "put": token})
+            while chunk := handle.read(PUT_CHUNK):
+                hasher.update(chunk)
+                await self._send({"op": "put_chunk", "put": token,
+                                  "data": base64.b64encode(chunk).decode("ascii")})
+            rid = next(self._ids)
+            await self._send({"id": rid, "op": "put_end", "put": token,
+                              "sha256": hasher.hexdigest()})
+            response = await self._receive(rid)
+        return str(self._result(response)["path"])
+
+    async def close(self) -> None:
+        """Ask the agent to exit (it removes its staging dir); kill it if it does not."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._broken is None:
+            try:
+                await asyncio.wait_for(self._call({"op": "exit"}), EXIT_TIMEOUT)
+                self._pipes.stdin.write_eof()
+                await asyncio.wait_for(self._pipes.wait(), EXIT_TIMEOUT)
+            except (HostError, asyncio.TimeoutError, OSError):
+                pass
+        await self._kill()
+
+    # --- plumbing ---------------------------------------------------------
+
+    async def _call(self, request: dict[str, Any]) -> dict[str, Any]:
+        async with self._lock:
+            self._usable()
+            rid = next(self._ids)
+            await self._send({"id": rid, **request})
+            return await self._receive(rid)
+
+    def _usable(self) -> None:
+        if self._broken is not None:
+            raise self._broken
+        if self.hello is None:
+            raise ProtocolError(f"{self.host}: the agent session is not started")
+
+    async def _send(self, frame: dict[str, Any]) -> None:
+        try:
+            self.stats.bytes_sent += await write_frame(self._pipes.stdin, frame)
+        except ProtocolError:
+            raise
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            self._interrupted("sending a request")
+            raise
+        except Exception as exc:
+            raise self._break(exc, "sending a request") from exc
+        self.stats.requests += 1
+
+    async def _receive(self, rid: int) -> dict[str, Any]:
+        frame = await self._read("waiting for a response")
+        self.stats.round_trips += 1
+        if frame.get("id") != rid:
+            error = frame.get("error") or {}
+            self._broken = ProtocolError(
+                f"{self.host}: expected the response to request {rid}, got "
+                f"{frame.get('id')!r}: {error.get('msg', '')}".rstrip(": "))
+            raise self._broken
+        return frame
+
+    async def _read(self, doing: str) -> dict[str, Any]:
+        try:
+            frame, size = await read_frame(self._pipes.stdout)
+        except ProtocolError as exc:
+            self._broken = exc
+            raise
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            self._interrupted(doing)
+            raise
+        except Exception as exc:
+            raise self._break(exc, doing) from exc
+        self.stats.bytes_received += size
+        return frame
+
+    def _interrupted(self, doing: str) -> None:
+        """A request cut in half leaves the stream out of step: the session is done."""
+        self._broken = HostUnreachable(self.host, UnreachableCause.DISCONNECTED,
+                                       f"a request was interrupted while {doing}")
+
+    def _break(self, exc: Exception, doing: str) -> HostError:
+        """Remember that this session is unusable and say why."""
+        detail = f"{doing}; agent stderr: {self._tail.text().strip()[-300:]}" \
+            if self._tail.text().strip() else doing
+        self._broken = unreachable(self.host, exc, detail)
+        return self._broken
+
+    def _result(self, response: dict[str, Any]) -> dict[str, Any]:
+        if response.get("ok"):
+            result = response.get("result")
+            return result if isinstance(result, dict) else {"value": result}
+        error = response.get("error") or {}
+        raise HostError(f"{self.host}: agent request failed ({error.get('type', '?')}): "
+                        f"{error.get('msg', '')}")
+
+    async def _kill(self) -> None:
+        try:
+            await self._pipes.kill()
+        except Exception:
+            pass
+        if self._tail_task is not None:
+            self._tail_task.cancel()
+
+
+def _failed_result(msg: str) -> dict[str, Any]:
+    """A module result for a module that could not even be loaded on the host."""
+    return {"status": "failed", "msg": msg, "diff": None, "changes": [], "data": {}}
+
+
+def _error_type(response: dict[str, Any]) -> str | None:
+    if response.get("ok"):
+        return None
+    error = response.get("error")
+    return str(error.get("type")) if isinstance(error, dict) else None

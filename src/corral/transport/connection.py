@@ -1,0 +1,74 @@
+"""A connection to one host, and the agents (one per become user) started on it."""
+
+from __future__ import annotations
+
+import asyncio
+from abc import ABC, abstractmethod
+
+from corral.transport.agent_client import AgentSession
+from corral.transport.become import DEFAULT_BECOME_TIMEOUT, Become
+from corral.transport.bootstrap import loader_command
+from corral.transport.pipes import AgentPipes
+
+AgentKey = tuple[bool, str]
+
+
+class Connection(ABC):
+    """One host: open once, then ask for agents; each is started once and reused."""
+
+    def __init__(self, host: str, python_interpreter: str | None = None,
+                 become_timeout: float = DEFAULT_BECOME_TIMEOUT) -> None:
+        self.host = host
+        self.connect_seconds = 0.0
+        self._python = python_interpreter
+        self._become_timeout = become_timeout
+        self._agents: dict[AgentKey, AgentSession] = {}
+        self._starting: dict[AgentKey, asyncio.Lock] = {}
+
+    @abstractmethod
+    async def open(self) -> None:
+        """Connect (raises HostUnreachable)."""
+
+    @abstractmethod
+    async def _spawn(self, command: str) -> AgentPipes:
+        """Start ``command`` (a shell command line) on the host."""
+
+    @abstractmethod
+    async def _close_transport(self) -> None:
+        """Close what ``open`` opened."""
+
+    async def agent(self, become: bool = False, become_user: str | None = None,
+                    become_password: str | None = None) -> AgentSession:
+        """The agent for this login (or this become user), started on first use."""
+        user = (become_user or "root") if become else ""
+        key = (become, user)
+        lock = self._starting.setdefault(key, asyncio.Lock())
+        async with lock:
+            session = self._agents.get(key)
+            if session is None:
+                session = await self._start(
+                    Become(user, become_password, self._become_timeout) if become else None)
+                self._agents[key] = session
+        return session
+
+    async def _start(self, become: Become | None) -> AgentSession:
+        command = loader_command(self._python)
+        if become is not None:
+            command = become.wrap(command)
+        session = AgentSession(self.host, await self._spawn(command), become)
+        session.stats.connect_seconds = self.connect_seconds
+        await session.start()
+        return session
+
+    async def close(self) -> None:
+        """Stop every agent (each cleans its staging dir), then the connection."""
+        agents, self._agents = list(self._agents.values()), {}
+        await asyncio.gather(*(agent.close() for agent in agents), return_exceptions=True)
+        await self._close_transport()
+
+    async def __aenter__(self) -> Connection:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()

@@ -1,0 +1,112 @@
+"""Getting the agent started: sudo's password prompt, the ready line, the payload."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from corral.errors import BecomeError, HostError, HostUnreachable, UnreachableCause
+from corral.transport.become import Become, classify_sudo_failure, wrong_password
+from corral.transport.bootstrap import NO_PYTHON_MARKER, OLD_PYTHON_MARKER, agent_payload
+from corral.transport.framing import READY_LINE
+from corral.transport.pipes import AgentPipes, StderrTail
+
+
+async def start_agent(host: str, pipes: AgentPipes, tail: StderrTail,
+                      become: Become | None, timeout: float) -> None:
+    """Bring the loader to the point where the agent is running; raises HostError."""
+    try:
+        await asyncio.wait_for(_start(pipes, tail, become), timeout)
+    except asyncio.TimeoutError:
+        raise _timed_out(host, tail, become, timeout) from None
+    except (EOFError, ConnectionError, OSError) as exc:
+        raise await startup_failure(host, tail, become) from exc
+
+
+async def _start(pipes: AgentPipes, tail: StderrTail, become: Become | None) -> None:
+    if become is not None and become.password is not None:
+        await _sudo_with_password(pipes, tail, become)
+    else:
+        await _send_payload(pipes)
+        await pipes.stdout.readuntil(READY_LINE)
+
+
+async def _send_payload(pipes: AgentPipes) -> None:
+    try:
+        pipes.stdin.write(agent_payload())
+        await pipes.stdin.drain()
+    except (ConnectionError, OSError):
+        pass  # the process died early; its stdout EOF and stderr tell why
+
+
+async def _sudo_with_password(pipes: AgentPipes, tail: StderrTail, become: Become) -> None:
+    assert become.password is not None
+    marker = become.marker
+    ready = asyncio.ensure_future(pipes.stdout.readuntil(READY_LINE))
+    try:
+        if await _first(ready, tail.wait_for(lambda text: marker in text)):
+            pipes.stdin.write(become.password.encode("utf-8") + b"\n")
+            await pipes.stdin.drain()
+
+            def rejected(text: str) -> bool:
+                return text.count(marker) > 1 or "sorry, try again" in text.lower()
+
+            if await _first(ready, tail.wait_for(rejected)):
+                raise wrong_password(become)
+        await ready
+    finally:
+        ready.cancel()
+    await _send_payload(pipes)
+
+
+async def _first(ready: asyncio.Future[bytes], other: Any) -> bool:
+    """Wait for ``ready`` or ``other``; True when ``other`` finished first and held."""
+    waiter = asyncio.ensure_future(other)
+    try:
+        await asyncio.wait({ready, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiter.cancel()
+    if ready.done():
+        return False
+    return bool(waiter.result())
+
+
+async def startup_failure(host: str, tail: StderrTail, become: Become | None) -> HostError:
+    """Why the agent process ended before it was ready, from what it said on stderr."""
+    try:  # let stderr drain to its end
+        await asyncio.wait_for(tail.wait_for(lambda _text: False), 2)
+    except asyncio.TimeoutError:
+        pass
+    text = tail.text()
+    if become is not None:
+        error = classify_sudo_failure(text, become)
+        if error is not None:
+            return error
+    if NO_PYTHON_MARKER in text:
+        return HostUnreachable(host, UnreachableCause.NO_PYTHON,
+                               "none of python3, /usr/libexec/platform-python, python "
+                               "(or ansible_python_interpreter) was found")
+    if OLD_PYTHON_MARKER in text:
+        version = text.split(OLD_PYTHON_MARKER, 1)[1].split()[0:1]
+        found = version[0] if version else "?"
+        return HostUnreachable(host, UnreachableCause.NO_PYTHON,
+                               f"Python {found} is too old; corral needs Python 3.8 or later")
+    return HostUnreachable(host, UnreachableCause.OTHER,
+                           f"the agent did not start: {_last_lines(text)}")
+
+
+def _timed_out(host: str, tail: StderrTail, become: Become | None, timeout: float) -> HostError:
+    text = tail.text()
+    if become is not None:
+        error = classify_sudo_failure(text, become)
+        if error is not None:
+            return error
+        return BecomeError(f"sudo to {become.user} did not finish within {timeout:g}s"
+                           f"{': ' + _last_lines(text) if text.strip() else ''}")
+    return HostUnreachable(host, UnreachableCause.TIMEOUT,
+                           f"the agent did not start within {timeout:g}s")
+
+
+def _last_lines(text: str, limit: int = 500) -> str:
+    text = text.strip()
+    return text[-limit:] if text else "(no output)"

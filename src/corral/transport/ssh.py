@@ -1,0 +1,99 @@
+"""One asyncssh connection per host, with the agents started on it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from typing import Any
+
+import asyncssh
+
+from corral.errors import HostUnreachable, UnreachableCause
+from corral.transport.connection import Connection
+from corral.transport.errors import is_transient, unreachable
+from corral.transport.host_keys import AcceptNewClient, known_hosts_option, known_hosts_path
+from corral.transport.options import ConnectOptions
+from corral.transport.pipes import AgentPipes
+
+KEEPALIVE_SECONDS = 15.0
+BACKOFF_SECONDS = 0.5
+_CLOSE_GRACE = 2.0
+
+logging.getLogger("asyncssh").setLevel(logging.WARNING)
+
+
+class SshConnection(Connection):
+    """A host reached over SSH; honours ~/.ssh/config, ssh-agent and default keys."""
+
+    def __init__(self, options: ConnectOptions) -> None:
+        super().__init__(options.host, options.python_interpreter, options.become_timeout)
+        self.options = options
+        self._conn: asyncssh.SSHClientConnection | None = None
+
+    async def open(self) -> None:
+        began = time.monotonic()
+        attempt = 0
+        while True:
+            try:
+                self._conn = await asyncssh.connect(self.options.address, **self._connect_kwargs())
+                break
+            except Exception as exc:
+                if attempt >= self.options.retries or not is_transient(exc):
+                    raise unreachable(self.host, exc, self._target()) from exc
+            await asyncio.sleep(BACKOFF_SECONDS * 2**attempt)
+            attempt += 1
+        self.connect_seconds = time.monotonic() - began
+
+    def _target(self) -> str:
+        user = f"{self.options.user}@" if self.options.user else ""
+        port = f":{self.options.port}" if self.options.port else ""
+        return f"{user}{self.options.address}{port}"
+
+    def _connect_kwargs(self) -> dict[str, Any]:
+        opts = self.options
+        kwargs: dict[str, Any] = {
+            "known_hosts": known_hosts_option(opts.host_key_policy, opts.known_hosts),
+            "connect_timeout": opts.connect_timeout,
+            "keepalive_interval": KEEPALIVE_SECONDS,
+            "keepalive_count_max": 3,
+            "password": None,
+            "kbdint_auth": False,
+        }
+        if opts.port is not None:
+            kwargs["port"] = opts.port
+        if opts.user is not None:
+            kwargs["username"] = opts.user
+        if opts.key_file is not None:
+            kwargs["client_keys"] = [opts.key_file]
+        if opts.host_key_policy == "accept-new":
+            path = known_hosts_path(opts.known_hosts)
+            kwargs["client_factory"] = lambda: AcceptNewClient(path)
+        return kwargs
+
+    async def _spawn(self, command: str) -> AgentPipes:
+        conn = self._conn
+        if conn is None:
+            raise HostUnreachable(self.host, UnreachableCause.DISCONNECTED, "not connected")
+        try:
+            process = await conn.create_process(command, encoding=None)
+        except Exception as exc:
+            raise unreachable(self.host, exc, "starting the agent") from exc
+
+        async def kill() -> None:
+            process.close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(process.wait_closed(), _CLOSE_GRACE)
+
+        async def wait() -> None:
+            await process.wait_closed()
+
+        return AgentPipes(process.stdin, process.stdout, process.stderr, kill, wait)
+
+    async def _close_transport(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            conn.close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(conn.wait_closed(), _CLOSE_GRACE)

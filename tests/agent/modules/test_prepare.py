@@ -1,0 +1,83 @@
+"""Controller-side steps: copy reads local files, template renders."""
+
+import base64
+import hashlib
+
+import jinja2
+import pytest
+
+from corral.errors import PlaybookError, TemplateError
+from corral.prepare import PrepareContext, prepare
+from corral.prepare.copy import INLINE_LIMIT
+
+from .conftest import run
+
+
+def _render(variables):
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    return lambda text, path: env.from_string(text).render(variables)
+
+
+def test_copy_small_file_inline(tmp_path):
+    (tmp_path / "files").mkdir()
+    (tmp_path / "files" / "a.cfg").write_bytes(b"\x00bin")
+    (tmp_path / "a.cfg").write_bytes(b"other")
+    prepared = prepare("copy", {"src": "a.cfg", "dest": "/x"}, PrepareContext(tmp_path))
+    assert prepared.upload is None
+    assert base64.b64decode(prepared.args["_content_b64"]) == b"\x00bin"
+    assert prepared.args["src"] == "a.cfg"
+
+
+def test_copy_role_files_first(tmp_path):
+    role = tmp_path / "roles" / "web"
+    (role / "files").mkdir(parents=True)
+    (role / "files" / "a").write_text("role")
+    (tmp_path / "a").write_text("playbook")
+    prepared = prepare("copy", {"src": "a", "dest": "/x"}, PrepareContext(tmp_path, role))
+    assert base64.b64decode(prepared.args["_content_b64"]) == b"role"
+
+
+def test_copy_big_file_is_streamed(tmp_path):
+    data = b"y" * (INLINE_LIMIT + 1)
+    (tmp_path / "big").write_bytes(data)
+    prepared = prepare("copy", {"src": "big", "dest": "/x"}, PrepareContext(tmp_path))
+    assert prepared.upload == tmp_path / "big"
+    assert prepared.args["_checksum"] == hashlib.sha1(data).hexdigest()
+    assert "_content_b64" not in prepared.args
+
+
+def test_copy_errors(tmp_path):
+    with pytest.raises(PlaybookError) as err:
+        prepare("copy", {"src": "nope", "dest": "/x"}, PrepareContext(tmp_path))
+    assert str(err.value) == f"copy: src file 'nope' not found; looked in: {tmp_path}/files, {tmp_path}"
+    (tmp_path / "dir").mkdir()
+    with pytest.raises(PlaybookError, match="copying directories is not supported yet"):
+        prepare("copy", {"src": "dir", "dest": "/x"}, PrepareContext(tmp_path))
+
+
+def test_copy_with_content_is_unchanged(tmp_path):
+    prepared = prepare("copy", {"content": "x", "dest": "/x"}, PrepareContext(tmp_path))
+    assert prepared.args == {"content": "x", "dest": "/x"}
+
+
+def test_template_render_then_module(tmp_path):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "app.conf.j2").write_text("port={{ port }}\n")
+    ctx = PrepareContext(tmp_path, render=_render({"port": 8080}))
+    dest = tmp_path / "app.conf"
+    prepared = prepare("template", {"src": "app.conf.j2", "dest": str(dest)}, ctx)
+    assert prepared.args["_content"] == "port=8080\n"
+    result = run("template", dict(prepared.args), diff=True)
+    assert result["status"] == "changed" and dest.read_text() == "port=8080\n"
+    assert result["diff"]["after_header"] == "app.conf.j2"
+    assert run("template", dict(prepared.args))["status"] == "ok"
+
+
+def test_template_not_found_and_undefined(tmp_path):
+    ctx = PrepareContext(tmp_path, render=_render({}))
+    with pytest.raises(TemplateError) as err:
+        prepare("template", {"src": "app.conf.j2", "dest": "/x"}, ctx)
+    assert str(err.value) == (f"template 'app.conf.j2' not found; looked in: {tmp_path}/templates, {tmp_path}")
+    (tmp_path / "t.j2").write_text("{{ missing }}")
+    with pytest.raises(jinja2.UndefinedError):
+        prepare("template", {"src": "t.j2", "dest": "/x"}, ctx)

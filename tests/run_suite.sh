@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh Debian machine, as root: installs what it needs
+# (apt packages for the local fleet, a venv with corral and its test extras),
+# then runs the lint, the type check, the unit tests and the integration tests
+# against real hosts of the local fleet.
+#
+#   sudo bash tests/run_suite.sh            # everything
+#   sudo bash tests/run_suite.sh -k file    # extra arguments go to pytest
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" != 0 ]; then
+    echo "tests/run_suite.sh: the local fleet needs root (namespaces, mounts, debootstrap); run it with sudo" >&2
+    exit 1
+fi
+
+need_apt=()
+while read -r pkg; do
+    [ -z "$pkg" ] || [ "${pkg#\#}" != "$pkg" ] && continue
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need_apt+=("$pkg")
+done < tests/apt-packages.txt
+if [ "${#need_apt[@]}" -gt 0 ]; then
+    echo "== installing apt packages: ${need_apt[*]}"
+    apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need_apt[@]}"
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+    echo "== creating .venv"
+    "$PY" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q -e '.[test]'
+
+echo "== ruff"
+.venv/bin/ruff check src tests modules
+echo "== mypy (controller, strict)"
+.venv/bin/mypy
+echo "== mypy (agent and modules, as Python 3.9)"
+.venv/bin/mypy --python-version 3.9 --ignore-missing-imports --no-strict-optional \
+    --follow-imports=silent src/corral/agent/remote.py src/corral/modules/_api.py
+echo "== pytest"
+exec .venv/bin/python -m pytest "$@"
