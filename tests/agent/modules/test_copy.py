@@ -76,9 +76,16 @@ def test_content_into_directory_fails(tmp_path):
 
 
 def test_missing_parent_fails(tmp_path):
-    result = run("copy", {"dest": str(tmp_path / "no/f"), "content": "x"}, check=True)
+    result = run("copy", {"dest": str(tmp_path / "no/f"), "content": "x"})
     assert (result["status"], result["msg"]) == (
         "failed", "destination directory %s does not exist" % (tmp_path / "no"))
+
+
+def test_missing_parent_in_check_mode_is_a_change_that_needs_an_earlier_task(tmp_path):
+    result = run("copy", {"dest": str(tmp_path / "no/f"), "content": "x"}, check=True)
+    assert result["status"] == "changed"
+    assert "its folder %s does not exist yet" % (tmp_path / "no") in result["msg"]
+    assert not (tmp_path / "no").exists()
 
 
 def test_binary_content_has_no_text_diff(tmp_path):
