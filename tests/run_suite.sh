@@ -18,7 +18,7 @@ need_apt=()
 while read -r pkg; do
     [ -z "$pkg" ] || [ "${pkg#\#}" != "$pkg" ] && continue
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need_apt+=("$pkg")
-done < tests/apt-packages.txt
+done < <(cat tests/apt-packages.txt tests/fleet/REQUIREMENTS-apt.txt)
 if [ "${#need_apt[@]}" -gt 0 ]; then
     echo "== installing apt packages: ${need_apt[*]}"
     apt-get update -q
