@@ -15,16 +15,18 @@ def inherit_node(node: TaskNode, parent: Block) -> TaskNode:
     """``node`` with ``parent``'s keywords applied (the node's own win)."""
     if isinstance(node, Block):
         merged = _merge(node, parent)
-        return replace(
+        assert isinstance(merged, Block)
+        result: Block = replace(
             merged,
             block=[inherit_node(n, merged) for n in node.block],
             rescue=[inherit_node(n, merged) for n in node.rescue],
             always=[inherit_node(n, merged) for n in node.always],
         )
+        return result
     return _merge(node, parent)
 
 
-def _merge(node: Any, parent: Block) -> Any:
+def _merge(node: TaskNode, parent: Block) -> TaskNode:
     changes: dict[str, Any] = {
         "when": list(parent.when) + list(node.when),
         "tags": list(dict.fromkeys(list(parent.tags) + list(node.tags))),
@@ -41,7 +43,8 @@ def _merge(node: Any, parent: Block) -> Any:
             changes["no_log"] = parent.no_log
     elif parent.ignore_errors is not None and node.ignore_errors is None:
         changes["ignore_errors"] = parent.ignore_errors
-    return replace(node, **changes)
+    merged: TaskNode = replace(node, **changes)
+    return merged
 
 
 def prepared_block(block: Block) -> Block:

@@ -84,12 +84,12 @@ class ConnectionPool:
         for session in list(self._agents.values()):
             try:
                 await session.close()
-            except Exception:  # noqa: BLE001 - closing must go on for the others
+            except Exception:
                 continue
         for connection in list(self._connections.values()):
             try:
                 await connection.close()
-            except Exception:  # noqa: BLE001
+            except Exception:
                 continue
         self._agents.clear()
         self._connections.clear()

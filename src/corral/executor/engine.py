@@ -25,11 +25,9 @@ from corral.modules.registry import ModuleRegistry
 from corral.playbook.model import Play, Playbook, Task
 from corral.report.events import RunEvents
 from corral.report.model import RunReport, Status, TaskResult
-from corral.templating import Templar
-from corral.templating import CorralEnvironment
+from corral.templating import CorralEnvironment, Layer, Templar, TemplatedVars, VariableStack
 from corral.templating.omit import OMIT
 from corral.templating.unsafe import mark_unsafe
-from corral.templating import Layer, TemplatedVars, VariableStack
 
 
 class Engine:

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import math
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from corral.executor.blocks import prepared_block
 from corral.executor.host_state import HostState
 from corral.executor.options import RunOptions
 from corral.executor.play_context import PlayContext
 from corral.executor.tags import task_selected
 from corral.executor.task_runner import TaskOutcome, TaskRunner
-from corral.executor.blocks import prepared_block
 from corral.playbook.model import Block, Play, Task, TaskNode
 from corral.report.events import RunEvents
 from corral.report.model import RunReport, Status, TaskResult
@@ -75,13 +76,13 @@ class PlayRunner:
         """Run every task on the batch; True when the rollout must stop."""
         if self.play.gather_facts:
             self.events.task_start("Gathering Facts", False)
-            await self._on_hosts(batch, lambda s: self._facts(s, context))
+            await self._on_hosts(batch, functools.partial(self._facts, context=context))
             if self._should_abort(batch):
                 return True
         sections = (self.play.pre_tasks, self.play.tasks, self.play.post_tasks)
         for section in sections:
             if self.play.strategy == "free":
-                await self._on_hosts(batch, lambda s, sec=section: self._free_host(s, sec, context))
+                await self._on_hosts(batch, functools.partial(self._free_host, nodes=section, context=context))
             else:
                 if await self._linear(batch, section, context):
                     return True
@@ -119,7 +120,7 @@ class PlayRunner:
             if task.run_once:
                 await self._run_once(task, active, context)
             else:
-                await self._on_hosts(active, lambda s, t=task: self._run_task(s, t, context))
+                await self._on_hosts(active, functools.partial(self._run_task, task=task, context=context))
             if not guarded and self._should_abort(batch):
                 return True
         return False
@@ -249,6 +250,6 @@ class PlayRunner:
             if not hosts:
                 continue
             self.events.task_start(self.runner.task_name(handler), True)
-            await self._on_hosts(hosts, lambda s, t=handler: self._run_task(s, t, context, True))
+            await self._on_hosts(hosts, functools.partial(self._run_task, task=handler, context=context, handler=True))
         for name in batch:
             self.states[name].notified.clear()

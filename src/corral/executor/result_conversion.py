@@ -53,7 +53,8 @@ def registered_value(raw: Mapping[str, Any]) -> dict[str, Any]:
         value["skip_reason"] = raw.get("msg") or ""
     if raw.get("diff") is not None:
         value["diff"] = raw.get("diff")
-    return mark_unsafe(value)  # host data is never rendered again
+    unsafe: dict[str, Any] = mark_unsafe(value)  # host data is never rendered again
+    return unsafe
 
 
 def aggregate_loop(host: str, task: str, module: str, results: list[TaskResult],

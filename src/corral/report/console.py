@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from corral.report.diff import attribute_lines, unified_diff
@@ -120,7 +121,7 @@ def _no_paint(text: str, code: str) -> str:
     return text
 
 
-def render_recap(report: RunReport, paint: Any = _no_paint) -> str:
+def render_recap(report: RunReport, paint: Callable[[str, str], str] = _no_paint) -> str:
     """The recap, the list of what changed per host, and one fleet summary line."""
     lines = ["", "PLAY RECAP " + "*" * (WIDTH - 11)]
     width = max((len(n) for n in report.hosts), default=0)
@@ -136,7 +137,7 @@ def render_recap(report: RunReport, paint: Any = _no_paint) -> str:
     return "\n".join(lines)
 
 
-def _recap_line(name: str, host: HostReport, paint: Any) -> str:
+def _recap_line(name: str, host: HostReport, paint: Callable[[str, str], str]) -> str:
     recap = host.recap()
     text = (f"{name} : ok={recap.ok} changed={recap.changed} "
             f"unreachable={int(recap.unreachable)} failed={recap.failed} skipped={recap.skipped}")

@@ -10,9 +10,9 @@ import io
 import itertools
 import time
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Sequence
 from typing import Any, BinaryIO
 
 from corral.errors import HostError, HostUnreachable, ProtocolError, UnreachableCause
