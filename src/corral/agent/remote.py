@@ -229,12 +229,26 @@ class Agent(object):
         module = self.load_module(request["module"], request["sha"], request.get("source"))
         ctx = self.api.Context(check=bool(request.get("check")), diff=bool(request.get("diff")),
                                tmpdir=self.staging, staged=request.get("staged") or {})
+        saved = self.set_environment(request.get("environment") or {})
         try:
             return self.api.run_module(module, request.get("args") or {}, ctx)
         except SystemExit as exc:
             return {"status": "failed", "diff": None, "changes": [], "data": {},
                     "msg": "module %s tried to exit the agent (exit code %r); a module must "
                            "return or raise ModuleError" % (request["module"], exc.code)}
+        finally:
+            self.set_environment(saved)
+
+    def set_environment(self, values):
+        """Apply a task's ``environment`` for one module run; returns what to restore."""
+        saved = {}
+        for key, value in values.items():
+            saved[key] = os.environ.get(key)
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = str(value)
+        return saved
 
     def load_module(self, name, sha, source):
         key = (name, sha)

@@ -157,6 +157,39 @@ def modules_cmd(
     raise typer.Exit(int(show_modules(name, playbook_dir)))
 
 
+@app.command("explain")
+def explain_cmd(
+    variable: Annotated[str, typer.Argument(help="The variable name.")],
+    host: Annotated[str, typer.Argument(help="The inventory host.")],
+    inventory: InventoryOpt,
+    playbook: Annotated[Path | None, typer.Argument(help="Also consider this playbook's play vars.")] = None,
+    extra_vars: ExtraVarsOpt = None,
+) -> None:
+    """Show the value VARIABLE has for HOST, where it comes from, and every value it shadows."""
+    from corral.cli.explain_cmd import explain_variable
+
+    raise typer.Exit(int(explain_variable(variable, host, inventory, playbook, list(extra_vars or []))))
+
+
+@app.command("facts")
+def facts_cmd(
+    pattern: Annotated[str, typer.Argument(help="Host pattern.")],
+    inventory: InventoryOpt,
+    limit: Annotated[str | None, typer.Option("--limit", "-l", help="Further limit hosts.")] = None,
+    forks: Annotated[int, typer.Option("--forks", "-f", min=1, help="Hosts worked on at once.")] = 50,
+    host_key_checking: Annotated[str | None, typer.Option("--host-key-checking", help="strict, accept-new or off.")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", "-T", help="Connect timeout in seconds.")] = 10.0,
+) -> None:
+    """Gather and print the facts of the hosts matching PATTERN (as JSON)."""
+    from corral.cli.apply_cmd import run_adhoc_task
+
+    code = run_adhoc_task(pattern, inventory, "setup", "", check=False, diff=False, become=False,
+                          become_user=None, ask_become_pass=False, limit=limit, extra_vars=None,
+                          forks=forks, verbose=1, host_key_checking=host_key_checking,
+                          timeout=timeout)
+    raise typer.Exit(int(code))
+
+
 def main() -> None:
     """Entry point: map usage errors to exit 5 and input errors to exit 4."""
     try:

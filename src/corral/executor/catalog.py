@@ -23,6 +23,7 @@ class CatalogEntry:
     free_form: bool
     doc: str
     on_controller: bool
+    any_args: bool = False  # set_fact: every argument name is a variable
 
 
 class ModuleCatalog:
@@ -35,8 +36,9 @@ class ModuleCatalog:
         short, _ = split_name(name)
         action = ACTIONS.get(short)
         if action is not None:
-            spec = action.args_spec if short != "set_fact" else {}
-            return CatalogEntry(short, spec, action.free_form, action.doc, True)
+            any_args = short == "set_fact"
+            return CatalogEntry(short, action.args_spec, action.free_form, action.doc, True,
+                                any_args)
         info = self.registry.find(name)
         if info is None:
             return None

@@ -140,7 +140,8 @@ class Engine:
     def _play_layers(self, play: Play, context: PlayContext, host: str) -> list[Layer]:
         layers = []
         if play.vars:
-            layers.append(Layer(name="play vars", vars=play.vars, path=str(play.path), lines={}))
+            layers.append(Layer(name="play vars", vars=play.vars, path=str(play.path),
+                                lines=_key_lines(play.vars)))
         context.play_layers[host] = list(layers)
         for entry in play.vars_files:
             templar = self.templar(context.stack_for(self.states[host]))
@@ -162,6 +163,12 @@ class Engine:
             facts = outcome.registered.get("ansible_facts") or {}
             state.facts = mark_unsafe(dict(facts))
         return result
+
+
+def _key_lines(values: Mapping[str, Any]) -> dict[str, int]:
+    """Line of each key, when the YAML loader kept positions (playbook.yaml_loader.PosDict)."""
+    positions = getattr(values, "key_positions", None) or {}
+    return {str(k): p.line for k, p in positions.items() if getattr(p, "line", None)}
 
 
 def _load_vars_file(path: Path) -> dict[str, Any]:

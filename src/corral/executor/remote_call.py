@@ -44,6 +44,11 @@ class RemoteCaller:
         if info is None:
             raise PlaybookError(f"unknown module {task.module!r}")
         host_vars = connection_vars(templar)
+        # Play keywords lose to the inventory's own connection variables, as in Ansible.
+        if play.play.remote_user and "ansible_user" not in host_vars:
+            host_vars["ansible_user"] = templar.render(play.play.remote_user)
+        if play.play.connection and "ansible_connection" not in host_vars:
+            host_vars["ansible_connection"] = play.play.connection
         target = host
         if task.delegate_to is not None:
             target = str(templar.render(task.delegate_to))
@@ -60,14 +65,25 @@ class RemoteCaller:
             prepared = prepare(info.prepare, clean, context)
             clean, upload = dict(prepared.args), prepared.upload
         *support, (_, source) = info.sources
+        environment = self._environment(task, play, templar)
         result: dict[str, Any] = await session.run(info.name, source, clean, check, diff,
-                                                   requires=support)
+                                                   requires=support, environment=environment)
         if result.get("status") == "needs_upload" and upload is not None:
             staged = await session.put_file(upload)
             argument = str((result.get("data") or {}).get("arg") or "_staged_src")
             result = await session.run(info.name, source, {**clean, argument: staged}, check,
-                                       diff, requires=support)
+                                       diff, requires=support, environment=environment)
         return result
+
+    def _environment(self, task: Task, play: PlayContext, templar: Templar) -> dict[str, Any]:
+        """The play's `environment`, then the task's (block's) on top, rendered."""
+        merged = {**play.play.environment, **task.environment}
+        if not merged:
+            return {}
+        rendered = templar.render(merged)
+        if not isinstance(rendered, dict):
+            raise PlaybookError("environment must be a mapping of variable names to values")
+        return rendered
 
     def _become(self, task: Task, play: PlayContext, host_vars: Mapping[str, Any]) -> tuple[bool, str | None]:
         become = task.become

@@ -98,6 +98,11 @@ class TaskRunner:
             if control.index_var:
                 item_vars[control.index_var] = index
             outcome = await self._run_item(state, task, play, item_vars, index)
+            registered = dict(outcome.registered or {})
+            registered.update({control.loop_var: item, "ansible_loop_var": control.loop_var})
+            if control.index_var:
+                registered[control.index_var] = index
+            outcome.registered = mark_unsafe(registered) if control.loop_var == "item" else registered
             outcomes.append(outcome)
             if control.pause:
                 await asyncio.sleep(float(control.pause))

@@ -68,6 +68,8 @@ def _merge_text(ctx: ParseContext, result: ModuleArgs, text: str,
                 info: ArgsInfo | None, where: Position | None) -> None:
     free_form = info is not None and info.free_form
     parsed = parse_free_form(text, argument_names(info) if free_form and info else None)
+    if info is not None and getattr(info, "any_args", False):
+        free_form = False
     if parsed.error:
         ctx.add(parsed.error, where)
         result.broken = True

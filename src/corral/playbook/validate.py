@@ -36,6 +36,8 @@ def check_mode_trap(ctx: ParseContext, margs: ModuleArgs) -> None:
 def check_module_args(ctx: ParseContext, info: ArgsInfo, margs: ModuleArgs,
                       where: Position | None) -> None:
     """Every problem with ``margs`` for module ``info``, recorded in ``ctx``."""
+    if getattr(info, "any_args", False):
+        return  # set_fact: every name is a variable to set
     canonical = _alias_map(info)
     given: dict[str, str] = {}
     for key, value in margs.args.items():

@@ -89,8 +89,9 @@ class ConsoleEvents:
             self._write(json.dumps(dict(result.data), indent=2, default=str, sort_keys=True))
 
     def _detail(self, result: TaskResult) -> str:
-        if result.no_log and result.status in (Status.FAILED, Status.CHANGED):
-            return NO_LOG_TEXT
+        if result.no_log:
+            return NO_LOG_TEXT if result.status in (Status.FAILED, Status.CHANGED, Status.OK) and (
+                result.msg or result.changes) else ""
         if result.status in (Status.FAILED, Status.UNREACHABLE):
             return result.msg
         if result.module == "debug" and result.status is Status.OK:

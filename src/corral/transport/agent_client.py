@@ -10,7 +10,7 @@ import io
 import itertools
 import time
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -116,7 +116,8 @@ class AgentSession:
 
     async def run(self, module_name: str, source: str, args: dict[str, Any], check: bool,
                   diff: bool, staged: dict[str, str] | None = None,
-                  requires: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
+                  requires: Sequence[tuple[str, str]] = (),
+                  environment: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Run a module on the host; returns its result dict (status, msg, diff, changes, data).
 
         ``requires``: (name, source) of support files the module imports as
@@ -127,6 +128,9 @@ class AgentSession:
         support = [(name, *_packed_source(text)) for name, text in requires]
         request: dict[str, Any] = {"op": "run", "module": module_name, "sha": sha, "args": args,
                                    "check": check, "diff": diff, "staged": staged or {}}
+        if environment:
+            request["environment"] = {str(k): None if v is None else str(v)
+                                      for k, v in environment.items()}
         if support:
             request["requires"] = [
                 {"name": name, "sha": s_sha}

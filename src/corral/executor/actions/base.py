@@ -72,7 +72,7 @@ async def _assert(ctx: ActionContext, args: dict[str, Any]) -> ActionOutcome:
     conditions = args["that"]
     for condition in conditions:
         if not ctx.templar.condition(condition):
-            msg = args["fail_msg"] or args["msg"] or f"Assertion failed: {condition}"
+            msg = args["fail_msg"] or f"Assertion failed: {condition}"  # msg is an alias of fail_msg
             return ActionOutcome(Status.FAILED, str(msg), data={"assertion": condition,
                                                                 "evaluated_to": False})
     text = args["success_msg"] or "All assertions passed"

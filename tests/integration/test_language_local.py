@@ -1,0 +1,269 @@
+"""The playbook language on real hosts reached through the local connection.
+
+Three inventory hosts all run on this machine (ansible_connection: local): fast,
+real agents and real files, no SSH. The fleet tests cover the same over SSH.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.integration.corral_cli import corral, write_playbook
+
+INVENTORY = """
+all:
+  vars:
+    ansible_connection: local
+    site: inventory-all
+  children:
+    web:
+      hosts:
+        w1: {color: red}
+        w2: {color: blue}
+    db:
+      hosts:
+        d1: {color: green}
+"""
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "inventory.yml").write_text(INVENTORY)
+    return tmp_path
+
+
+def run(project: Path, playbook: str, *extra: str):
+    path = write_playbook(project, playbook)
+    return corral("apply", path, "-i", project / "inventory.yml", *extra)
+
+
+def debug_msgs(result, host: str) -> list[str]:
+    return [t["msg"] for t in result.host(host)["tasks"] if t["module"] == "debug"]
+
+
+def test_when_loop_register_and_results(project: Path) -> None:
+    out = project / "out"
+    out.mkdir()
+    result = run(project, f"""
+- hosts: web
+  gather_facts: false
+  tasks:
+    - name: files per item
+      file: path={out}/{{{{ inventory_hostname }}}}-{{{{ item }}}} state=touch
+      loop: [a, b]
+      register: touched
+      when: color == 'red'
+    - debug: msg="{{{{ touched.results | map(attribute='item') | list if touched.results is defined else 'skipped' }}}}"
+""")
+    assert result.code == 0, result.stderr + result.stdout
+    assert sorted(p.name for p in out.iterdir()) == ["w1-a", "w1-b"]
+    assert json.loads(debug_msgs(result, "w1")[0]) == ["a", "b"]
+    assert result.statuses("w2")[0] == "skipped"
+
+
+def test_changed_when_failed_when_ignore_errors(project: Path) -> None:
+    result = run(project, """
+- hosts: w1
+  gather_facts: false
+  tasks:
+    - command: echo hello
+      register: out
+      changed_when: false
+    - command: "false"
+      ignore_errors: true
+    - command: echo oops
+      register: r
+      failed_when: "'oops' in r.stdout"
+    - debug: msg=unreached
+""")
+    assert result.code == 1
+    assert result.statuses("w1") == ["ok", "failed", "failed"]
+    host = result.host("w1")
+    assert (host["ok"], host["failed"], host["changed"]) == (1, 1, 0)
+    assert host["tasks"][1]["ignored"] is True
+
+
+def test_handlers_run_once_per_host_in_definition_order(project: Path) -> None:
+    log = project / "handlers.log"
+    result = run(project, f"""
+- hosts: web
+  gather_facts: false
+  tasks:
+    - copy: content="1" dest={project}/{{{{ inventory_hostname }}}}.a
+      notify: [second, first]
+    - copy: content="2" dest={project}/{{{{ inventory_hostname }}}}.b
+      notify: first
+    - command: "true"
+      changed_when: false
+      notify: never
+  handlers:
+    - name: first
+      shell: echo "{{{{ inventory_hostname }}}} first" >> {log}
+    - name: second
+      shell: echo "{{{{ inventory_hostname }}}} second" >> {log}
+      listen: restart things
+    - name: never
+      shell: echo never >> {log}
+""")
+    assert result.code == 0, result.stdout
+    lines = log.read_text().splitlines()
+    assert sorted(lines) == sorted(["w1 first", "w1 second", "w2 first", "w2 second"])
+    assert [line for line in lines if line.startswith("w1")] == ["w1 first", "w1 second"]
+    again = run(project, (project / "play.yml").read_text().replace("- hosts", "- hosts", 1))
+    assert again.code == 0 and len(log.read_text().splitlines()) == 4
+
+
+def test_block_rescue_always(project: Path) -> None:
+    result = run(project, """
+- hosts: w1
+  gather_facts: false
+  tasks:
+    - block:
+        - command: "false"
+        - debug: msg=unreached
+      rescue:
+        - debug: msg=rescued
+      always:
+        - debug: msg=always
+    - debug: msg=after
+""")
+    assert result.code == 0, result.stdout
+    assert debug_msgs(result, "w1") == ["rescued", "always", "after"]
+    assert result.host("w1")["failed"] == 0 and result.host("w1")["rescued"] == 1
+
+
+def test_precedence_play_vars_then_extra_vars(project: Path) -> None:
+    playbook = """
+- hosts: w1
+  gather_facts: false
+  vars:
+    site: play
+  tasks:
+    - debug: msg="{{ site }} {{ color }}"
+    - set_fact: color=purple
+    - debug: msg="{{ color }}"
+    - debug: msg="{{ color }}"
+      vars:
+        color: task-var
+"""
+    result = run(project, playbook)
+    assert debug_msgs(result, "w1") == ["play red", "purple", "purple"]
+    result = run(project, playbook, "-e", "site=extra color=black")
+    assert debug_msgs(result, "w1") == ["extra black", "black", "black"]
+
+
+def test_magic_variables_and_hostvars(project: Path) -> None:
+    result = run(project, """
+- hosts: all
+  gather_facts: false
+  tasks:
+    - debug:
+        msg: "{{ groups['web'] | join(',') }} {{ group_names | join(',') }} {{ hostvars['d1']['color'] }} {{ ansible_play_hosts | length }} {{ inventory_hostname_short }}"
+      when: inventory_hostname == 'w2'
+""")
+    assert debug_msgs(result, "w2") == ["w1,w2 web green 3 w2"]
+
+
+def test_facts_are_data_not_templates(project: Path) -> None:
+    result = run(project, """
+- hosts: w1
+  tasks:
+    - set_fact: from_host="{{ ansible_facts['env']['EVIL'] }}"
+    - debug: msg="{{ from_host }}"
+    - debug: msg="{{ ansible_distribution }} {{ ansible_facts['os_family'] }}"
+""")
+    assert result.code == 0, result.stdout + result.stderr
+    msgs = debug_msgs(result, "w1")
+    assert msgs[0] == "{{ 7 * 7 }}"
+    assert msgs[1].split()[1] == "Debian"
+
+
+@pytest.fixture(autouse=True)
+def _evil_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EVIL", "{{ 7 * 7 }}")
+
+
+def test_until_retries_and_run_once(project: Path) -> None:
+    counter = project / "count"
+    result = run(project, f"""
+- hosts: web
+  gather_facts: false
+  tasks:
+    - shell: echo x >> {counter}; wc -l < {counter}
+      register: n
+      until: n.stdout | int >= 3
+      retries: 5
+      delay: 0
+      run_once: true
+    - debug: msg="{{{{ n.stdout }}}}"
+""")
+    assert result.code == 0, result.stdout
+    assert counter.read_text().count("x") == 3
+    assert debug_msgs(result, "w1") == ["3"] and debug_msgs(result, "w2") == ["3"]
+
+
+def test_tags_and_no_log(project: Path) -> None:
+    result = run(project, """
+- hosts: w1
+  gather_facts: false
+  tasks:
+    - debug: msg=tagged
+      tags: [web]
+    - debug: msg=other
+      tags: [db]
+    - debug: msg=always
+      tags: [always]
+    - debug: msg="the secret is s3cr3t"
+      no_log: true
+      tags: [web]
+""", "--tags", "web")
+    assert debug_msgs(result, "w1")[:2] == ["tagged", "always"]
+    assert "s3cr3t" not in result.stdout and "s3cr3t" not in json.dumps(result.report)
+
+
+def test_assert_and_fail(project: Path) -> None:
+    result = run(project, """
+- hosts: web
+  gather_facts: false
+  tasks:
+    - assert:
+        that:
+          - color in ['red', 'blue']
+          - site == 'inventory-all'
+    - fail: msg="stop {{ inventory_hostname }}"
+      when: color == 'blue'
+    - debug: msg=survivor
+""")
+    assert result.code == 1
+    assert debug_msgs(result, "w1") == ["survivor"]
+    assert result.host("w2")["tasks"][-1]["msg"] == "stop w2"
+
+
+def test_environment_keyword(project: Path) -> None:
+    result = run(project, """
+- hosts: w1
+  gather_facts: false
+  environment:
+    GREETING: play
+  tasks:
+    - shell: echo "$GREETING $OTHER"
+      register: out
+      environment:
+        OTHER: "{{ color }}"
+    - debug: msg="{{ out.stdout }}"
+""")
+    assert debug_msgs(result, "w1") == ["play red"]
+
+
+def test_undefined_variable_fails_that_task_naming_it(project: Path) -> None:
+    result = run(project, """
+- hosts: w1
+  gather_facts: false
+  tasks:
+    - debug: msg="{{ nope_not_defined }}"
+""")
+    assert result.code == 1
+    assert "nope_not_defined" in result.host("w1")["tasks"][0]["msg"]
