@@ -10,7 +10,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from tests.integration.corral_cli import corral, write_playbook
 
 INVENTORY = """

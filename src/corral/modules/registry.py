@@ -18,6 +18,7 @@ import difflib
 import hashlib
 import importlib
 import importlib.util
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,8 +73,15 @@ class ModuleRegistry:
 
     @classmethod
     def for_playbook(cls, playbook: Path) -> ModuleRegistry:
-        """The registry for a playbook: its sibling ``modules/`` folder, then the built-ins."""
-        return cls([Path(playbook).resolve().parent / "modules"])
+        """The registry for a playbook.
+
+        Looked in, first match wins: ``modules/`` next to the playbook, ``modules/``
+        in the current folder, the folders of ``$CORRAL_LIBRARY`` (``:``-separated),
+        then the built-ins.
+        """
+        dirs = [Path(playbook).resolve().parent / "modules", Path.cwd() / "modules"]
+        dirs += [Path(p) for p in os.environ.get("CORRAL_LIBRARY", "").split(os.pathsep) if p]
+        return cls(list(dict.fromkeys(d.resolve() for d in dirs)))
 
     def find(self, name: str) -> ModuleInfo | None:
         """The module called ``name``, or None (see ``suggestions``)."""

@@ -9,6 +9,9 @@ import struct
 import sys
 
 from corral.modules._api import Arg, Plan
+from corral.modules._svc_mgr import service_mgr
+
+REQUIRES = ("_svc_mgr",)  # service_mgr(), shared with the service module
 
 DOC = "Gather facts about the host: OS, distribution, hardware, network, Python, user."
 
@@ -87,23 +90,6 @@ def pkg_mgr():
         if shutil.which(command):
             return name
     return "unknown"
-
-
-def service_mgr():
-    if os.path.isdir("/run/systemd/system"):
-        return "systemd"
-    try:
-        with open("/proc/1/comm") as handle:
-            init = handle.read().strip()
-    except OSError:
-        init = ""
-    if init == "systemd":
-        return "systemd"
-    if os.path.exists("/sbin/openrc") or os.path.isdir("/run/openrc"):
-        return "openrc"
-    if os.path.isdir("/etc/init.d"):
-        return "sysvinit"
-    return "service"
 
 
 def _meminfo_mb():

@@ -1,0 +1,233 @@
+"""The apt backend (Debian, Ubuntu): dpkg-query to look, apt-get -s to plan, apt-get to act.
+
+Stdlib only, Python 3.8 syntax. Used by the ``apt`` and ``package`` modules
+through ``_pkg_common``. Every apt-get call is non-interactive
+(``DEBIAN_FRONTEND=noninteractive``, ``-y``, keep existing config files) and
+waits for the dpkg lock (``DPkg::Lock::Timeout``; the lists lock of
+``apt-get update`` is retried by ``_pkg_common.run``).
+"""
+
+import os
+import re
+import time
+
+from corral.modules._api import Arg, ModuleError
+from corral.modules._pkg_common import ABSENT, Installed, failure, run
+
+try:  # typing only
+    from typing import Any, Dict, List, Mapping, Optional, Tuple  # noqa: F401 (type comments)
+except ImportError:  # pragma: no cover
+    pass
+
+ARGS = {
+    "cache_valid_time": Arg(int, default=0,
+                            doc="Refresh the cache only if it is older than this many seconds "
+                                "(implies update_cache)."),
+    "deb": Arg("path", doc="Path on the host of a .deb file to install (with its "
+                           "dependencies, through apt-get)."),
+    "purge": Arg(bool, default=False, doc="state=absent: also remove configuration files "
+                                          "(and purge packages whose config files remain)."),
+    "autoremove": Arg(bool, default=False, doc="Also remove dependencies nothing needs any "
+                                               "more; without name: apt-get autoremove."),
+    "allow_downgrade": Arg(bool, default=False,
+                           aliases=("allow-downgrade", "allow_downgrades", "allow-downgrades"),
+                           doc="Allow a version pin to install an older version."),
+    "install_recommends": Arg(bool, aliases=("install-recommends",),
+                              doc="Install recommended packages; default: apt's setting."),
+    "default_release": Arg(str, aliases=("default-release",),
+                           doc="Prefer packages from this release (apt-get -t)."),
+    "dpkg_options": Arg(str, default="force-confdef,force-confold",
+                        doc="dpkg options, comma-separated, each passed as "
+                            "-o Dpkg::Options::=--OPTION."),
+    "force_apt_get": Arg(bool, default=False, doc="Accepted for compatibility; corral always "
+                                                  "uses apt-get."),
+}
+
+ENV = {"DEBIAN_FRONTEND": "noninteractive", "APT_LISTCHANGES_FRONTEND": "none",
+       "NEEDRESTART_MODE": "a"}
+LOCK_MARKERS = ("Could not get lock", "Unable to lock", "Unable to acquire the dpkg frontend lock")
+CACHE_STAMPS = ("/var/lib/apt/periodic/update-success-stamp", "/var/lib/apt/lists",
+                "/var/lib/apt/lists/partial")
+_QUERY_FORMAT = "${binary:Package}\t${Package}\t${Version}\t${db:Status-Abbrev}\n"
+_INST = re.compile(r"^Inst (\S+)(?: \[([^\]]+)\])?(?: \((\S+))?")
+_REMOVE = re.compile(r"^(Remv|Purg) (\S+)(?: \[([^\]]+)\])?")
+
+
+class Apt(object):
+    name = "apt"
+
+    # --- look -------------------------------------------------------------------
+
+    def query(self, specs, args):
+        # type: (List[str], Mapping[str, Any]) -> Dict[str, Installed]
+        """One dpkg-query for every name (a .deb path is read with dpkg-deb first)."""
+        wanted = dict((spec, deb_identity(spec) if is_deb(spec) else split_pin(spec))
+                      for spec in specs)
+        names = sorted(set(name for name, _ in wanted.values()))
+        done = run(["dpkg-query", "-W", "-f=" + _QUERY_FORMAT] + names, ok_codes=(0, 1))
+        database = parse_dpkg_query(done.stdout)
+        found = {}  # type: Dict[str, Installed]
+        for spec, (name, version) in wanted.items():
+            status = database.get(name)
+            installed = status[0] if status and status[1] == "i" else None
+            found[spec] = Installed(name, installed, version,
+                                    residue=bool(status and status[1] == "c"))
+        return found
+
+    def simulate(self, op, targets, installed, args):
+        # type: (str, List[str], Mapping[str, Installed], Mapping[str, Any]) -> List[Tuple[str, Any, Any]]
+        """``apt-get -s``: the Inst/Remv/Purg lines, dependencies included."""
+        done = run(apt_get(op, targets, args, simulate=True), env=ENV, check=False)
+        if done.rc != 0:
+            raise failure(done)
+        if "will be DOWNGRADED" in done.stdout and not args.get("allow_downgrade"):
+            raise ModuleError("apt would downgrade %s; set allow_downgrade: true to allow it" % (
+                ", ".join(downgraded(done.stdout)) or "packages"), stdout=done.stdout)
+        return parse_simulation(done.stdout)
+
+    def cache_stale(self, args):
+        # type: (Mapping[str, Any]) -> bool
+        valid = args.get("cache_valid_time") or 0
+        if not args.get("update_cache") and not valid:
+            return False
+        return not valid or time.time() - cache_mtime() > valid
+
+    # --- act --------------------------------------------------------------------
+
+    def execute(self, op, targets, installed, args):
+        # type: (str, List[str], Mapping[str, Installed], Mapping[str, Any]) -> List[Any]
+        return [run(apt_get(op, targets, args), env=ENV, lock_timeout=_lock(args),
+                    lock_markers=LOCK_MARKERS)]
+
+    def update_cache(self, args):
+        # type: (Mapping[str, Any]) -> Any
+        argv = ["apt-get", "-q", "-o", "DPkg::Lock::Timeout=%d" % _lock(args), "update"]
+        return run(argv, env=ENV, lock_timeout=_lock(args), lock_markers=LOCK_MARKERS)
+
+
+def _lock(args):
+    # type: (Mapping[str, Any]) -> int
+    value = args.get("lock_timeout")
+    return 60 if value is None else int(value)
+
+
+def apt_get(op, targets, args, simulate=False):
+    # type: (str, List[str], Mapping[str, Any], bool) -> List[str]
+    """The apt-get command line for ``op`` (install, latest, remove) on ``targets``."""
+    argv = ["apt-get", "-y", "-q", "-o", "DPkg::Lock::Timeout=%d" % _lock(args)]
+    for option in (args.get("dpkg_options") or "force-confdef,force-confold").split(","):
+        if option.strip():
+            argv += ["-o", "Dpkg::Options::=--" + option.strip().lstrip("-")]
+    recommends = args.get("install_recommends")
+    if recommends is True:
+        argv += ["-o", "APT::Install-Recommends=yes"]
+    elif recommends is False:
+        argv.append("--no-install-recommends")
+    if args.get("default_release"):
+        argv += ["-t", str(args["default_release"])]
+    if args.get("allow_downgrade"):
+        argv.append("--allow-downgrades")
+    if simulate:
+        argv.append("-s")
+    words = [os.path.abspath(t) if is_deb(t) else t for t in targets]
+    if op == "remove":
+        verb = "purge" if args.get("purge") else "remove"
+        if not targets:
+            verb = "autoremove"
+            words = ["--purge"] if args.get("purge") else []
+    else:
+        verb = "install" if targets else "autoremove"
+    if args.get("autoremove") and verb != "autoremove":
+        argv.append("--auto-remove")
+    return argv + [verb] + words
+
+
+# --- names, pins and .deb files ---------------------------------------------------
+
+def is_deb(spec):
+    # type: (str) -> bool
+    return spec.endswith(".deb") and ("/" in spec or os.path.isfile(spec))
+
+
+def split_pin(spec):
+    # type: (str) -> Tuple[str, Optional[str]]
+    """``nginx=1.22*`` -> (nginx, 1.22*); ``nginx`` -> (nginx, None)."""
+    name, sep, version = spec.partition("=")
+    return name, (version if sep else None)
+
+
+def deb_identity(path):
+    # type: (str) -> Tuple[str, str]
+    """(Package, Version) from a .deb file's control data."""
+    if not os.path.isfile(path):
+        raise ModuleError("deb %s: no such file on the host" % path)
+    done = run(["dpkg-deb", "-f", path, "Package", "Version"])
+    fields = dict(line.split(": ", 1) for line in done.stdout.splitlines() if ": " in line)
+    if "Package" not in fields or "Version" not in fields:
+        raise ModuleError("deb %s: not a Debian package (no Package/Version field)" % path)
+    return fields["Package"].strip(), fields["Version"].strip()
+
+
+# --- parsing ----------------------------------------------------------------------------
+
+def parse_dpkg_query(text):
+    # type: (str) -> Dict[str, Tuple[str, str]]
+    """{name: (version, status letter)}, under both ``pkg`` and ``pkg:arch`` names.
+
+    The status letter is the second of ``db:Status-Abbrev``: i installed,
+    c config files only, n not installed, U/F/W/t/H half-done states.
+    """
+    found = {}  # type: Dict[str, Tuple[str, str]]
+    for line in text.splitlines():
+        fields = line.split("\t")
+        if len(fields) < 4 or len(fields[3]) < 2:
+            continue
+        binary, name, version, abbrev = fields[:4]
+        entry = (version, abbrev[1])
+        for key in (binary, name):
+            if key not in found or found[key][1] != "i":
+                found[key] = entry
+    return found
+
+
+def parse_simulation(text):
+    # type: (str) -> List[Tuple[str, Any, Any]]
+    """(name, before, after) from apt-get -s: Inst upgrades/installs, Remv removals, Purg purges."""
+    rows = []  # type: List[Tuple[str, Any, Any]]
+    for line in text.splitlines():
+        inst = _INST.match(line)
+        if inst:
+            name, old, new = inst.groups()
+            rows.append((name, old or ABSENT, new or "installed"))
+            continue
+        gone = _REMOVE.match(line)
+        if gone:
+            kind, name, old = gone.groups()
+            rows.append((name, old or ABSENT, "purged" if kind == "Purg" else ABSENT))
+    return rows
+
+
+def downgraded(text):
+    # type: (str) -> List[str]
+    """The names apt lists under "The following packages will be DOWNGRADED:"."""
+    names, inside = [], False  # type: List[str], bool
+    for line in text.splitlines():
+        if line.startswith("The following packages will be DOWNGRADED"):
+            inside = True
+        elif inside and line.startswith(" "):
+            names.extend(line.split())
+        else:
+            inside = False
+    return names
+
+
+def cache_mtime():
+    # type: () -> float
+    """When the package lists were last refreshed (0 if never)."""
+    times = [0.0]
+    for path in CACHE_STAMPS:
+        try:
+            times.append(os.stat(path).st_mtime)
+        except OSError:
+            continue
+    return max(times)

@@ -1,0 +1,390 @@
+"""What every package module shares: arguments, name lists, the plan, running the manager.
+
+Stdlib only, Python 3.8 syntax. A backend (``_pkg_apt``, ``_pkg_dnf``, …) knows
+one package manager; it is an object with:
+
+``name``
+    the manager's name as ``pkg_mgr`` reports it (apt, dnf, …).
+``query(specs, args)``
+    ask the package database ONCE about every spec; return ``{spec: Installed}``.
+``simulate(op, targets, installed, args)``
+    read-only: what ``op`` (install, latest, remove) would do, as a list of
+    ``(name, before, after)`` (``ABSENT`` for "not installed"). Raises
+    ``ModuleError`` with the manager's message when it refuses.
+``execute(op, targets, installed, args)``
+    do it in one call (where the manager allows); return a list of ``Ran``.
+``cache_stale(args)`` / ``update_cache(args)``
+    whether ``update_cache``/``cache_valid_time`` ask for an index refresh, and do it.
+
+``inspect`` → ``plan`` → ``apply`` below drive any backend, so the package
+modules are a few lines each; ``package`` picks the backend with ``pkg_mgr()``,
+the same detection the ``setup`` module's ``pkg_mgr`` fact uses.
+"""
+
+import fnmatch
+import os
+import shutil
+import subprocess
+import time
+
+from corral.modules._api import Arg, Change, ModuleError, Plan
+
+try:  # typing only
+    from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple  # noqa: F401 (type comments)
+except ImportError:  # pragma: no cover
+    pass
+
+ABSENT = "absent"
+STATES = ("present", "absent", "latest", "installed", "removed")
+_STATE_SYNONYMS = {"installed": "present", "removed": "absent"}
+# (command on PATH, pkg_mgr name): the order Ansible's pkg_mgr fact uses
+PKG_MGRS = (("apt-get", "apt"), ("dnf", "dnf"), ("yum", "yum"), ("apk", "apk"),
+            ("pacman", "pacman"), ("zypper", "zypper"))
+COMMAND_TIMEOUT = 3600  # seconds one package-manager call may take, lock wait included
+QUERY_TIMEOUT = 300
+_TAIL_LINES = 6
+
+
+def pkg_mgr():
+    # type: () -> str
+    """The host's package manager, as Ansible's ``pkg_mgr`` fact names it, or "unknown"."""
+    for command, name in PKG_MGRS:
+        if shutil.which(command):
+            return name
+    return "unknown"
+
+
+# --- arguments -------------------------------------------------------------------
+
+def common_args(default_state="present"):
+    # type: (str) -> Dict[str, Arg]
+    """The arguments every package module takes (fresh Arg objects per module)."""
+    return {
+        "name": Arg(list, aliases=("pkg", "package"), elements=str,
+                    doc="Package name(s): a string, a comma-separated string or a list; "
+                        "a version pin in the manager's syntax (apt: pkg=1.0, dnf: pkg-1.0). "
+                        "A list is installed in one package-manager call."),
+        "state": Arg(str, default=default_state, choices=STATES,
+                     doc="present (installed, any version), latest (installed and upgraded), "
+                         "absent (removed); installed and removed are synonyms."),
+        "update_cache": Arg(bool, default=False, aliases=("update-cache",),
+                            doc="Refresh the package index first (a change, as in Ansible)."),
+        "lock_timeout": Arg(int, default=60,
+                            doc="Seconds to wait for the package manager's lock held by "
+                                "another process before failing."),
+    }
+
+
+def requested(args):
+    # type: (Mapping[str, Any]) -> Tuple[str, List[str]]
+    """(state, specs): the state with synonyms folded, names split and de-duplicated.
+
+    A local package file (apt's ``deb``) is one more spec: its path.
+    """
+    state = str(args.get("state") or "present")
+    state = _STATE_SYNONYMS.get(state, state)
+    return state, split_names(args.get("name")) + split_names(args.get("deb"))
+
+
+def split_names(value):
+    # type: (Any) -> List[str]
+    """A string, comma list or list of them, as a flat list without blanks or repeats."""
+    if value is None:
+        return []
+    items = [value] if isinstance(value, str) else list(value)
+    found = []  # type: List[str]
+    for item in items:
+        for word in str(item).split(","):
+            word = word.strip()
+            if word and word not in found:
+                found.append(word)
+    return found
+
+
+# --- what is installed ---------------------------------------------------------------
+
+class Installed(object):
+    """What the package database says about one requested spec."""
+
+    def __init__(self, name, version=None, wanted=None, residue=False):
+        # type: (str, Optional[str], Optional[str], bool) -> None
+        self.name = name  # the package name (the spec without its pin)
+        self.version = version  # installed version, None if not installed
+        self.wanted = wanted  # the pinned version, None if no pin
+        self.residue = residue  # not installed, but config files remain (apt: rc)
+
+    @property
+    def matches(self):
+        # type: () -> bool
+        """Installed, and at the pinned version if there is a pin (a * pin is a glob)."""
+        if self.version is None:
+            return False
+        return self.wanted is None or version_matches(self.version, self.wanted)
+
+    def __repr__(self):
+        # type: () -> str
+        return "Installed(%r, %r, %r, %r)" % (self.name, self.version, self.wanted, self.residue)
+
+
+def version_matches(version, wanted):
+    # type: (str, str) -> bool
+    if "*" in wanted or "?" in wanted:
+        return fnmatch.fnmatchcase(version, wanted)
+    return version == wanted or version.split(":", 1)[-1] == wanted
+
+
+def pick_targets(state, specs, installed, purge=False):
+    # type: (str, List[str], Mapping[str, Installed], bool) -> List[str]
+    """The specs the manager must act on; the others are already as wanted."""
+    if state == "absent":
+        return [s for s in specs if installed[s].matches or (purge and installed[s].residue
+                                                              and installed[s].wanted is None)]
+    if state == "latest":
+        pinned = [s for s in specs if installed[s].wanted is not None]
+        if pinned:
+            raise ModuleError("state=latest cannot be combined with a version pin (%s); use "
+                              "state=present to install that version" % ", ".join(pinned))
+        return list(specs)
+    return [s for s in specs if not installed[s].matches]
+
+
+# --- inspect / plan / apply for any backend ------------------------------------------
+
+def inspect(ctx, args, backend):
+    # type: (Any, Mapping[str, Any], Any) -> Dict[str, Any]
+    """Read the host: the cache age, the database (one query), the manager's simulation."""
+    state, specs = requested(args)
+    if not specs and not (args.get("update_cache") or args.get("cache_valid_time")
+                          or args.get("autoremove")):
+        raise ModuleError("nothing to do: give name (the packages to manage)%s or "
+                          "update_cache: true" % (", deb" if "deb" in args else ""))
+    if args.get("deb") and state != "present":
+        raise ModuleError("deb installs a package file; it works only with state=present")
+    current = inspect_packages(args, backend)
+    current["cache_stale"] = backend.cache_stale(args)
+    return current
+
+
+def inspect_packages(args, backend):
+    # type: (Mapping[str, Any], Any) -> Dict[str, Any]
+    state, specs = requested(args)
+    installed = backend.query(specs, args) if specs else {}
+    targets = pick_targets(state, specs, installed, bool(args.get("purge")))
+    op = {"present": "install", "latest": "latest", "absent": "remove"}[state]
+    if not targets and not _extra_work(args, state):
+        return {"state": state, "specs": specs, "installed": installed, "op": op,
+                "targets": [], "transaction": []}
+    transaction = backend.simulate(op, targets, installed, args)
+    return {"state": state, "specs": specs, "installed": installed, "op": op,
+            "targets": targets, "transaction": transaction}
+
+
+def _extra_work(args, state):
+    # type: (Mapping[str, Any], str) -> bool
+    """autoremove without names still asks the manager (apt-get autoremove)."""
+    return bool(args.get("autoremove")) and not args.get("name")
+
+
+def plan(ctx, args, current, backend):
+    # type: (Any, Mapping[str, Any], Dict[str, Any], Any) -> Plan
+    """Pure: one Change per package the manager would touch, before and after."""
+    changes = [Change(n, b, a) for n, b, a in current["transaction"]]
+    data = {"pkg_mgr": backend.name, "packages": package_rows(current["transaction"])}
+    if current["cache_stale"]:
+        changes.insert(0, Change("%s cache" % backend.name, "stale", "updated"))
+    if not changes:
+        return Plan(reason=already_message(current), data=data)
+    words = describe(current["transaction"])
+    if current["cache_stale"]:
+        words = ["update the %s cache" % backend.name] + words
+    return Plan(changes, data=data, msg="would " + "; ".join(words),
+                state={"update_cache": current["cache_stale"], "current": current})
+
+
+def apply(ctx, args, plan, backend):
+    # type: (Any, Mapping[str, Any], Plan, Any) -> Dict[str, Any]
+    """Refresh the cache if planned (then look again: versions may have moved), act, report."""
+    current = plan.state["current"]
+    ran = []  # type: List[Ran]
+    data = {"cache_updated": False}  # type: Dict[str, Any]
+    if plan.state["update_cache"]:
+        ran.append(backend.update_cache(args))
+        data.update(cache_updated=True, cache_update_time=int(time.time()))
+        current = inspect_packages(args, backend)
+        plan.changes[1:] = [Change(n, b, a) for n, b, a in current["transaction"]]
+    if current["transaction"]:
+        ran.extend(backend.execute(current["op"], current["targets"], current["installed"], args))
+    words = describe(current["transaction"], past=True)
+    if data["cache_updated"]:
+        words = ["updated the %s cache" % backend.name] + (words or [already_message(current)])
+    data.update(ran_data(ran))
+    data.update(packages=package_rows(current["transaction"]), msg="; ".join(words))
+    return data
+
+
+def package_rows(transaction):
+    # type: (Sequence[Tuple[str, Any, Any]]) -> List[Dict[str, Any]]
+    """The transaction for ``register``: [{"name", "before", "after"}]."""
+    return [{"name": n, "before": b, "after": a} for n, b, a in transaction]
+
+
+# --- messages ------------------------------------------------------------------------
+
+def describe(transaction, past=False):
+    # type: (Sequence[Tuple[str, Optional[str], Optional[str]]], bool) -> List[str]
+    """["install a 1.0, b 2.0", "upgrade c 1.0 -> 2.0", "remove d 1.0"] (or installed, …)."""
+    groups = {}  # type: Dict[str, List[str]]
+    for name, before, after in transaction:
+        verb, text = _verb(name, before, after)
+        groups.setdefault(verb, []).append(text)
+    order = ("install", "upgrade", "downgrade", "reinstall", "remove", "purge")
+    tenses = {"install": "installed", "upgrade": "upgraded", "downgrade": "downgraded",
+              "reinstall": "reinstalled", "remove": "removed", "purge": "purged"}
+    return ["%s %s" % (tenses[v] if past else v, ", ".join(groups[v])) for v in order if v in groups]
+
+
+def _verb(name, before, after):
+    # type: (str, Optional[str], Optional[str]) -> Tuple[str, str]
+    if after == "purged":
+        return "purge", _named(name, before)
+    if after in (ABSENT, None):
+        return "remove", _named(name, before)
+    if before in (ABSENT, None):
+        return "install", _named(name, after)
+    if before == after or before == "installed":
+        return "reinstall", _named(name, after)
+    if before and after and compare_versions(after, before) < 0:
+        return "downgrade", "%s %s -> %s" % (name, before, after)
+    return "upgrade", "%s %s -> %s" % (name, before, after)
+
+
+def _named(name, version):
+    # type: (str, Optional[str]) -> str
+    return name if version in (None, ABSENT, "installed", "purged") else "%s %s" % (name, version)
+
+
+def already_message(current):
+    # type: (Dict[str, Any]) -> str
+    """Why nothing changes: "corral-demo 1.0 already installed", "nginx is not installed"."""
+    state, specs, installed = current["state"], current["specs"], current["installed"]
+    if not specs:
+        return "nothing to do"
+    if state == "absent":
+        return "%s %s not installed" % (", ".join(specs), "is" if len(specs) == 1 else "are")
+    parts = []
+    for spec in specs:
+        info = installed[spec]
+        parts.append(_named(info.name, info.version) if info.version else spec)
+    tail = "already installed" if state == "present" else "already the latest version"
+    if current["targets"] and state == "present":
+        tail = "already installed (provided by installed packages)"
+    return "%s %s" % (", ".join(parts), tail)
+
+
+def compare_versions(left, right):
+    # type: (str, str) -> int
+    """A rough version order (digits numerically, else text) for wording only."""
+    def key(text):
+        # type: (str) -> List[Tuple[int, Any]]
+        parts = []  # type: List[Tuple[int, Any]]
+        for chunk in _chunks(text):
+            parts.append((1, int(chunk)) if chunk.isdigit() else (0, chunk))
+        return parts
+    a, b = key(left), key(right)
+    return (a > b) - (a < b)
+
+
+def _chunks(text):
+    # type: (str) -> List[str]
+    chunks, word = [], ""
+    for char in text:
+        if word and char.isdigit() != word[-1].isdigit():
+            chunks.append(word)
+            word = ""
+        if char.isalnum():
+            word += char
+        elif word:
+            chunks.append(word)
+            word = ""
+    return chunks + ([word] if word else [])
+
+
+# --- running the manager ---------------------------------------------------------------
+
+class Ran(object):
+    """One finished package-manager command."""
+
+    def __init__(self, argv, rc, stdout, stderr):
+        # type: (List[str], int, str, str) -> None
+        self.argv = argv
+        self.rc = rc
+        self.stdout = stdout
+        self.stderr = stderr
+
+    @property
+    def cmd(self):
+        # type: () -> str
+        return " ".join(self.argv)
+
+
+def run(argv, env=None, timeout=COMMAND_TIMEOUT, lock_timeout=0, lock_markers=(), ok_codes=(0,),
+        check=True):
+    # type: (List[str], Optional[Mapping[str, str]], float, float, Sequence[str], Sequence[int], bool) -> Ran
+    """Run ``argv`` (C locale, no stdin); retry with back-off while the lock is held.
+
+    A failure whose output contains one of ``lock_markers`` is retried until
+    ``lock_timeout`` seconds have passed. Any other failure (rc not in
+    ``ok_codes``) raises ModuleError with the manager's last lines, unless
+    ``check`` is false.
+    """
+    deadline = time.monotonic() + max(0, lock_timeout)
+    delay = 0.5
+    while True:
+        done = _run_once(argv, env, timeout)
+        locked = done.rc not in ok_codes and any(
+            m in done.stderr or m in done.stdout for m in lock_markers)
+        if not locked or time.monotonic() >= deadline:
+            break
+        time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
+        delay = min(delay * 2, 5.0)
+    if check and done.rc not in ok_codes:
+        raise failure(done, "the lock was still held after %ds" % lock_timeout if locked else "")
+    return done
+
+
+def _run_once(argv, env, timeout):
+    # type: (List[str], Optional[Mapping[str, str]], float) -> Ran
+    full_env = dict(os.environ)
+    full_env.update({"LC_ALL": "C", "LANG": "C", "LANGUAGE": ""})
+    full_env.update(env or {})
+    try:
+        proc = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env=full_env, timeout=timeout)
+    except FileNotFoundError as exc:
+        raise ModuleError("%s: command not found on this host" % argv[0], rc=127) from exc
+    except subprocess.TimeoutExpired as exc:
+        raise ModuleError("%s did not finish within %ds and was killed" % (
+            " ".join(argv), timeout), cmd=" ".join(argv)) from exc
+    return Ran(list(argv), proc.returncode, proc.stdout.decode("utf-8", "replace"),
+               proc.stderr.decode("utf-8", "replace"))
+
+
+def failure(done, note=""):
+    # type: (Ran, str) -> ModuleError
+    """The manager's own words: the last lines of stderr (or stdout), and the command."""
+    text = done.stderr.strip() or done.stdout.strip()
+    tail = "\n".join(text.splitlines()[-_TAIL_LINES:]) or "(no output)"
+    prefix = "%s failed (rc=%d%s): " % (done.argv[0], done.rc, "; " + note if note else "")
+    return ModuleError(prefix + tail, rc=done.rc, cmd=done.cmd, stdout=done.stdout,
+                       stderr=done.stderr, stdout_lines=done.stdout.splitlines(),
+                       stderr_lines=done.stderr.splitlines())
+
+
+def ran_data(ran):
+    # type: (Sequence[Ran]) -> Dict[str, Any]
+    """Ansible's result keys from the commands run (output of all, rc of the last)."""
+    stdout = "".join(r.stdout for r in ran)
+    stderr = "".join(r.stderr for r in ran)
+    return {"rc": ran[-1].rc if ran else 0, "stdout": stdout, "stderr": stderr,
+            "stdout_lines": stdout.splitlines(), "stderr_lines": stderr.splitlines(),
+            "commands": [r.cmd for r in ran]}
