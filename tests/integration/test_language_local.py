@@ -266,3 +266,119 @@ def test_undefined_variable_fails_that_task_naming_it(project: Path) -> None:
 """)
     assert result.code == 1
     assert "nope_not_defined" in result.host("w1")["tasks"][0]["msg"]
+
+
+def test_free_strategy_and_any_errors_fatal(project: Path) -> None:
+    free = run(project, """
+- hosts: all
+  strategy: free
+  gather_facts: false
+  tasks:
+    - fail: msg=boom
+      when: inventory_hostname == 'w1'
+    - debug: msg="{{ inventory_hostname }} went on"
+""")
+    assert free.code == 1
+    assert debug_msgs(free, "w2") == ["w2 went on"] and debug_msgs(free, "d1") == ["d1 went on"]
+    fatal = run(project, """
+- hosts: all
+  any_errors_fatal: true
+  gather_facts: false
+  tasks:
+    - fail: msg=boom
+      when: inventory_hostname == 'w1'
+    - debug: msg=unreached
+""")
+    assert fatal.code == 1
+    assert all(debug_msgs(fatal, h) == [] for h in ("w1", "w2", "d1"))
+
+
+def test_import_playbook_start_at_task_and_meta(project: Path) -> None:
+    (project / "other.yml").write_text("""
+- hosts: d1
+  gather_facts: false
+  tasks:
+    - debug: msg=imported
+""")
+    result = run(project, """
+- import_playbook: other.yml
+- hosts: web
+  gather_facts: false
+  tasks:
+    - debug: msg=first
+    - name: here
+      debug: msg=second
+    - meta: end_host
+      when: inventory_hostname == 'w2'
+    - debug: msg=third
+""", "--start-at-task", "here")
+    assert result.code == 0, result.stdout + result.stderr
+    assert debug_msgs(result, "d1") == []  # skipped: before the start task
+    assert debug_msgs(result, "w1") == ["second", "third"]
+    assert debug_msgs(result, "w2") == ["second"]
+
+
+def test_with_dict_loop_control_and_flush_handlers(project: Path) -> None:
+    log = project / "log"
+    result = run(project, f"""
+- hosts: w1
+  gather_facts: false
+  tasks:
+    - shell: echo "{{{{ idx }}}} {{{{ entry.key }}}}={{{{ entry.value }}}}" >> {log}
+      with_dict: {{b: 2, a: 1}}
+      loop_control:
+        loop_var: entry
+        index_var: idx
+        label: "{{{{ entry.key }}}}"
+      notify: mark
+    - meta: flush_handlers
+    - shell: echo after-flush >> {log}
+  handlers:
+    - name: mark
+      shell: echo handler >> {log}
+""")
+    assert result.code == 0, result.stdout
+    assert log.read_text().splitlines() == ["0 b=2", "1 a=1", "handler", "after-flush"]
+    assert "(item=b)" in result.stdout
+
+
+def test_delegate_to_localhost(project: Path) -> None:
+    result = run(project, f"""
+- hosts: web
+  gather_facts: false
+  tasks:
+    - copy: content="{{{{ inventory_hostname }}}}" dest={project}/delegated-{{{{ inventory_hostname }}}}
+      delegate_to: localhost
+""")
+    assert result.code == 0, result.stdout
+    assert (project / "delegated-w2").read_text() == "w2"
+
+
+def test_ctrl_c_stops_cleanly_and_still_reports(project: Path, tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    playbook = write_playbook(project, """
+- hosts: w1
+  gather_facts: false
+  tasks:
+    - debug: msg=before
+    - command: sleep 120
+    - debug: msg=after
+""")
+    report = tmp_path / "report.json"
+    proc = subprocess.Popen([sys.executable, "-m", "corral", "apply", str(playbook), "-i",
+                             str(project / "inventory.yml"), "--report", str(report)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.5)
+    proc.send_signal(signal.SIGINT)
+    stdout, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert "PLAY RECAP" in stdout and "(interrupted)" in stdout
+    data = json.loads(report.read_text())
+    assert data["interrupted"] is True
+    assert [t["msg"] for t in data["hosts"]["w1"]["tasks"]] == ["before"]
+    leftover = subprocess.run(["pgrep", "-f", "sleep 120"], capture_output=True, text=True)
+    assert leftover.stdout.strip() == ""

@@ -30,7 +30,8 @@ def _print_input_error(exc: InputError) -> None:
 def build_options(check: bool, diff: bool, *, limit: str | None, tags: list[str] | None,
                   skip_tags: list[str] | None, extra_vars: list[str] | None, forks: int,
                   verbose: int, ask_become_pass: bool, force_handlers: bool,
-                  host_key_checking: str | None, stats: bool, timeout: float) -> RunOptions:
+                  host_key_checking: str | None, stats: bool, timeout: float,
+                  start_at_task: str | None = None) -> RunOptions:
     if host_key_checking is not None and host_key_checking not in _POLICIES:
         raise UsageError(f"--host-key-checking must be one of {', '.join(_POLICIES)}")
     password = None
@@ -41,6 +42,7 @@ def build_options(check: bool, diff: bool, *, limit: str | None, tags: list[str]
         extra_vars=parse_extra_vars(list(extra_vars or [])), forks=forks, verbosity=verbose,
         force_handlers=force_handlers, become_password=password,
         host_key_policy=host_key_checking, connect_timeout=timeout, collect_stats=stats,
+        start_at_task=start_at_task,
     )
 
 

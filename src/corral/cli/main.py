@@ -71,13 +71,14 @@ def apply(
     list_hosts: Annotated[bool, typer.Option("--list-hosts", help="List the hosts each play would run on, then exit.")] = False,
     list_tasks: Annotated[bool, typer.Option("--list-tasks", help="List the tasks that would run, then exit.")] = False,
     timeout: Annotated[float, typer.Option("--timeout", "-T", help="Connect timeout in seconds.")] = 10.0,
+    start_at_task: Annotated[str | None, typer.Option("--start-at-task", help="Skip tasks until the one with this name.")] = None,
 ) -> None:
     """Apply PLAYBOOK to the hosts of INVENTORY."""
     _run_playbook(playbook, inventory, check, diff, limit=limit, tags=tags, skip_tags=skip_tags,
                   extra_vars=extra_vars, forks=forks, report=report, verbose=verbose,
                   ask_become_pass=ask_become_pass, force_handlers=force_handlers,
                   host_key_checking=host_key_checking, stats=stats, list_hosts=list_hosts,
-                  list_tasks=list_tasks, timeout=timeout)
+                  list_tasks=list_tasks, timeout=timeout, start_at_task=start_at_task)
 
 
 @app.command()

@@ -17,7 +17,7 @@ from corral.executor.host_state import HostState
 from corral.executor.host_vars import inventory_stack, magic_layer
 from corral.executor.options import RunOptions
 from corral.executor.play_context import PlayContext
-from corral.executor.play_runner import PlayRunner
+from corral.executor.play_runner import PlayRunner, StartAt
 from corral.executor.remote_call import RemoteCaller
 from corral.executor.task_runner import TaskRunner
 from corral.inventory import Inventory
@@ -44,6 +44,7 @@ class Engine:
         self.states: dict[str, HostState] = {}
         self._bases: dict[str, VariableStack] = {}
         self._contexts: dict[str, PlayContext] = {}
+        self._start_at = StartAt(options.start_at_task)
 
     # -- templating helpers -------------------------------------------------
     def templar(self, stack: VariableStack) -> Templar:
@@ -117,6 +118,7 @@ class Engine:
             states=self.states, make_context=make_context,
             semaphore=asyncio.Semaphore(max(1, self.options.forks)),
             gather_facts=lambda state, ctx: self._gather_facts(runner, state, ctx),
+            start_at=self._start_at,
         )
         await play_runner.run(hosts)
 

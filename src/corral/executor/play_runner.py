@@ -20,6 +20,21 @@ from corral.report.events import RunEvents
 from corral.report.model import RunReport, Status, TaskResult
 
 
+@dataclass
+class StartAt:
+    """`--start-at-task`: skip every task, across plays, until one with this name."""
+
+    name: str | None = None
+
+    def reached(self, task: Task) -> bool:
+        if self.name is None:
+            return True
+        if task.name == self.name:
+            self.name = None
+            return True
+        return False
+
+
 def batches(hosts: Sequence[str], serial: Sequence[int | str]) -> list[list[str]]:
     """Split hosts into rolling batches as Ansible's `serial` does.
 
@@ -58,6 +73,7 @@ class PlayRunner:
     make_context: Callable[[list[str]], Awaitable[PlayContext]]
     semaphore: asyncio.Semaphore
     gather_facts: Callable[[HostState, PlayContext], Awaitable[TaskResult | None]]
+    start_at: StartAt
 
     async def run(self, hosts: list[str]) -> None:
         groups = batches(hosts, self.play.serial)
@@ -220,6 +236,8 @@ class PlayRunner:
             state.failed = True
 
     def _selected(self, task: Task) -> bool:
+        if not self.start_at.reached(task):
+            return False
         tags = list(task.tags) + list(self.play.tags)
         return task_selected(tags, self.options.tags, self.options.skip_tags)
 

@@ -78,11 +78,11 @@ class Apt(object):
         # type: (str, List[str], Mapping[str, Installed], Mapping[str, Any]) -> List[Tuple[str, Any, Any]]
         """``apt-get -s``: the Inst/Remv/Purg lines, dependencies included."""
         done = run(apt_get(op, targets, args, simulate=True), env=ENV, check=False)
-        if done.rc != 0:
-            raise failure(done)
         if "will be DOWNGRADED" in done.stdout and not args.get("allow_downgrade"):
             raise ModuleError("apt would downgrade %s; set allow_downgrade: true to allow it" % (
                 ", ".join(downgraded(done.stdout)) or "packages"), stdout=done.stdout)
+        if done.rc != 0:
+            raise failure(done)
         return parse_simulation(done.stdout)
 
     def cache_stale(self, args):

@@ -365,8 +365,17 @@ def _run_once(argv, env, timeout):
     except subprocess.TimeoutExpired as exc:
         raise ModuleError("%s did not finish within %ds and was killed" % (
             " ".join(argv), timeout), cmd=" ".join(argv)) from exc
-    return Ran(list(argv), proc.returncode, proc.stdout.decode("utf-8", "replace"),
-               proc.stderr.decode("utf-8", "replace"))
+    return Ran(list(argv), proc.returncode, drop_progress(proc.stdout.decode("utf-8", "replace")),
+               drop_progress(proc.stderr.decode("utf-8", "replace")))
+
+
+def drop_progress(text):
+    # type: (str) -> str
+    """Keep what a terminal would show of each line: the part after its last carriage return."""
+    if "\r" not in text:
+        return text
+    lines = [line.rstrip("\r").rpartition("\r")[2] for line in text.split("\n")]
+    return "\n".join(lines)
 
 
 def failure(done, note=""):

@@ -1,4 +1,4 @@
-"""Run the commands of the service modules (systemctl, init scripts, rc-service).
+"""Run the commands of the service and user modules (systemctl, init scripts, useradd...).
 
 Stdlib only, Python 3.8 syntax. Output goes to temporary files, not pipes: a
 daemon started by an init script inherits the command's stdout and stderr,
@@ -14,7 +14,7 @@ import tempfile
 from corral.modules._api import ModuleError
 
 try:  # typing only
-    from typing import List, Optional, Sequence  # noqa: F401 (type comments)
+    from typing import IO, Any, Dict, List, Optional, Sequence  # noqa: F401 (type comments)
 except ImportError:  # pragma: no cover
     pass
 
@@ -58,16 +58,16 @@ def run(argv, stdin_text=None):
 
 
 def _stdin(text):
-    # type: (Optional[str]) -> dict
+    # type: (Optional[str]) -> Dict[str, Any]
     if text is None:
         return {"stdin": subprocess.DEVNULL}
     return {"input": text.encode("utf-8")}
 
 
 def _read(handle):
-    # type: (...) -> str
+    # type: (IO[bytes]) -> str
     handle.seek(0)
-    return handle.read().decode("utf-8", "replace")
+    return str(handle.read().decode("utf-8", "replace"))
 
 
 def run_ok(argv, doing, stdin_text=None):

@@ -55,7 +55,7 @@ def plan(ctx, args, current):
     if args.get("state") is None and args.get("enabled") is None:
         raise ModuleError("nothing to do for %s: give state, enabled or both" % args["name"])
     use = current["use"]
-    result = BACKENDS[use].plan(ctx, current["args"], current["current"])
+    result = BACKENDS[use].plan(ctx, current["args"], current["current"])  # type: Plan
     result.data["service_mgr"] = use
     result.state = dict(result.state or {}, use=use, args=current["args"])
     return result

@@ -1,0 +1,212 @@
+"""user: local user accounts (useradd, usermod, userdel; chpasswd for the password hash)."""
+
+from corral.modules._api import Arg, Change, ModuleError, Plan
+from corral.modules._svc_run import run_ok
+from corral.modules._users import (
+    CHPASSWD_ARGV,
+    GROUP,
+    PASSWD,
+    SHADOW,
+    chpasswd_input,
+    group_name,
+    looks_hashed,
+    parse_group,
+    parse_passwd,
+    parse_shadow,
+    read_text,
+    resolve_group,
+    supplementary,
+    useradd_argv,
+    userdel_argv,
+    usermod_argv,
+)
+
+try:  # typing only
+    from typing import Any, Dict, List, Mapping, Optional, Tuple  # noqa: F401 (type comments)
+except ImportError:  # pragma: no cover
+    pass
+
+DOC = "Manage local user accounts: uid, groups, shell, home, password hash; or remove them."
+REQUIRES = ("_svc_run", "_users")
+
+ARGS = {
+    "name": Arg(str, required=True, aliases=("user",), doc="User name."),
+    "state": Arg(str, default="present", choices=("present", "absent"),
+                 doc="present: create or update the account; absent: remove it."),
+    "uid": Arg(int, doc="User id."),
+    "group": Arg(str, doc="Primary group (name or gid); it must exist."),
+    "groups": Arg(list, elements=str,
+                  doc="Supplementary groups (a list or a comma-separated string); they must "
+                      "exist. Without append the user ends up in exactly these; [] or '' "
+                      "removes every supplementary group."),
+    "append": Arg(bool, default=False, doc="Add the user to groups, leaving its other groups."),
+    "shell": Arg(str, doc="Login shell."),
+    "home": Arg("path", doc="Home directory (changing it does not move the files)."),
+    "create_home": Arg(bool, default=True, aliases=("createhome",),
+                       doc="Create the home directory when the user is created."),
+    "system": Arg(bool, default=False, doc="Create a system account (only when creating)."),
+    "comment": Arg(str, doc="The GECOS field (full name)."),
+    "password": Arg(str, no_log=True,
+                    doc="The password as a crypt hash (openssl passwd -6, or the password_hash "
+                        "filter), never plain text; never shown in diffs."),
+    "update_password": Arg(str, default="always", choices=("always", "on_create"),
+                           doc="on_create: set the password only for a new user."),
+    "remove": Arg(bool, default=False, doc="state=absent: also remove the home directory and "
+                                            "mail spool."),
+    "force": Arg(bool, default=False, doc="state=absent: remove the user even if logged in."),
+}
+
+_SHOWN = ("uid", "group", "groups", "shell", "home", "comment")
+
+
+# --- inspect -----------------------------------------------------------------------
+
+def inspect(ctx, args):
+    # type: (Any, Mapping[str, Any]) -> Dict[str, Any]
+    name = str(args["name"])
+    shadow = read_text(SHADOW) if args.get("password") is not None else None
+    return {
+        "user": parse_passwd(read_text(PASSWD)).get(name),
+        "groups": parse_group(read_text(GROUP)),
+        "hash": parse_shadow(shadow).get(name) if shadow is not None else None,
+        "shadow_read": shadow is not None,
+    }
+
+
+# --- plan --------------------------------------------------------------------------
+
+def plan(ctx, args, current):
+    # type: (Any, Mapping[str, Any], Dict[str, Any]) -> Plan
+    name, entry = str(args["name"]), current["user"]
+    if args["state"] == "absent":
+        return _plan_absent(name, args, entry)
+    wanted = _wanted(name, args, current)
+    if entry is None:
+        return _plan_create(name, args, wanted)
+    return _plan_modify(name, args, wanted, entry, current)
+
+
+def _wanted(name, args, current):
+    # type: (str, Mapping[str, Any], Dict[str, Any]) -> Dict[str, Any]
+    """The attributes asked for, checked: groups exist, the password is a hash."""
+    groups = current["groups"]
+    wanted = dict((k, args[k]) for k in ("uid", "shell", "home", "comment") if args.get(k) is not None)
+    if args.get("group") is not None:
+        primary = resolve_group(groups, str(args["group"]))
+        if primary is None:
+            raise ModuleError("group %s does not exist; create it first (group module)" % args["group"])
+        wanted["group"] = primary["name"]
+        wanted["gid"] = primary["gid"]
+    if args.get("groups") is not None:
+        names = [str(g).strip() for g in args["groups"] if str(g).strip()]
+        missing = [g for g in names if resolve_group(groups, g) is None]
+        if missing:
+            raise ModuleError("groups %s do not exist; create them first (group module)"
+                              % ", ".join(missing))
+        wanted["groups"] = sorted(set(resolve_group(groups, g)["name"] for g in names))
+    password = args.get("password")
+    if password is not None and not looks_hashed(password):
+        raise ModuleError("password for user %s is not a crypt hash; give a hash (openssl passwd "
+                          "-6, or the password_hash filter), never the plain text" % name)
+    return wanted
+
+
+def _plan_absent(name, args, entry):
+    # type: (str, Mapping[str, Any], Optional[Dict[str, Any]]) -> Plan
+    if entry is None:
+        return Plan(reason="user %s is already absent" % name, data={"name": name, "state": "absent"})
+    changes = [Change("state", "present", "absent")]
+    if args["remove"]:
+        changes.append(Change("home", entry["home"], "removed"))
+    steps = [(userdel_argv(name, args["remove"], args["force"]), None)]
+    removed = " and its home %s" % entry["home"] if args["remove"] else ""
+    return Plan(changes, msg="removed user %s%s" % (name, removed),
+                data={"name": name, "state": "absent"}, state={"steps": steps})
+
+
+def _plan_create(name, args, wanted):
+    # type: (str, Mapping[str, Any], Dict[str, Any]) -> Plan
+    changes = [Change("state", "absent", "present")]
+    changes += [Change(k, None, _show(wanted[k])) for k in _SHOWN if k in wanted]
+    steps = [(useradd_argv(name, wanted, args["create_home"], args["system"]), None)]  # type: List[Tuple[List[str], Optional[str]]]
+    if args.get("password") is not None:
+        changes.append(Change("password", None, "(hash set)"))
+        steps.append((list(CHPASSWD_ARGV), chpasswd_input(name, args["password"])))
+    data = dict(_public(wanted), name=name, state="present")
+    return Plan(changes, msg="created user %s" % name, data=data, state={"steps": steps})
+
+
+def _plan_modify(name, args, wanted, entry, current):
+    # type: (str, Mapping[str, Any], Dict[str, Any], Dict[str, Any], Dict[str, Any]) -> Plan
+    groups = current["groups"]
+    have = dict(entry, group=group_name(groups, entry["gid"]),
+                groups=supplementary(groups, name, entry["gid"]))
+    changes, usermod = [], {}  # type: List[Change], Dict[str, Any]
+    for key in ("uid", "group", "shell", "home", "comment"):
+        if key in wanted and wanted[key] != have[key]:
+            changes.append(Change(key, have[key], wanted[key]))
+            usermod[key] = wanted[key]
+    _plan_groups(wanted, have, args["append"], changes, usermod)
+    steps = [(usermod_argv(name, usermod, args["append"]), None)] if usermod else []  # type: List[Tuple[List[str], Optional[str]]]
+    if _password_differs(name, args, current):
+        changes.append(Change("password", "(hash)", "(hash changed)"))
+        steps.append((list(CHPASSWD_ARGV), chpasswd_input(name, args["password"])))
+    data = dict(_public(have), **_public(wanted))
+    data.update(name=name, state="present")
+    if not changes:
+        return Plan(reason="user %s already exists as wanted" % name, data=data)
+    return Plan(changes, msg="changed user %s: %s" % (name, ", ".join(c.what for c in changes)),
+                data=data, state={"steps": steps})
+
+
+def _plan_groups(wanted, have, append, changes, usermod):
+    # type: (Dict[str, Any], Dict[str, Any], bool, List[Change], Dict[str, Any]) -> None
+    if "groups" not in wanted:
+        return
+    primary = wanted.get("group", have["group"])
+    want = set(g for g in wanted["groups"] if g != primary)
+    current = set(have["groups"])
+    if append:
+        missing = sorted(want - current)
+        if missing:
+            changes.append(Change("groups", _show(sorted(current)), _show(sorted(current | want))))
+            usermod["groups"] = missing
+    elif want != current:
+        changes.append(Change("groups", _show(sorted(current)), _show(sorted(want))))
+        usermod["groups"] = sorted(want)
+
+
+def _password_differs(name, args, current):
+    # type: (str, Mapping[str, Any], Dict[str, Any]) -> bool
+    if args.get("password") is None or args["update_password"] != "always":
+        return False
+    if not current["shadow_read"]:
+        raise ModuleError("cannot read %s to compare the password of %s (become root)" % (SHADOW, name))
+    return bool(current["hash"] != args["password"])
+
+
+def _show(value):
+    # type: (Any) -> Any
+    return ",".join(value) if isinstance(value, list) else value
+
+
+def _public(values):
+    # type: (Mapping[str, Any]) -> Dict[str, Any]
+    return dict((k, values[k]) for k in _SHOWN + ("gid",) if k in values)
+
+
+# --- apply -------------------------------------------------------------------------
+
+def apply(ctx, args, plan):
+    # type: (Any, Mapping[str, Any], Plan) -> Dict[str, Any]
+    name = str(args["name"])
+    for argv, stdin_text in plan.state["steps"]:
+        doing = "setting the password of %s" % name if stdin_text is not None else argv[0]
+        run_ok(argv, doing, stdin_text)
+    entry = parse_passwd(read_text(PASSWD)).get(name)
+    if entry is None:
+        return {}
+    groups = parse_group(read_text(GROUP))
+    return {"uid": entry["uid"], "gid": entry["gid"], "group": group_name(groups, entry["gid"]),
+            "home": entry["home"], "shell": entry["shell"], "comment": entry["comment"],
+            "groups": ",".join(supplementary(groups, name, entry["gid"]))}
