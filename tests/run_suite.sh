@@ -37,8 +37,9 @@ echo "== ruff"
 .venv/bin/ruff check src tests modules
 echo "== mypy (controller, strict)"
 .venv/bin/mypy
-echo "== mypy (agent and modules, as Python 3.9)"
-.venv/bin/mypy --python-version 3.9 --ignore-missing-imports --no-strict-optional \
-    --follow-imports=silent src/corral/agent/remote.py src/corral/modules/_api.py
+echo "== mypy (agent and modules: type comments, not strict; their 3.8 syntax is a test)"
+host_side=$(ls src/corral/modules/*.py | grep -v -E '/(registry|doc|__init__)\.py$')
+.venv/bin/mypy --config-file=/dev/null --python-version 3.10 --ignore-missing-imports \
+    src/corral/agent/remote.py $host_side modules/*.py
 echo "== pytest"
 exec .venv/bin/python -m pytest "$@"

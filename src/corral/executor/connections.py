@@ -14,7 +14,6 @@ from corral.transport.agent_client import AgentSession
 from corral.transport.connection import Connection
 from corral.transport.local import LocalConnection
 from corral.transport.options import ConnectOptions
-from corral.transport.ssh import SshConnection
 
 
 class ConnectionPool:
@@ -69,6 +68,8 @@ class ConnectionPool:
         )
         if spec.connection == "local":
             return LocalConnection(host, spec.python_interpreter)
+        from corral.transport.ssh import SshConnection  # asyncssh only when SSH is used
+
         return SshConnection(options)
 
     def stats(self) -> dict[str, dict[str, Any]]:

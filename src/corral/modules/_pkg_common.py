@@ -83,7 +83,12 @@ def requested(args):
     """
     state = str(args.get("state") or "present")
     state = _STATE_SYNONYMS.get(state, state)
-    return state, split_names(args.get("name")) + split_names(args.get("deb"))
+    specs = split_names(args.get("name")) + split_names(args.get("deb"))
+    options = [s for s in specs if s.startswith("-")]
+    if options:
+        raise ModuleError("package names cannot start with '-' (%s); the package manager "
+                          "would read them as options" % ", ".join(options))
+    return state, specs
 
 
 def split_names(value):
@@ -106,17 +111,20 @@ def split_names(value):
 class Installed(object):
     """What the package database says about one requested spec."""
 
-    def __init__(self, name, version=None, wanted=None, residue=False):
-        # type: (str, Optional[str], Optional[str], bool) -> None
+    def __init__(self, name, version=None, wanted=None, residue=False, satisfied=None):
+        # type: (str, Optional[str], Optional[str], bool, Optional[bool]) -> None
         self.name = name  # the package name (the spec without its pin)
         self.version = version  # installed version, None if not installed
         self.wanted = wanted  # the pinned version, None if no pin
         self.residue = residue  # not installed, but config files remain (apt: rc)
+        self.satisfied = satisfied  # the database's own verdict on the pin (rpm -q name-1.0)
 
     @property
     def matches(self):
         # type: () -> bool
         """Installed, and at the pinned version if there is a pin (a * pin is a glob)."""
+        if self.satisfied is not None:
+            return self.satisfied
         if self.version is None:
             return False
         return self.wanted is None or version_matches(self.version, self.wanted)

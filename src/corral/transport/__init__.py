@@ -16,7 +16,16 @@ from corral.transport.bootstrap import bootstrap_size
 from corral.transport.connection import Connection
 from corral.transport.local import LocalConnection
 from corral.transport.options import ConnectOptions, HostKeyPolicy
-from corral.transport.ssh import SshConnection
+
+
+def __getattr__(name: str) -> object:
+    # SshConnection imports asyncssh (~80 ms): only when someone asks for it.
+    if name == "SshConnection":
+        from corral.transport.ssh import SshConnection
+
+        return SshConnection
+    raise AttributeError(name)
+
 
 __all__ = [
     "AgentSession",

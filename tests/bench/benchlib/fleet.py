@@ -1,0 +1,115 @@
+"""The benchmark's own fleet (tests/fleet), driven through its CLI, plus python3-apt for ansible.
+
+ansible's apt module needs python3-apt on the host; the image does not have it and
+hosts are offline. The bench fetches the three bookworm debs once (from inside a host,
+with the Debian source switched on there, so the controller's distribution does not
+matter), caches them, and installs them on every host after each (re)start, untimed.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from .inventories import BenchHost
+
+REPO = Path(__file__).resolve().parents[3]
+FLEET = REPO / "tests" / "fleet" / "fleet"
+KEY = Path("/var/cache/corral-fleet/id_ed25519")
+PYTHON_APT_DEBS = ("python3-apt", "python-apt-common", "distro-info-data")
+FETCH_DEBS = (
+    "sed -i 's/^Enabled: no/Enabled: yes/' /etc/apt/sources.list.d/debian.sources"
+    " && apt-get update -q >/dev/null && d=$(mktemp -d) && cd $d"
+    f" && apt-get download -q {' '.join(PYTHON_APT_DEBS)} >/dev/null && tar cf - *.deb"
+)
+INSTALL_DEBS = "d=$(mktemp -d) && tar xf - -C $d && dpkg -i $d/*.deb >/dev/null && rm -rf $d"
+
+
+@dataclass
+class BenchFleet:
+    state_dir: Path
+    base_port: int
+    size: int
+    systemd: int
+    deb_cache: Path
+    relays: tuple[str, ...] = ()
+    relay_delay_ms: int = 0
+
+    @property
+    def known_hosts(self) -> Path:
+        return self.state_dir / "known_hosts"
+
+    def hosts(self, count: int | None = None) -> tuple[BenchHost, ...]:
+        count = self.size if count is None else count
+        out = []
+        for n in range(1, count + 1):
+            name = f"host{n:02d}"
+            port = self.base_port + n - 1 + (1000 if name in self.relays else 0)
+            out.append(BenchHost(name, port, n <= self.systemd))
+        return tuple(out)
+
+    def up(self) -> None:
+        args = ["up", "--hosts", str(self.size), "--systemd", str(self.systemd)]
+        for name in self.relays:
+            args += ["--relay", f"{name}:delay={self.relay_delay_ms}"]
+        self._fleet(*args, "--base-port", str(self.base_port))
+        if not self._have_debs():
+            self._fetch_debs()
+        self.install_python_apt(self.hosts())
+
+    def down(self) -> None:
+        self._fleet("down", check=False)
+
+    def reset(self, count: int) -> None:
+        """Every host of the first ``count`` back to a clean image, python3-apt installed."""
+        if count >= self.size:
+            self.down()
+            self.up()
+            return
+        for host in self.hosts(count):
+            self._fleet("reset", host.name, "--base-port", str(self.base_port))
+        self.install_python_apt(self.hosts(count))
+
+    def install_python_apt(self, hosts: tuple[BenchHost, ...]) -> None:
+        tar = self._python_apt_tar()
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(lambda h: self.exec(h.name, INSTALL_DEBS, stdin=tar), hosts))
+
+    def exec(self, host: str, script: str, stdin: bytes | None = None) -> bytes:
+        proc = subprocess.run([str(FLEET), "exec", "--state-dir", str(self.state_dir), host,
+                               "--", "sh", "-c", script], input=stdin, capture_output=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f"fleet exec {host}: {script!r} failed: "
+                               f"{proc.stderr.decode(errors='replace')[-2000:]}")
+        return proc.stdout
+
+    def _have_debs(self) -> bool:
+        return all(any(self.deb_cache.glob(f"{name}_*.deb")) for name in PYTHON_APT_DEBS)
+
+    def _python_apt_tar(self) -> bytes:
+        debs = sorted(self.deb_cache.glob("*.deb"))
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w") as tar:
+            for deb in debs:
+                tar.add(deb, arcname=deb.name)
+        return buffer.getvalue()
+
+    def _fetch_debs(self) -> None:
+        """Download the debs inside the last host, then reset it (its apt lists are dirty)."""
+        print("bench: fetching python3-apt for ansible's apt module (once)", flush=True)
+        host = self.hosts()[-1].name
+        data = self.exec(host, FETCH_DEBS)
+        self._fleet("reset", host, "--base-port", str(self.base_port))
+        self.deb_cache.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+            tar.extractall(self.deb_cache)
+
+    def _fleet(self, *args: str, check: bool = True) -> None:
+        cmd = [str(FLEET), args[0], "--state-dir", str(self.state_dir), *args[1:]]
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if check and proc.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} failed:\n{proc.stdout}{proc.stderr}")
