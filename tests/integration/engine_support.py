@@ -6,7 +6,9 @@ fleet and then look at the hosts themselves (fleet.exec, via nsenter, not ssh).
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
 import shlex
 import time
 from collections.abc import Iterable, Mapping
@@ -86,6 +88,18 @@ def snapshots(fleet: Any, root: str, hosts: Iterable[str] | None = None) -> dict
     return {h: snapshot(fleet, h, root) for h in (hosts if hosts is not None else fleet.hosts)}
 
 
+def assert_unchanged(before: Mapping[str, str], after: Mapping[str, str], what: str) -> None:
+    """Equal snapshots, or a failure that shows only the lines that moved, per host."""
+    changed = {}
+    for host in sorted(set(before) | set(after)):
+        old, new = before.get(host, "").splitlines(), after.get(host, "").splitlines()
+        if old != new:
+            changed[host] = [line for line in difflib.unified_diff(old, new, lineterm="", n=0)
+                             if line[:1] in "+-" and line[:3] not in ("---", "+++")]
+    assert not changed, f"{what}:\n" + "\n".join(
+        f"{host}:\n  " + "\n  ".join(lines) for host, lines in changed.items())
+
+
 def read_file(fleet: Any, host: str, path: str) -> str:
     done = fleet.exec(host, ["cat", path])
     assert done.returncode == 0, f"{host}: cannot read {path}: {done.stderr}"
@@ -114,7 +128,9 @@ def task(run: CorralRun, host: str, name: str) -> dict[str, Any]:
 
 
 def recap_line(run: CorralRun, host: str) -> str:
-    lines = [line for line in run.stdout.splitlines() if line.startswith(f"{host} : ok=")]
+    """`host : ok=N changed=N ...`, without the padding that aligns the recap's names."""
+    lines = [re.sub(r"\s+:", " :", line, count=1) for line in run.stdout.splitlines()
+             if re.match(rf"{re.escape(host)}\s+: ok=", line)]
     assert len(lines) == 1, f"no single recap line for {host} in:\n{run.stdout}"
     return lines[0]
 

@@ -6,9 +6,10 @@ wall time of an idempotent re-run."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -86,7 +87,7 @@ def test_inventory_lists_a_pattern(fleet):
     assert run.stdout.split() == fleet.light_hosts
 
 
-def test_modules_lists_every_builtin_module(fleet):
+def test_modules_lists_every_builtin_module():
     run = corral("modules")
     assert run.code == 0, explain(run)
     names = [line.split()[0] for line in run.stdout.splitlines() if line.strip()]
@@ -201,7 +202,7 @@ def test_forks_bounds_how_many_hosts_work_at_once(fleet, tmp_path, forks, overla
         run = corral("apply", playbook, "-i", fleet.inventory_path, "--forks", forks)
         assert run.code == 0, explain(run)
         spans = _intervals(fleet, root)
-        overlapping = any(b_start < a_end for (_, a_end), (b_start, _) in zip(spans, spans[1:]))
+        overlapping = any(b_start < a_end for (_, a_end), (b_start, _) in zip(spans, spans[1:], strict=False))
         assert overlapping is overlap, spans
     finally:
         remove_on_hosts(fleet, root)
@@ -285,7 +286,21 @@ def test_bad_usage_exits_5_and_runs_nothing(fleet, tmp_path, words):
     assert not any(exists(fleet, h, marker) for h in fleet.hosts)
 
 
-def test_version(fleet):
+def test_an_unwritable_report_path_exits_5_before_any_host(fleet, tmp_path):
+    """Found out before the run, not after it converged the fleet (the helper's own
+    --report would win, so this one runs the command by hand)."""
+    marker = f"/tmp/engine-cli-report-{uuid.uuid4().hex[:8]}"
+    playbook = write_playbook(tmp_path, f"- hosts: fleet\n  tasks:\n"
+                                        f"    - file: {{path: {marker}, state: touch}}\n")
+    done = subprocess.run([sys.executable, "-m", "corral", "apply", str(playbook), "-i",
+                           str(fleet.inventory_path), "--report", "/nonexistent/dir/r.json"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 5, (done.stdout, done.stderr)
+    assert "/nonexistent/dir" in done.stderr and "Traceback" not in done.stderr
+    assert not any(exists(fleet, h, marker) for h in fleet.hosts)
+
+
+def test_version():
     run = corral("--version")
     assert (run.code, run.stdout.strip()) == (0, f"corral {corral_package.__version__}")
 

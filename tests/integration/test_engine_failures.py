@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import socket
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -172,6 +175,63 @@ def test_connection_cut_mid_copy_leaves_the_old_file_whole(fleet, tmp_path):
                 assert run.changed(host) == 1, (host, run.host(host))
                 assert _host_sha256(fleet, host, f"{root}/big.bin") == new, host
     finally:
+        relay.stop()
+        remove_on_hosts(fleet, root)
+
+
+def _agents(fleet: Any, host: str) -> list[str]:
+    """The command lines of corral agents running on host (the loader execs zlib data)."""
+    ps = fleet.exec(host, ["ps", "-eo", "pid,args"]).stdout.splitlines()
+    return [line for line in ps if "zlib.decompress" in line]
+
+
+def _staged_bytes(fleet: Any, host: str) -> int:
+    done = fleet.exec(host, "cat /tmp/corral-agent-*/put-* 2>/dev/null | wc -c")
+    return int(done.stdout.strip() or 0)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
+def test_killing_corral_mid_copy_leaves_the_old_file_whole(fleet, tmp_path, signum):
+    """The controller itself dies (Ctrl-C, or kill -9) while a 64 MiB file is streaming.
+
+    The host sits behind a relay that is stalled once a few MB are staged, so the kill
+    lands mid-transfer however fast the machine is."""
+    root = host_root(f"kill_copy_{signum.name}")
+    host = fleet.light_hosts[0]
+    (tmp_path / "files").mkdir()
+    _write_random(tmp_path / "files/big.bin", BIG)
+    relay = fleet.relay(host)
+    inventory = write_inventory(tmp_path / "inv.yml", fleet, [host], ports={host: relay.port})
+    playbook = write_playbook(tmp_path, f"""\
+- hosts: fleet
+  gather_facts: false
+  tasks:
+    - copy: {{src: big.bin, dest: {root}/big.bin}}
+""")
+    on_hosts(fleet, f"rm -rf {root}; mkdir -p {root}; echo old > {root}/big.bin", [host])
+    proc = subprocess.Popen([sys.executable, "-m", "corral", "apply", str(playbook), "-i",
+                             str(inventory)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        streaming = wait_until(lambda: _staged_bytes(fleet, host) > 4_000_000 or
+                               proc.poll() is not None, timeout=30, interval=0.01)
+        relay.stall(3)
+        assert streaming and proc.poll() is None, "the copy ended before it could be cut"
+        assert _agents(fleet, host), "no agent seen on the host while it streams"
+        staged = _staged_bytes(fleet, host)
+        assert 0 < staged < BIG, staged
+        proc.send_signal(signum)
+        out, err = proc.communicate(timeout=30)
+        assert proc.returncode == (130 if signum == signal.SIGINT else -9), (out, err)
+        assert wait_until(lambda: not _agents(fleet, host), timeout=15), _agents(fleet, host)
+        assert fleet.exec(host, "ls -d /tmp/corral-agent-* 2>/dev/null").stdout == "", \
+            "the agent's staging folder outlived the agent"
+        assert read_file(fleet, host, f"{root}/big.bin") == "old\n"
+        assert fleet.exec(host, ["ls", "-A", root]).stdout.split() == ["big.bin"]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
         relay.stop()
         remove_on_hosts(fleet, root)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,7 @@ def apply_playbook(playbook: Path, inventory: list[str], *, check: bool, diff: b
     from corral.cli.loading import load_run_input
 
     try:
+        _check_report_path(report)
         options = build_options(check, diff, **kw)
         loaded = load_run_input(playbook, inventory)
     except InputError as exc:
@@ -87,8 +89,22 @@ def _execute(inventory: Any, registry: Any, playbook: Any, options: RunOptions,
         sys.stderr.write(f"ERROR: {exc}\n")
         return ExitCode.TASK_FAILED
     if report_path is not None:
-        write_json_report(result, report_path)
+        try:
+            write_json_report(result, report_path)
+        except OSError as exc:
+            sys.stderr.write(f"ERROR: cannot write the report {report_path}: {exc.strerror}\n")
+            return ExitCode.USAGE
     return exit_code_for(result, drift_is_failure=options.check)
+
+
+def _check_report_path(report: Path | None) -> None:
+    """Fail before any host is touched when the report could not be written at the end."""
+    if report is None:
+        return
+    folder = report.parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"--report {report}: the folder {folder} does not exist or is not "
+                         "writable")
 
 
 def run_adhoc_task(pattern: str, inventory: list[str], module: str, args: str, *, check: bool,

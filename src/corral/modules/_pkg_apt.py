@@ -14,6 +14,8 @@ import time
 from corral.modules._api import Arg, ModuleError
 from corral.modules._pkg_common import ABSENT, Installed, failure, run
 
+REQUIRES = ('_pkg_common',)
+
 try:  # typing only
     from typing import Any, Dict, List, Mapping, Optional, Tuple  # noqa: F401 (type comments)
 except ImportError:  # pragma: no cover

@@ -23,7 +23,6 @@ the same detection the ``setup`` module's ``pkg_mgr`` fact uses.
 
 import fnmatch
 import os
-import shutil
 import subprocess
 import time
 
@@ -37,21 +36,9 @@ except ImportError:  # pragma: no cover
 ABSENT = "absent"
 STATES = ("present", "absent", "latest", "installed", "removed")
 _STATE_SYNONYMS = {"installed": "present", "removed": "absent"}
-# (command on PATH, pkg_mgr name): the order Ansible's pkg_mgr fact uses
-PKG_MGRS = (("apt-get", "apt"), ("dnf", "dnf"), ("yum", "yum"), ("apk", "apk"),
-            ("pacman", "pacman"), ("zypper", "zypper"))
 COMMAND_TIMEOUT = 3600  # seconds one package-manager call may take, lock wait included
 QUERY_TIMEOUT = 300
 _TAIL_LINES = 6
-
-
-def pkg_mgr():
-    # type: () -> str
-    """The host's package manager, as Ansible's ``pkg_mgr`` fact names it, or "unknown"."""
-    for command, name in PKG_MGRS:
-        if shutil.which(command):
-            return name
-    return "unknown"
 
 
 # --- arguments -------------------------------------------------------------------
@@ -197,7 +184,8 @@ def plan(ctx, args, current, backend):
     # type: (Any, Mapping[str, Any], Dict[str, Any], Any) -> Plan
     """Pure: one Change per package the manager would touch, before and after."""
     changes = [Change(n, b, a) for n, b, a in current["transaction"]]
-    data = {"pkg_mgr": backend.name, "packages": package_rows(current["transaction"])}
+    data = {"pkg_mgr": backend.name, "packages": package_rows(current["transaction"]),
+            "commands": []}
     if current["cache_stale"]:
         changes.insert(0, Change("%s cache" % backend.name, "stale", "updated"))
     if not changes:
@@ -283,9 +271,13 @@ def already_message(current):
     for spec in specs:
         info = installed[spec]
         parts.append(_named(info.name, info.version) if info.version else spec)
-    tail = "already installed" if state == "present" else "already the latest version"
-    if current["targets"] and state == "present":
-        tail = "already installed (provided by installed packages)"
+    several = len(parts) > 1
+    if state == "present":
+        tail = "already installed"
+        if current["targets"]:
+            tail += " (provided by installed packages)"
+    else:
+        tail = "are already the latest versions" if several else "is already the latest version"
     return "%s %s" % (", ".join(parts), tail)
 
 
@@ -405,3 +397,20 @@ def ran_data(ran):
     return {"rc": ran[-1].rc if ran else 0, "stdout": stdout, "stderr": stderr,
             "stdout_lines": stdout.splitlines(), "stderr_lines": stderr.splitlines(),
             "commands": [r.cmd for r in ran]}
+
+
+def entry_points(backend):
+    # type: (Any) -> Tuple[Any, Any, Any]
+    """A package module's ``inspect, plan, apply`` for one backend."""
+    def inspect_entry(ctx, args):
+        # type: (Any, Mapping[str, Any]) -> Dict[str, Any]
+        return inspect(ctx, args, backend)
+
+    def plan_entry(ctx, args, current):
+        # type: (Any, Mapping[str, Any], Dict[str, Any]) -> Plan
+        return plan(ctx, args, current, backend)
+
+    def apply_entry(ctx, args, planned):
+        # type: (Any, Mapping[str, Any], Plan) -> Dict[str, Any]
+        return apply(ctx, args, planned, backend)
+    return inspect_entry, plan_entry, apply_entry

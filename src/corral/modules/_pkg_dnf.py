@@ -5,9 +5,13 @@ modules through ``_pkg_common``. The plan is dnf's own transaction table,
 printed by ``dnf install --assumeno`` (dnf 4 and dnf 5 layouts, and yum's).
 """
 
+import shutil
+
 from corral.modules._api import Arg, ModuleError
 from corral.modules._pkg_common import ABSENT, Installed, failure, run
 from corral.modules._pkg_rpm import installed_fields, rpm_query
+
+REQUIRES = ('_pkg_common', '_pkg_rpm')
 
 try:  # typing only
     from typing import Any, Dict, List, Mapping, Optional, Tuple  # noqa: F401 (type comments)
@@ -38,10 +42,23 @@ _SECTIONS = (("installing", "install"), ("upgrading", "upgrade"), ("updating", "
 
 
 class Dnf(object):
-    def __init__(self, command="dnf"):
-        # type: (str) -> None
-        self.name = command  # dnf or yum: same command line, same output
-        self.command = command
+    """dnf, or yum: the same command line and output. ``command=None``: dnf if the host has it."""
+
+    def __init__(self, command=None):
+        # type: (Optional[str]) -> None
+        self._command = command
+
+    @property
+    def command(self):
+        # type: () -> str
+        if self._command is None:
+            self._command = "yum" if shutil.which("yum") and not shutil.which("dnf") else "dnf"
+        return self._command
+
+    @property
+    def name(self):
+        # type: () -> str
+        return self.command
 
     def query(self, specs, args):
         # type: (List[str], Mapping[str, Any]) -> Dict[str, Installed]

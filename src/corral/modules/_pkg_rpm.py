@@ -5,8 +5,10 @@ Stdlib only, Python 3.8 syntax.
 
 from corral.modules._pkg_common import run
 
+REQUIRES = ('_pkg_common',)
+
 try:  # typing only
-    from typing import Dict, List, Optional, Tuple  # noqa: F401 (type comments)
+    from typing import Dict, List, Optional, Set, Tuple  # noqa: F401 (type comments)
 except ImportError:  # pragma: no cover
     pass
 
@@ -68,7 +70,7 @@ def spec_matches(spec, name, evr, arch):
     """Whether an installed NAME/EVR/ARCH answers the query ``spec`` (name, name-ver, …)."""
     version_release = evr.split(":", 1)[-1]
     version = version_release.rsplit("-", 1)[0]
-    forms = set()
+    forms = set()  # type: Set[str]
     for ver in (version, version_release, evr):
         forms.update(("%s-%s" % (name, ver), "%s-%s.%s" % (name, ver, arch)))
     forms.update((name, "%s.%s" % (name, arch)))

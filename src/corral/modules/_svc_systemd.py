@@ -124,7 +124,9 @@ def plan(ctx, args, current):
     if unit is None:
         return finish_plan("systemd", changes, steps, already, {})
     uid = unit.get("Id") or str(args["name"])
-    _check_loaded(uid, unit, args)
+    note = _check_loaded(uid, unit, args, getattr(ctx, "check", False))
+    if note:
+        unit = dict(unit, UnitFileState=unit.get("UnitFileState") or "disabled")
     block = ["--no-block"] if args["no_block"] else []
     _plan_masked(uid, unit, args.get("masked"), changes, steps, already)
     _plan_enabled(uid, unit, args.get("enabled"), changes, steps, already)
@@ -138,6 +140,8 @@ def plan(ctx, args, current):
     elif args.get("state") is not None:
         already.append(_active_text(unit))
     result = finish_plan(uid, changes, steps, already, unit_data(uid, unit, args, action))
+    if note and result.changed:
+        result.msg += " (%s)" % note
     result.state = dict(result.state or {}, unit=uid, wait=not args["no_block"])
     return result
 
@@ -152,14 +156,19 @@ def _plan_reload(stale, changes, steps, already):
     steps.append(("daemon-reload", ["systemctl", "daemon-reload"]))
 
 
-def _check_loaded(uid, unit, args):
-    # type: (str, Dict[str, str], Mapping[str, Any]) -> None
+def _check_loaded(uid, unit, args, check):
+    # type: (str, Dict[str, str], Mapping[str, Any], bool) -> str
+    """Fail for a unit systemd cannot load; in check mode a missing unit is only a note
+    (an earlier task, a package install, may bring it)."""
     load = unit.get("LoadState", "")
     if load == "not-found" and not args.get("masked"):
-        raise ModuleError("unit %s not found" % uid)
+        if not check:
+            raise ModuleError("unit %s not found" % uid)
+        return "check mode: unit %s not found; an earlier task may install it" % uid
     if load in ("error", "bad-setting"):
         raise ModuleError("unit %s cannot be loaded (LoadState=%s); see systemctl status %s"
                           % (uid, load, uid))
+    return ""
 
 
 def _is_masked(unit):

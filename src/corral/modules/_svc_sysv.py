@@ -23,6 +23,7 @@ except ImportError:  # pragma: no cover
     pass
 
 INIT_DIR = "/etc/init.d"
+INIT_DIRS = (INIT_DIR, "/etc/rc.d/init.d")
 RC_GLOBS = ("/etc/rc[2345].d/S??%s", "/etc/rc.d/rc[2345].d/S??%s")
 # LSB status exit codes: 0 running; 1, 2 dead (pid or lock file left); 3 not running
 STATUS_RUNNING = {0: True, 1: False, 2: False, 3: False}
@@ -33,21 +34,20 @@ STATUS_RUNNING = {0: True, 1: False, 2: False, 3: False}
 def inspect(ctx, args):
     # type: (Any, Mapping[str, Any]) -> Dict[str, Any]
     name = str(args["name"])
-    script = os.path.join(INIT_DIR, name)
+    scripts = [os.path.join(folder, name) for folder in INIT_DIRS]
     current = {
-        "script": script if os.path.isfile(script) else None,
-        "wrapper": shutil.which("service") is not None,
+        "script": next((s for s in scripts if os.path.isfile(s)), None),
         "tool": "update-rc.d" if shutil.which("update-rc.d") else
                 "chkconfig" if shutil.which("chkconfig") else None,
         "enabled": any(glob.glob(pattern % name) for pattern in RC_GLOBS),
         "status": None,
     }  # type: Dict[str, Any]
-    if current["script"] is None and not current["wrapper"]:
+    if current["script"] is None:
         return current
     if args.get("pattern"):
         current["running"] = pattern_running(str(args["pattern"]))
         return current
-    ran = run(control_argv(name, current["script"], "status", ""))
+    ran = run(control_argv(current["script"], "status", ""))
     current["status"] = {"rc": ran.rc, "cmd": ran.shown, "output": ran.output()}
     current["running"] = STATUS_RUNNING.get(ran.rc)
     return current
@@ -55,11 +55,10 @@ def inspect(ctx, args):
 
 # --- plan ------------------------------------------------------------------------
 
-def control_argv(name, script, action, arguments):
-    # type: (str, Optional[str], str, str) -> List[str]
-    """``/etc/init.d/NAME ACTION ARGS``, or ``service NAME ACTION ARGS`` without a script."""
-    head = [script] if script else ["service", name]
-    return head + [action] + shlex.split(arguments or "")
+def control_argv(script, action, arguments):
+    # type: (str, str, str) -> List[str]
+    """``/etc/init.d/NAME ACTION ARGS``."""
+    return [script] + [action] + shlex.split(arguments or "")
 
 
 def enable_argvs(name, tool, enable):
@@ -74,8 +73,20 @@ def enable_argvs(name, tool, enable):
 def plan(ctx, args, current):
     # type: (Any, Mapping[str, Any], Dict[str, Any]) -> Plan
     name = str(args["name"])
-    if current["script"] is None and not current["wrapper"]:
-        raise ModuleError("service %s not found: no init script %s/%s" % (name, INIT_DIR, name))
+    if current["script"] is None:
+        missing = "service %s not found: no init script %s/%s" % (name, INIT_DIR, name)
+        if not getattr(ctx, "check", False):
+            raise ModuleError(missing)
+        current = dict(current, script=os.path.join(INIT_DIR, name), running=False)
+        result = _plan(name, args, current)
+        if result.changed:  # check mode: an earlier task may install it
+            result.msg += " (check mode: %s; an earlier task may install it)" % missing
+        return result
+    return _plan(name, args, current)
+
+
+def _plan(name, args, current):
+    # type: (str, Mapping[str, Any], Dict[str, Any]) -> Plan
     if args.get("state") is not None and current.get("running") is None:
         status = current["status"]
         raise ModuleError("cannot tell whether %s is running: `%s` exited %d (expected 0 running "
@@ -90,7 +101,7 @@ def plan(ctx, args, current):
         # type: (str) -> List[List[str]]
         if action in ("enable", "disable"):
             return enable_argvs(name, current["tool"], action == "enable")
-        return [control_argv(name, current["script"], action, args.get("arguments") or "")]
+        return [control_argv(current["script"], action, args.get("arguments") or "")]
 
     return plan_service(name, args, {"running": bool(current.get("running")),
                                      "enabled": current["enabled"]}, argv_for)

@@ -3,15 +3,15 @@
 import os
 import platform
 import pwd
-import shutil
 import socket
 import struct
 import sys
 
 from corral.modules._api import Arg, Plan
+from corral.modules._pkg_mgr import pkg_mgr
 from corral.modules._svc_mgr import service_mgr
 
-REQUIRES = ("_svc_mgr",)  # service_mgr(), shared with the service module
+REQUIRES = ("_svc_mgr", "_pkg_mgr")  # service_mgr(), pkg_mgr(): shared with service, package
 
 DOC = "Gather facts about the host: OS, distribution, hardware, network, Python, user."
 
@@ -34,8 +34,6 @@ _DISTRIBUTION = {
     "arch": "Archlinux", "sles": "SLES", "opensuse-leap": "openSUSE Leap", "amzn": "Amazon",
     "ol": "OracleLinux", "linuxmint": "Linux Mint",
 }
-_PKG_MGRS = (("apt-get", "apt"), ("dnf", "dnf"), ("yum", "yum"), ("apk", "apk"),
-             ("pacman", "pacman"), ("zypper", "zypper"))
 
 
 def _os_release():
@@ -83,13 +81,6 @@ def distribution_facts():
         "distribution_release": release.get("VERSION_CODENAME", ""),
         "os_family": family or platform.system(),
     }
-
-
-def pkg_mgr():
-    for command, name in _PKG_MGRS:
-        if shutil.which(command):
-            return name
-    return "unknown"
 
 
 def _meminfo_mb():

@@ -80,30 +80,43 @@ def plan(ctx, args, current):
     name, entry = str(args["name"]), current["user"]
     if args["state"] == "absent":
         return _plan_absent(name, args, entry)
-    wanted = _wanted(name, args, current)
-    if entry is None:
-        return _plan_create(name, args, wanted)
-    return _plan_modify(name, args, wanted, entry, current)
+    missing = []  # type: List[str]
+    wanted = _wanted(name, args, current, missing)
+    if missing and not ctx.check:
+        raise ModuleError(_missing_message(missing))
+    result = _plan_create(name, args, wanted) if entry is None else _plan_modify(
+        name, args, wanted, entry, current)
+    if missing and result.changed:  # check mode: an earlier task may create them
+        result.msg += " (check mode: %s)" % _missing_message(missing)
+    return result
 
 
-def _wanted(name, args, current):
-    # type: (str, Mapping[str, Any], Dict[str, Any]) -> Dict[str, Any]
-    """The attributes asked for, checked: groups exist, the password is a hash."""
+def _missing_message(missing):
+    # type: (List[str]) -> str
+    if len(missing) == 1:
+        return "group %s does not exist; create it first (group module)" % missing[0]
+    return "groups %s do not exist; create them first (group module)" % ", ".join(missing)
+
+
+def _wanted(name, args, current, missing):
+    # type: (str, Mapping[str, Any], Dict[str, Any], List[str]) -> Dict[str, Any]
+    """The attributes asked for, with group names resolved (the unknown ones go to
+    ``missing``); a password must be a hash."""
     groups = current["groups"]
     wanted = dict((k, args[k]) for k in ("uid", "shell", "home", "comment") if args.get(k) is not None)
     if args.get("group") is not None:
         primary = resolve_group(groups, str(args["group"]))
         if primary is None:
-            raise ModuleError("group %s does not exist; create it first (group module)" % args["group"])
-        wanted["group"] = primary["name"]
-        wanted["gid"] = primary["gid"]
+            missing.append(str(args["group"]))
+        wanted["group"] = primary["name"] if primary else str(args["group"])
     if args.get("groups") is not None:
-        names = [str(g).strip() for g in args["groups"] if str(g).strip()]
-        missing = [g for g in names if resolve_group(groups, g) is None]
-        if missing:
-            raise ModuleError("groups %s do not exist; create them first (group module)"
-                              % ", ".join(missing))
-        wanted["groups"] = sorted(set(resolve_group(groups, g)["name"] for g in names))
+        names = set()
+        for given in (str(g).strip() for g in args["groups"] if str(g).strip()):
+            found = resolve_group(groups, given)
+            if found is None and given not in missing:
+                missing.append(given)
+            names.add(found["name"] if found else given)
+        wanted["groups"] = sorted(names)
     password = args.get("password")
     if password is not None and not looks_hashed(password):
         raise ModuleError("password for user %s is not a crypt hash; give a hash (openssl passwd "
@@ -165,7 +178,7 @@ def _plan_groups(wanted, have, append, changes, usermod):
         return
     primary = wanted.get("group", have["group"])
     want = set(g for g in wanted["groups"] if g != primary)
-    current = set(have["groups"])
+    current = set(g for g in have["groups"] if g != primary)
     if append:
         missing = sorted(want - current)
         if missing:
@@ -192,7 +205,7 @@ def _show(value):
 
 def _public(values):
     # type: (Mapping[str, Any]) -> Dict[str, Any]
-    return dict((k, values[k]) for k in _SHOWN + ("gid",) if k in values)
+    return dict((k, _show(values[k])) for k in _SHOWN if k in values)
 
 
 # --- apply -------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import pytest
 
 from corral.modules import _svc_systemd as sd
-from corral.modules._api import ModuleError, validate_args
+from corral.modules._api import Context, ModuleError, validate_args
 
 
 def _args(**given):
@@ -123,7 +123,7 @@ PLANS = [
 @pytest.mark.parametrize("args,unit,stale,changes,argvs,text",
                          [p[1:] for p in PLANS], ids=[p[0] for p in PLANS])
 def test_plan(args, unit, stale, changes, argvs, text):
-    plan = sd.plan(None, _args(**args), {"unit": unit, "stale": stale})
+    plan = sd.plan(Context(), _args(**args), {"unit": unit, "stale": stale})
     assert _changes(plan) == changes
     assert _steps(plan) == argvs
     assert (plan.msg if plan.changed else plan.reason) == text
@@ -156,7 +156,7 @@ ERRORS = [
 @pytest.mark.parametrize("args,unit,message", [e[1:] for e in ERRORS], ids=[e[0] for e in ERRORS])
 def test_plan_errors(args, unit, message):
     with pytest.raises(ModuleError) as err:
-        sd.plan(None, _args(**args), {"unit": unit, "stale": []})
+        sd.plan(Context(), _args(**args), {"unit": unit, "stale": []})
     assert err.value.msg == message
 
 
@@ -168,6 +168,16 @@ def test_arguments_rejected_before_anything_runs(given, problem):
     with pytest.raises(ModuleError) as err:
         _args(**given)
     assert problem in err.value.msg
+
+
+def test_check_mode_plans_a_unit_an_earlier_task_would_install():
+    missing = _unit(load="not-found", file_state="", uid="foo.service")
+    plan = sd.plan(Context(check=True), _args(name="foo", state="started", enabled=True),
+                   {"unit": missing, "stale": []})
+    assert _changes(plan) == [("enabled", "disabled", "enabled"),
+                              ("state", "inactive (dead)", "started")]
+    assert plan.msg == ("foo.service: enabled, started (check mode: unit foo.service not found; "
+                        "an earlier task may install it)")
 
 
 def test_aliases():

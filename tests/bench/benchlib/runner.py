@@ -46,6 +46,7 @@ class Bench:
     workload: Path
     work: Path
     runs: int
+    slow_runs: int
     tools: list[str]
     with_pkg: bool
     base_env: dict[str, str]
@@ -66,11 +67,11 @@ class Bench:
         ctx = self.context(hosts, 0)
         for key in self.tools:
             tool = ALL_TOOLS[key]
-            for i in range(self.runs):
+            for i in range(self.runs_of(key)):
                 self.fleet.reset(hosts)
                 self.one(tool, "cold", ctx, 0, i)
             for phase in ("rerun", "check"):
-                for i in range(self.runs):
+                for i in range(self.runs_of(key)):
                     self.one(tool, phase, ctx, 0, i)
             if key == "corral":
                 self.corral_stats(ctx, 0)
@@ -81,10 +82,13 @@ class Bench:
         for key in self.tools:
             tool = ALL_TOOLS[key]
             self.one(tool, "rerun", ctx, latency_ms, -1)
-            for i in range(self.runs):
+            for i in range(self.runs_of(key)):
                 self.one(tool, "rerun", ctx, latency_ms, i)
             if key == "corral":
                 self.corral_stats(ctx, latency_ms)
+
+    def runs_of(self, key: str) -> int:
+        return self.slow_runs if key.startswith("ansible") else self.runs
 
     def one(self, tool: Tool, phase: str, ctx: RunContext, latency_ms: int, index: int) -> None:
         inv = tool.invocation(phase, ctx)

@@ -107,19 +107,34 @@ class Ansible(Tool):
 class Pyinfra(Tool):
     def invocation(self, phase: str, ctx: RunContext) -> Invocation:
         env = dict(ctx.base_env, BENCH_NO_PKG="0" if ctx.with_pkg else "1")
-        cmd = [str(ctx.venv_bin / "pyinfra"), "-y", "--parallel", str(max(ctx.hosts, 1)),
+        # --dry only reports with change detection on, which -y (execute at once) skips.
+        mode = ["--dry"] if phase == "check" else ["-y"]
+        cmd = [str(ctx.venv_bin / "pyinfra"), *mode, "--parallel", str(max(ctx.hosts, 1)),
                str(ctx.inventory_py), "deploy.py"]
-        if phase == "check":
-            cmd.append("--dry")
         return Invocation(cmd, env)
 
     def outcome(self, log: Path, inv: Invocation) -> Outcome:
         text = log.read_text(errors="replace")
+        if "--dry" in inv.cmd:
+            return _pyinfra_detected(text)
         match = re.search(r"(?m)^\s*Grand total\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)", text)
         if not match:
             return Outcome(changed=-1, failed=-1)
         number = [0 if v == "-" else int(v) for v in match.groups()]
         return Outcome(changed=number[1], failed=number[2])
+
+
+def _pyinfra_detected(text: str) -> Outcome:
+    """Definite changes from `--dry`'s "Detected changes" table (hosts per operation)."""
+    if "--> Detected changes:" not in text:
+        return Outcome(changed=-1, failed=-1)
+    table = text.split("--> Detected changes:", 1)[1].split("\n\n", 1)[0].splitlines()[2:]
+    changed = 0
+    for row in table:
+        cells = re.split(r"\s{2,}", row.strip())
+        if len(cells) >= 2 and cells[1] != "-":
+            changed += int(cells[1].split()[0])
+    return Outcome(changed=changed, failed=0)
 
 
 ALL_TOOLS: dict[str, Tool] = {

@@ -1,0 +1,145 @@
+"""user and group on a light host of the local fleet, through `corral apply`.
+
+Each step: check mode reports and leaves /etc/passwd, /etc/group and /etc/shadow as they
+were, apply makes the change, a re-run is changed=0. The password hash is never shown.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from tests.integration.corral_cli import CorralRun, corral, write_playbook
+
+pytestmark = pytest.mark.fleet
+
+HASH_1 = "$6$corralsalt1$8W4bIzmvJ0S1H1w8k8ohU4Ck9Y8rAaTq7Q7.sp2C6g0Pq6m3Yd7jq2X6l4o3ZlJx0u1Cz5F3yJ1g9H0bqRk1/"
+HASH_2 = "$6$corralsalt2$1Fv7v4V9Kj0lqZp2mYgWc3b6nQ8s2tXa0eR5uHd7kL9oPq3w6Ez1yBi4Mn8Jc2Gf5Td0Sx7Ua9Vh3Nr6Ol1Qk0"
+
+
+@pytest.fixture
+def light_host(fleet) -> Iterator[str]:
+    host = fleet.light_hosts[-1]
+    yield host
+    fleet.reset(host)
+
+
+def _accounts(fleet, host: str) -> str:
+    return fleet.exec(host, "cat /etc/passwd /etc/group /etc/shadow; ls /home").stdout
+
+
+def _play(folder: Path, host: str, tasks: str, name: str) -> Path:
+    text = f"- hosts: {host}\n  gather_facts: false\n  tasks:\n" + textwrap.indent(
+        textwrap.dedent(tasks), "    ")
+    return write_playbook(folder, text, name)
+
+
+def _apply(fleet, host: str, playbook: Path, *extra: str) -> CorralRun:
+    run = corral("apply", playbook, "-i", fleet.inventory_path, "--limit", host, "--diff", *extra)
+    assert run.report, run.stdout + run.stderr
+    for secret in (HASH_1, HASH_2):
+        assert secret not in run.stdout + run.stderr + json.dumps(run.report)
+    return run
+
+
+def _triple(fleet, host: str, playbook: Path) -> CorralRun:
+    before = _accounts(fleet, host)
+    check = _apply(fleet, host, playbook, "--check")
+    assert check.code in (0, 2) and check.changed(host) >= 1, check.stdout + check.stderr
+    assert _accounts(fleet, host) == before, "check mode changed the host"
+    first = _apply(fleet, host, playbook)
+    assert first.code == 0 and first.changed(host) >= 1, first.stdout + first.stderr
+    again = _apply(fleet, host, playbook)
+    assert again.code == 0 and again.changed(host) == 0, again.stdout + again.stderr
+    return first
+
+
+def _line(fleet, host: str, path: str, name: str) -> str:
+    done = fleet.exec(host, f"grep '^{name}:' {path}")
+    return done.stdout.strip()
+
+
+def test_groups_and_a_user_created_changed_and_removed(fleet, light_host, tmp_path):
+    host = light_host
+    create = _play(tmp_path, host, f"""\
+        - group: {{name: corral-devs, gid: 2345}}
+        - group: {{name: corral-ops, system: true}}
+        - name: bob
+          user:
+            name: corral-bob
+            uid: 2001
+            groups: corral-devs,corral-ops
+            shell: /bin/bash
+            comment: Bob B
+            password: "{HASH_1}"
+        """, "create.yml")
+    first = _triple(fleet, host, create)
+    assert _line(fleet, host, "/etc/passwd", "corral-bob") == (
+        "corral-bob:x:2001:2001:Bob B:/home/corral-bob:/bin/bash")
+    assert _line(fleet, host, "/etc/group", "corral-devs") == "corral-devs:x:2345:corral-bob"
+    assert int(_line(fleet, host, "/etc/group", "corral-ops").split(":")[2]) < 1000  # system
+    assert _line(fleet, host, "/etc/shadow", "corral-bob").split(":")[1] == HASH_1
+    assert fleet.exec(host, "stat -c %U /home/corral-bob").stdout == "corral-bob\n"
+    bob = first.host(host)["tasks"][2]
+    assert bob["msg"] == "created user corral-bob"
+    assert {"what": "password", "before": None, "after": "(hash set)"} in bob["diff"]["attributes"]
+
+    change = _play(tmp_path, host, f"""\
+        - user:
+            name: corral-bob
+            group: corral-devs
+            groups: [corral-ops]
+            shell: /bin/sh
+            password: "{HASH_2}"
+        """, "change.yml")
+    changed = _triple(fleet, host, change)
+    assert _line(fleet, host, "/etc/passwd", "corral-bob") == (
+        "corral-bob:x:2001:2345:Bob B:/home/corral-bob:/bin/sh")
+    assert _line(fleet, host, "/etc/shadow", "corral-bob").split(":")[1] == HASH_2
+    [task] = changed.host(host)["tasks"]
+    assert task["msg"] == "changed user corral-bob: group, shell, password"
+    assert task["diff"]["attributes"] == [
+        {"what": "group", "before": "corral-bob", "after": "corral-devs"},
+        {"what": "shell", "before": "/bin/bash", "after": "/bin/sh"},
+        {"what": "password", "before": "(hash)", "after": "(hash changed)"}]
+    assert "password: (hash) -> (hash changed)" in changed.stdout
+
+    append = _play(tmp_path, host, """\
+        - group: {name: corral-web}
+        - user: {name: corral-bob, groups: corral-web, append: true}
+        """, "append.yml")
+    _triple(fleet, host, append)
+    groups = fleet.exec(host, "id -nG corral-bob").stdout.split()
+    assert sorted(groups) == ["corral-devs", "corral-ops", "corral-web"]
+
+    remove = _play(tmp_path, host, """\
+        - user: {name: corral-bob, state: absent, remove: true}
+        - group: {name: corral-devs, state: absent}
+        """, "remove.yml")
+    removed = _triple(fleet, host, remove)
+    assert _line(fleet, host, "/etc/passwd", "corral-bob") == ""
+    assert _line(fleet, host, "/etc/group", "corral-devs") == ""
+    assert fleet.exec(host, "test -e /home/corral-bob").returncode == 1
+    assert removed.host(host)["tasks"][0]["msg"] == (
+        "removed user corral-bob and its home /home/corral-bob")
+
+
+def test_missing_group_and_plain_password_fail_before_any_change(fleet, light_host, tmp_path):
+    host = light_host
+    before = _accounts(fleet, host)
+    playbook = _play(tmp_path, host, """\
+        - user: {name: corral-eve, groups: [corral-nope]}
+          ignore_errors: true
+        - user: {name: corral-eve, password: hunter2}
+          ignore_errors: true
+        """, "bad.yml")
+    run = _apply(fleet, host, playbook)
+    assert [t["msg"] for t in run.host(host)["tasks"]] == [
+        "group corral-nope does not exist; create it first (group module)",
+        "password for user corral-eve is not a crypt hash; give a hash (openssl passwd -6, or "
+        "the password_hash filter), never the plain text"]
+    assert "hunter2" not in run.stdout
+    assert _accounts(fleet, host) == before
