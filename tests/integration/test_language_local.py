@@ -382,3 +382,21 @@ def test_ctrl_c_stops_cleanly_and_still_reports(project: Path, tmp_path: Path) -
     assert [t["msg"] for t in data["hosts"]["w1"]["tasks"]] == ["before"]
     leftover = subprocess.run(["pgrep", "-f", "sleep 120"], capture_output=True, text=True)
     assert leftover.stdout.strip() == ""
+
+
+def test_templated_notify_is_rendered_per_host(project: Path) -> None:
+    log = project / "notified"
+    result = run(project, f"""
+- hosts: web
+  gather_facts: false
+  tasks:
+    - command: "true"
+      notify: "restart {{{{ color }}}}"
+  handlers:
+    - name: restart red
+      shell: echo "{{{{ inventory_hostname }}}} red" >> {log}
+    - name: restart blue
+      shell: echo "{{{{ inventory_hostname }}}} blue" >> {log}
+""")
+    assert result.code == 0, result.stdout
+    assert sorted(log.read_text().splitlines()) == ["w1 red", "w2 blue"]

@@ -269,5 +269,10 @@ class PlayRunner:
                 continue
             self.events.task_start(self.runner.task_name(handler), True)
             await self._on_hosts(hosts, functools.partial(self._run_task, task=handler, context=context, handler=True))
+        known = {n for h in self.play.handlers for n in (h.name or "", *h.listen)}
         for name in batch:
+            unknown = [n for n in self.states[name].notified if n not in known]
+            if unknown:
+                self.events.warning(f"{name}: no handler answers to {', '.join(map(repr, unknown))}"
+                                    " (a templated notify rendered to an unknown name)")
             self.states[name].notified.clear()

@@ -65,9 +65,17 @@ class TaskRunner:
         if items is None:
             outcome = await self._run_item(state, task, play, None, None)
             if outcome.result.status is Status.CHANGED:
-                outcome.notify = list(task.notify)
+                outcome.notify = self._notify_names(task, templar)
             return outcome
         return await self._run_loop(state, task, play, items)
+
+    def _notify_names(self, task: Task, templar: Templar) -> list[str]:
+        """Handler names to notify; a templated name is rendered for this host."""
+        names: list[str] = []
+        for name in task.notify:
+            value = templar.render(name) if "{{" in name else name
+            names += [str(v) for v in value] if isinstance(value, list) else [str(value)]
+        return names
 
     # -- loops -------------------------------------------------------------
     def _loop_items(self, task: Task, templar: Templar) -> list[Any] | None:
@@ -110,7 +118,8 @@ class TaskRunner:
                 break
         result, registered = aggregate_loop(state.name, self.task_name(task), task.module, outcomes_results(outcomes),
                                             [o.registered or {} for o in outcomes])
-        notify = list(task.notify) if result.status is Status.CHANGED else []
+        notify = self._notify_names(task, self.make_templar(play.stack_for(state, task))) \
+            if result.status is Status.CHANGED else []
         facts: dict[str, Any] = {}
         for outcome in outcomes:
             facts.update(outcome.facts)

@@ -11,8 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from .fleet import REPO, BenchFleet
-from .runner import Bench
+from .fleet import BenchFleet
+from .runner import Bench, Run, median
 from .tables import detail_table, memory_table, stats_table, summary_table
 from .tools import ALL_TOOLS
 from .workload import prepare_workload
@@ -117,7 +117,9 @@ def render(bench: Bench, args: argparse.Namespace, venv_bin: Path, with_pkg: boo
     parts = [
         f"Measured {time.strftime('%Y-%m-%d %H:%M %Z')} on {machine()}; "
         f"{args.runs} run(s) per cell ({args.slow_runs} for ansible), workload {'full' if with_pkg else '--no-pkg'}, "
-        f"{args.systemd} systemd hosts; {versions(venv_bin)}; bench took {seconds / 60:.0f} min.",
+        f"{args.systemd} systemd hosts; {versions(venv_bin)}; bench took {seconds / 60:.0f} min; "
+        f"1-min load average before the runs: median {_load(results)} (other work on the machine "
+        "inflates wall times).",
         "",
         "Median wall seconds (lower is better) and each tool's time ÷ corral's:",
         "",
@@ -136,6 +138,11 @@ def render(bench: Bench, args: argparse.Namespace, venv_bin: Path, with_pkg: boo
         parts += ["", f"corral `--stats` on the idempotent re-run (bootstrap sent to each host: "
                       f"{bootstrap_size(venv_bin)} bytes, compressed):", "", stats_table(bench.stats)]
     return "\n".join(parts) + "\n"
+
+
+def _load(results: list[Run]) -> str:
+    loads = sorted(r.load for r in results)
+    return f"{median(loads):.1f}, max {loads[-1]:.1f}" if loads else "?"
 
 
 def machine() -> str:

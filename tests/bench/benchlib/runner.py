@@ -28,6 +28,7 @@ class Run:
     changed: int
     failed: int
     log: str
+    load: float
 
 
 @dataclass
@@ -97,6 +98,7 @@ class Bench:
         tag = "warmup" if index < 0 else f"r{index + 1}"
         log = self.work / "logs" / f"{tool.key}-{phase}-{ctx.hosts}h-{latency_ms}ms-{tag}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
+        load = float(Path("/proc/loadavg").read_text().split()[0])
         sample = measure(inv.cmd, log, ctx.workload, inv.env)
         outcome = tool.outcome(log, inv)
         what = f"{tool.label:<18} {phase:<5} {ctx.hosts:>2} hosts"
@@ -110,7 +112,7 @@ class Bench:
         if index >= 0:
             self.results.append(Run(tool.key, phase, ctx.hosts, latency_ms, sample.wall,
                                     sample.cpu, sample.maxrss_mb, sample.tree_pss_mb,
-                                    sample.rc, outcome.changed, outcome.failed, str(log)))
+                                    sample.rc, outcome.changed, outcome.failed, str(log), load))
 
     def corral_stats(self, ctx: RunContext, latency_ms: int) -> None:
         """One more (untimed) corral re-run with --stats: round trips and bytes per host."""
