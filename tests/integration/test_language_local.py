@@ -400,3 +400,14 @@ def test_templated_notify_is_rendered_per_host(project: Path) -> None:
 """)
     assert result.code == 0, result.stdout
     assert sorted(log.read_text().splitlines()) == ["w1 red", "w2 blue"]
+
+
+def test_limit_that_matches_nothing_is_an_input_error(project: Path) -> None:
+    result = run(project, """
+- hosts: web
+  gather_facts: false
+  tasks:
+    - debug: msg=hi
+""", "--limit", "no-such-host")
+    assert result.code == 4
+    assert "matches none of the hosts" in result.stderr

@@ -62,11 +62,27 @@ def apply_playbook(playbook: Path, inventory: list[str], *, check: bool, diff: b
     except UsageError as exc:
         sys.stderr.write(f"ERROR: {exc}\n")
         return ExitCode.USAGE
+    try:
+        limit_ok = not options.limit or _limit_matches(loaded, options.limit)
+    except InputError as exc:
+        _print_input_error(exc)
+        return ExitCode.INVALID_INPUT
+    if not limit_ok:
+        sys.stderr.write(f"ERROR: --limit {options.limit!r} matches none of the hosts the plays "
+                         "target; nothing was run\n")
+        return ExitCode.INVALID_INPUT
     if list_hosts or list_tasks:
         from corral.cli.listing import list_playbook
 
         return list_playbook(loaded, options, list_hosts, list_tasks)
     return _execute(loaded.inventory, loaded.registry, loaded.playbook, options, report)
+
+
+def _limit_matches(loaded: Any, limit: str) -> bool:
+    """A --limit that selects no host is a mistake (a typo in a cron job), not a clean run."""
+    inventory = loaded.inventory
+    return any(inventory.limit(inventory.select(play.hosts), limit)
+               for play in loaded.playbook.plays)
 
 
 def _execute(inventory: Any, registry: Any, playbook: Any, options: RunOptions,

@@ -53,7 +53,7 @@ def _run_playbook(playbook: Path, inventory: list[str], check: bool, diff: bool,
 
 @app.command()
 def apply(
-    playbook: Annotated[Path, typer.Argument(help="The playbook to apply.")],
+    playbook: Annotated[Path, typer.Argument(metavar="PLAYBOOK", help="The playbook to apply.")],
     inventory: InventoryOpt,
     check: Annotated[bool, typer.Option("--check", "-C", help="Change nothing; report what would change.")] = False,
     diff: Annotated[bool, typer.Option("--diff", "-D", help="Show diffs of what changes.")] = False,
@@ -83,7 +83,7 @@ def apply(
 
 @app.command()
 def check(
-    playbook: Annotated[Path, typer.Argument(help="The playbook to check.")],
+    playbook: Annotated[Path, typer.Argument(metavar="PLAYBOOK", help="The playbook to check.")],
     inventory: InventoryOpt,
     limit: Annotated[str | None, typer.Option("--limit", "-l", help="Further limit hosts to a pattern.")] = None,
     tags: Annotated[list[str] | None, typer.Option("--tags", "-t", help="Only check tasks with these tags.")] = None,
@@ -107,7 +107,7 @@ def check(
 
 @app.command("run")
 def run_adhoc(
-    pattern: Annotated[str, typer.Argument(help="Host pattern, e.g. all, web, 'web:!web3'.")],
+    pattern: Annotated[str, typer.Argument(metavar="PATTERN", help="Host pattern, e.g. all, web, 'web:!web3'.")],
     inventory: InventoryOpt,
     module: Annotated[str, typer.Option("--module-name", "-m", help="Module to run.")] = "command",
     args: Annotated[str, typer.Option("--args", "-a", help="Module arguments: k=v pairs or free form.")] = "",
@@ -136,7 +136,7 @@ def run_adhoc(
 @app.command("inventory")
 def inventory_cmd(
     inventory: InventoryOpt,
-    pattern: Annotated[str, typer.Argument(help="Host pattern to list.")] = "all",
+    pattern: Annotated[str, typer.Argument(metavar="PATTERN", help="Host pattern to list.")] = "all",
     graph: Annotated[bool, typer.Option("--graph", help="Show the group tree.")] = False,
     host: Annotated[str | None, typer.Option("--host", help="Show one host's variables.")] = None,
     as_json: Annotated[bool, typer.Option("--list", help="Dump everything as JSON (like ansible-inventory --list).")] = False,
@@ -149,7 +149,7 @@ def inventory_cmd(
 
 @app.command("modules")
 def modules_cmd(
-    name: Annotated[str | None, typer.Argument(help="Show one module's arguments.")] = None,
+    name: Annotated[str | None, typer.Argument(metavar="NAME", help="Show one module's arguments.")] = None,
     playbook_dir: Annotated[Path | None, typer.Option("--playbook-dir", help="Also list modules/ next to this folder's playbooks.")] = None,
 ) -> None:
     """List the modules corral has, with their arguments."""
@@ -160,10 +160,10 @@ def modules_cmd(
 
 @app.command("explain")
 def explain_cmd(
-    variable: Annotated[str, typer.Argument(help="The variable name.")],
-    host: Annotated[str, typer.Argument(help="The inventory host.")],
+    variable: Annotated[str, typer.Argument(metavar="VARIABLE", help="The variable name.")],
+    host: Annotated[str, typer.Argument(metavar="HOST", help="The inventory host.")],
     inventory: InventoryOpt,
-    playbook: Annotated[Path | None, typer.Argument(help="Also consider this playbook's play vars.")] = None,
+    playbook: Annotated[Path | None, typer.Argument(metavar="PLAYBOOK", help="Also consider this playbook's play vars.")] = None,
     extra_vars: ExtraVarsOpt = None,
 ) -> None:
     """Show the value VARIABLE has for HOST, where it comes from, and every value it shadows."""
@@ -174,7 +174,7 @@ def explain_cmd(
 
 @app.command("facts")
 def facts_cmd(
-    pattern: Annotated[str, typer.Argument(help="Host pattern.")],
+    pattern: Annotated[str, typer.Argument(metavar="PATTERN", help="Host pattern.")],
     inventory: InventoryOpt,
     limit: Annotated[str | None, typer.Option("--limit", "-l", help="Further limit hosts.")] = None,
     forks: Annotated[int, typer.Option("--forks", "-f", min=1, help="Hosts worked on at once.")] = 50,
