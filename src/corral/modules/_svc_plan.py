@@ -73,10 +73,10 @@ def plan_service(name, args, status, argv_for):
             action = "enable" if wanted else "disable"
             changes.append(Change("enabled", enabled_word(status["enabled"]), enabled_word(wanted)))
             steps += [(action, argv) for argv in argv_for(action)]
-    action = state_action(args.get("state"), status["running"])
-    if action is not None:
-        changes.append(Change("state", running_word(status["running"]), DONE[action]))
-        steps += [(action, argv) for argv in argv_for(action)]
+    state_step = state_action(args.get("state"), status["running"])
+    if state_step is not None:
+        changes.append(Change("state", running_word(status["running"]), DONE[state_step]))
+        steps += [(state_step, argv) for argv in argv_for(state_step)]
     elif args.get("state") is not None:
         already.append(running_word(status["running"]))
     return finish_plan(name, changes, steps, already, service_data(name, args, status))

@@ -90,7 +90,7 @@ def inspect(ctx, args):
         raise ModuleError("systemctl show %s printed nothing" % name)
     stale = [b.get("Id", "?") for b in blocks if b.get("NeedDaemonReload") == "yes"]
     if unit is not None and unit.get("NeedDaemonReload") == "yes" and unit.get("Id") not in stale:
-        stale.insert(0, unit.get("Id", name))
+        stale.insert(0, str(unit.get("Id", name)))
     return {"unit": unit, "stale": stale}
 
 

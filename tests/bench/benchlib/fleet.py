@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import subprocess
 import tarfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,10 @@ FETCH_DEBS = (
     " && apt-get update -q >/dev/null && d=$(mktemp -d) && cd $d"
     f" && apt-get download -q {' '.join(PYTHON_APT_DEBS)} >/dev/null && tar cf - *.deb"
 )
+# The base port (40201) lies in Linux's ephemeral range (32768-60999): now and then an
+# outgoing connection on this machine holds 127.0.0.1:<a host's port> as its local
+# address and that host's sshd cannot bind. Such clashes are transient: retry.
+ATTEMPTS = 3
 INSTALL_DEBS = "d=$(mktemp -d) && tar xf - -C $d && dpkg -i $d/*.deb >/dev/null && rm -rf $d"
 
 
@@ -56,7 +61,18 @@ class BenchFleet:
         args = ["up", "--hosts", str(self.size), "--systemd", str(self.systemd)]
         for name in self.relays:
             args += ["--relay", f"{name}:delay={self.relay_delay_ms}"]
-        self._fleet(*args, "--base-port", str(self.base_port))
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                self._fleet(*args, "--base-port", str(self.base_port))
+                break
+            except RuntimeError as exc:
+                if attempt == ATTEMPTS:
+                    raise
+                print(f"bench: fleet up failed (attempt {attempt}), retrying: "
+                      f"{str(exc).splitlines()[1] if len(str(exc).splitlines()) > 1 else exc}",
+                      flush=True)
+                self.down()
+                time.sleep(2)
         if not self._have_debs():
             self._fetch_debs()
         self.install_python_apt(self.hosts())
@@ -71,8 +87,18 @@ class BenchFleet:
             self.up()
             return
         for host in self.hosts(count):
-            self._fleet("reset", host.name, "--base-port", str(self.base_port))
+            self._reset_host(host.name)
         self.install_python_apt(self.hosts(count))
+
+    def _reset_host(self, name: str) -> None:
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                self._fleet("reset", name, "--base-port", str(self.base_port))
+                return
+            except RuntimeError:
+                if attempt == ATTEMPTS:
+                    raise
+                time.sleep(2)
 
     def install_python_apt(self, hosts: tuple[BenchHost, ...]) -> None:
         tar = self._python_apt_tar()
@@ -103,7 +129,7 @@ class BenchFleet:
         print("bench: fetching python3-apt for ansible's apt module (once)", flush=True)
         host = self.hosts()[-1].name
         data = self.exec(host, FETCH_DEBS)
-        self._fleet("reset", host, "--base-port", str(self.base_port))
+        self._reset_host(host)
         self.deb_cache.mkdir(parents=True, exist_ok=True)
         with tarfile.open(fileobj=io.BytesIO(data)) as tar:
             tar.extractall(self.deb_cache)
