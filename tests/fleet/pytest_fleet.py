@@ -13,6 +13,11 @@ Size: CORRAL_FLEET_HOSTS (default 4) light hosts plus CORRAL_FLEET_SYSTEMD
 lives in CORRAL_FLEET_PYTEST_STATE (default /run/corral-fleet-pytest) with ports
 from CORRAL_FLEET_PYTEST_PORT (default 24201), apart from a fleet started by hand.
 A fleet that cannot start fails the test (pytest.fail), never skips.
+
+`multi_fleet` is a second session fleet of the `multi` image flavour (dnf, zypper,
+pacman, OpenRC; see fleetlib/flavour.py): CORRAL_FLEET_MULTI_HOSTS (default 2) light
+hosts in CORRAL_FLEET_MULTI_STATE (default /run/corral-fleet-pytest-multi), ports from
+CORRAL_FLEET_MULTI_PORT (default 24401). Started lazily by the first test using it.
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ from relay import ThreadedRelay
 
 DEFAULT_STATE = "/run/corral-fleet-pytest"
 DEFAULT_PORT = 24201
+DEFAULT_MULTI_STATE = "/run/corral-fleet-pytest-multi"
+DEFAULT_MULTI_PORT = 24401
 
 
 class FleetHandle:
@@ -146,24 +153,20 @@ def _env_int(name: str, default: int) -> int:
 class _Session:
     """Brings the fleet up and guarantees one `down`: fixture teardown, atexit or SIGTERM."""
 
-    def __init__(self) -> None:
-        state_dir = Path(os.environ.get("CORRAL_FLEET_PYTEST_STATE", DEFAULT_STATE))
-        config = FleetConfig(
-            state_dir=state_dir, base_port=_env_int("CORRAL_FLEET_PYTEST_PORT", DEFAULT_PORT)
-        )
+    def __init__(self, state_dir: str, base_port: int, flavour: str = "base") -> None:
+        config = FleetConfig(state_dir=Path(state_dir), base_port=base_port)
         self.fleet = Fleet(config)
+        self.flavour = flavour
         self.down_done = True
 
-    def up(self) -> FleetHandle:
-        hosts = _env_int("CORRAL_FLEET_HOSTS", 4)
-        systemd = _env_int("CORRAL_FLEET_SYSTEMD", 1)
+    def up(self, hosts: int, systemd: int) -> FleetHandle:
         inventory_path = self.fleet.config.state_dir / "inventory.yml"
         try:
             require_root_linux()
             self.down_done = False
             atexit.register(self.down)
             self.fleet.down()  # a fleet left by a killed session in the same state dir
-            self.fleet.up(hosts + systemd, systemd, inventory_path)
+            self.fleet.up(hosts + systemd, systemd, inventory_path, flavour=self.flavour)
         except FleetError as exc:
             self._down_quietly()
             failure = str(exc)
@@ -186,7 +189,29 @@ class _Session:
 @pytest.fixture(scope="session")
 def fleet() -> Iterator[FleetHandle]:
     """The session's fleet (see the module docstring); torn down even on failure or Ctrl-C."""
-    session = _Session()
+    session = _Session(
+        os.environ.get("CORRAL_FLEET_PYTEST_STATE", DEFAULT_STATE),
+        _env_int("CORRAL_FLEET_PYTEST_PORT", DEFAULT_PORT),
+    )
+    yield from _run_session(
+        session, _env_int("CORRAL_FLEET_HOSTS", 4), _env_int("CORRAL_FLEET_SYSTEMD", 1)
+    )
+
+
+@pytest.fixture(scope="session")
+def multi_fleet() -> Iterator[FleetHandle]:
+    """A second fleet of the `multi` flavour (dnf, zypper, pacman; light hosts boot OpenRC):
+    CORRAL_FLEET_MULTI_HOSTS (default 2) light hosts, group `multi` and `openrc` in its
+    inventory. Started only when a test asks for it; torn down like `fleet`."""
+    session = _Session(
+        os.environ.get("CORRAL_FLEET_MULTI_STATE", DEFAULT_MULTI_STATE),
+        _env_int("CORRAL_FLEET_MULTI_PORT", DEFAULT_MULTI_PORT),
+        flavour="multi",
+    )
+    yield from _run_session(session, _env_int("CORRAL_FLEET_MULTI_HOSTS", 2), 0)
+
+
+def _run_session(session: _Session, hosts: int, systemd: int) -> Iterator[FleetHandle]:
     previous = signal.getsignal(signal.SIGTERM)
 
     def on_term(signum: int, frame: FrameType | None) -> None:
@@ -195,7 +220,7 @@ def fleet() -> Iterator[FleetHandle]:
     signal.signal(signal.SIGTERM, on_term)
     handle: FleetHandle | None = None
     try:
-        handle = session.up()
+        handle = session.up(hosts, systemd)
         yield handle
     finally:
         if handle is not None:

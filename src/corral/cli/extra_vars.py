@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from corral.errors import InputError, Problem
+from corral.vars_file import read_vars_file
 
 
 def parse_extra_vars(values: list[str]) -> dict[str, Any]:
@@ -43,16 +44,4 @@ def _parse_one(value: str) -> dict[str, Any]:
 
 
 def _from_file(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(Problem(f"-e @{path}: cannot read the file: {exc.strerror}")) from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise InputError(Problem(f"-e @{path}: not valid YAML: {exc}")) from exc
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise InputError(Problem(f"-e @{path}: the file must hold a mapping of variables"))
-    return data
+    return read_vars_file(path, f"-e @{path}")

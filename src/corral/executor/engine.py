@@ -9,9 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from corral.errors import CorralError, InputError, Problem
+from corral.errors import CorralError
 from corral.executor.connections import ConnectionPool
 from corral.executor.host_state import HostState
 from corral.executor.host_vars import inventory_stack, magic_layer
@@ -28,6 +26,7 @@ from corral.report.model import RunReport, Status, TaskResult
 from corral.templating import CorralEnvironment, Layer, Templar, TemplatedVars, VariableStack
 from corral.templating.omit import OMIT
 from corral.templating.unsafe import mark_unsafe
+from corral.vars_file import read_vars_file
 
 
 class Engine:
@@ -151,7 +150,7 @@ class Engine:
             path = Path(name)
             if not path.is_absolute():
                 path = play.path.parent / path
-            layers.append(Layer(name=f"vars_files: {name}", vars=_load_vars_file(path),
+            layers.append(Layer(name=f"vars_files: {name}", vars=read_vars_file(path, "vars_files"),
                                 path=str(path), lines={}))
             context.play_layers[host] = list(layers)
         return layers
@@ -171,22 +170,6 @@ def _key_lines(values: Mapping[str, Any]) -> dict[str, int]:
     """Line of each key, when the YAML loader kept positions (playbook.yaml_loader.PosDict)."""
     positions = getattr(values, "key_positions", None) or {}
     return {str(k): p.line for k, p in positions.items() if getattr(p, "line", None)}
-
-
-def _load_vars_file(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(Problem(f"vars_files: cannot read {path}: {exc.strerror}")) from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise InputError(Problem(f"vars_files: {path} is not valid YAML: {exc}")) from exc
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise InputError(Problem(f"vars_files: {path} must hold a mapping of variables"))
-    return data
 
 
 __all__ = ["CorralError", "Engine"]

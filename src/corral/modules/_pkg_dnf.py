@@ -9,7 +9,7 @@ import shutil
 
 from corral.modules._api import Arg, ModuleError
 from corral.modules._pkg_common import ABSENT, Installed, failure, run
-from corral.modules._pkg_rpm import installed_fields, rpm_query
+from corral.modules._pkg_rpm import installed_fields, pin_names, rpm_query
 
 REQUIRES = ('_pkg_common', '_pkg_rpm')
 
@@ -62,9 +62,19 @@ class Dnf(object):
 
     def query(self, specs, args):
         # type: (List[str], Mapping[str, Any]) -> Dict[str, Installed]
-        answers = rpm_query(specs)
+        """One ``rpm -q`` for the specs and the names inside pins (``pkg-1.0`` -> ``pkg``),
+        so a pin to another version than the installed one knows what it replaces."""
+        names = dict((spec, pin_names(spec)) for spec in specs)
+        queries = list(specs)
+        for spec in specs:
+            queries += [n for n in names[spec] if n not in queries]
+        answers = rpm_query(queries)
         found = {}  # type: Dict[str, Installed]
         for spec in specs:
+            other = next((answers[n] for n in names[spec] if answers[n]), None)
+            if answers[spec] is None and other is not None:
+                found[spec] = Installed(other[0], other[1], spec, satisfied=False)
+                continue
             name, version, pin = installed_fields(spec, answers[spec])
             found[spec] = Installed(name, version, pin, satisfied=version is not None)
         return found

@@ -85,3 +85,19 @@ def installed_fields(spec, answer):
     name, evr, arch = answer
     pinned = spec not in (name, "%s.%s" % (name, arch))
     return name, evr, (spec if pinned else None)
+
+
+def pin_names(spec):
+    # type: (str) -> List[str]
+    """The names a pinned spec may stand for, longest first: ``a-b-1.0-1`` -> [a-b-1.0, a-b].
+
+    A dash followed by a version (digits, and a dot unless it is only digits) may start
+    the version, as ``rpm -q`` reads it; ``python3-3to2`` is a name, not a pin.
+    """
+    names = []  # type: List[str]
+    for i in range(len(spec) - 1, 0, -1):
+        rest = spec[i + 1:]
+        if spec[i] == "-" and rest[:1].isdigit() and ("." in rest or rest.isdigit()):
+            names.append(spec[:i])
+    return names
+

@@ -22,6 +22,8 @@ ARGS = {
     "disable_gpg_check": Arg(bool, default=False, doc="Do not check package signatures."),
     "disable_recommends": Arg(bool, default=True, doc="Do not install recommended packages."),
     "force": Arg(bool, default=False, doc="Allow downgrades and reinstalls (--force)."),
+    "oldpackage": Arg(bool, default=False, doc="Allow installing an older version "
+                                               "(--oldpackage); implied by a version pin."),
     "autoremove": Arg(bool, default=False, doc="state=absent: also remove dependencies "
                                                "nothing needs any more (--clean-deps)."),
 }
@@ -86,6 +88,8 @@ class Zypper(object):
                 argv.append("--no-recommends")
             if args.get("force"):
                 argv.append("--force")
+            if args.get("oldpackage") or any("=" in t for t in targets):
+                argv.append("--oldpackage")  # else zypper skips a pin below the installed version
         return argv + (["--dry-run"] if simulate else []) + targets
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from corral.modules._pkg_common import ABSENT, Installed
 from corral.modules._pkg_dnf import Dnf, parse_transaction
-from corral.modules._pkg_rpm import installed_fields, parse_rpm_query, spec_matches
+from corral.modules._pkg_rpm import installed_fields, parse_rpm_query, pin_names, spec_matches
 
 DNF4_INSTALL = """\
 Last metadata expiration check: 0:10:13 ago on Mon 01 Jan 2024 10:00:00 AM UTC.
@@ -176,3 +176,38 @@ def test_spec_matches(spec, expected):
 ])
 def test_installed_fields(spec, answer, expected):
     assert installed_fields(spec, answer) == expected
+
+
+@pytest.mark.parametrize("spec,names", [
+    ("corral-demo", []),
+    ("corral-demo-1.0", ["corral-demo"]),
+    ("corral-demo-1.0-1.noarch", ["corral-demo-1.0", "corral-demo"]),
+    ("libfoo-2", ["libfoo"]),
+    ("python3-3to2", []),
+    ("kernel-6.1.0-1.el9", ["kernel-6.1.0", "kernel"]),
+])
+def test_pin_names(spec, names):
+    assert pin_names(spec) == names
+
+
+
+def test_query_of_a_pin_to_another_version_names_the_installed_package(monkeypatch):
+    """corral-demo 2.0 installed, pin corral-demo-1.0: a target, and the downgrade's before."""
+    from corral.modules import _pkg_dnf
+
+    asked = []
+
+    def fake_rpm_query(queries):
+        asked.append(list(queries))
+        installed = {"corral-demo": ("corral-demo", "2.0-1", "noarch")}
+        return dict((q, installed.get(q)) for q in queries)
+
+    monkeypatch.setattr(_pkg_dnf, "rpm_query", fake_rpm_query)
+    found = Dnf("dnf").query(["corral-demo-1.0", "tmux"], {})
+    assert asked == [["corral-demo-1.0", "tmux", "corral-demo"]]  # one rpm call
+    pin = found["corral-demo-1.0"]
+    assert (pin.name, pin.version, pin.wanted, pin.matches) == (
+        "corral-demo", "2.0-1", "corral-demo-1.0", False)
+    assert found["tmux"].version is None
+    rows = parse_transaction("Downgrading:\n corral-demo noarch 1.0-1 corral 6 k\n", found)
+    assert rows == [("corral-demo", "2.0-1", "1.0-1")]

@@ -71,7 +71,7 @@ def test_error_messages_become_the_failure():
 @pytest.mark.parametrize("op,targets,args,simulate,expected", [
     ("install", ["tmux", "vim=9.0"], {}, False,
      ["zypper", "--non-interactive", "--xmlout", "install", "--auto-agree-with-licenses",
-      "--no-recommends", "tmux", "vim=9.0"]),
+      "--no-recommends", "--oldpackage", "tmux", "vim=9.0"]),
     ("latest", ["tmux"], {"disable_recommends": False, "force": True,
                           "disable_gpg_check": True}, True,
      ["zypper", "--non-interactive", "--xmlout", "--no-gpg-checks", "install",

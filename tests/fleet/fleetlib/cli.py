@@ -11,6 +11,7 @@ from pathlib import Path
 from .config import DEFAULT_BASE_PORT, DEFAULT_CACHE, DEFAULT_STATE, FleetConfig, require_root_linux
 from .errors import FleetError
 from .fleet import Fleet
+from .flavour import FLAVOURS
 
 
 def _common() -> argparse.ArgumentParser:
@@ -53,6 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     up.add_argument("--inventory", type=Path, help="write an Ansible-style YAML inventory here")
     up.add_argument(
+        "--flavour",
+        choices=FLAVOURS,
+        default="base",
+        help="image of every host: base (apt, systemd) or multi (also dnf, zypper, pacman "
+        "with local repositories; light hosts boot OpenRC); default %(default)s",
+    )
+    up.add_argument(
         "--relay",
         action="append",
         default=[],
@@ -63,9 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
         "down", parents=[common], help="stop every host and relay, unmount, remove host folders"
     )
     sub.add_parser("status", parents=[common], help="list hosts, ports, state")
-    sub.add_parser(
-        "image", parents=[common], help="build (or find) the cached base image and print its path"
+    image = sub.add_parser(
+        "image", parents=[common], help="build (or find) the cached image and print its path"
     )
+    image.add_argument("--flavour", choices=FLAVOURS, default="base")
     for name, text in (
         ("stop", "stop a host, keep its changes"),
         ("start", "start a stopped host"),
@@ -114,7 +123,7 @@ def _dispatch(fleet: Fleet, args: argparse.Namespace) -> int:
     command = args.command
     if command == "up":
         started = time.monotonic()
-        state = fleet.up(args.hosts, args.systemd, args.inventory, args.relay)
+        state = fleet.up(args.hosts, args.systemd, args.inventory, args.relay, args.flavour)
         print(
             f"fleet: {len(state.hosts)} hosts up in {time.monotonic() - started:.1f}s "
             f"(state {fleet.config.state_dir}"
@@ -126,9 +135,9 @@ def _dispatch(fleet: Fleet, args: argparse.Namespace) -> int:
     elif command == "status":
         _print_status(fleet)
     elif command == "image":
-        from .image import ensure_image
+        from .flavour import ensure_flavour
 
-        print(ensure_image(fleet.config).rootfs)
+        print(ensure_flavour(fleet.config, args.flavour).rootfs)
     elif command in ("stop", "start", "reset"):
         getattr(fleet, command)(args.host)
     elif command == "exec":
@@ -149,7 +158,7 @@ def _print_status(fleet: Fleet) -> None:
         print(f"fleet: nothing up in {fleet.config.state_dir}")
         return
     print(
-        f"image {state.image}\nknown_hosts {fleet.config.known_hosts}\nkey {fleet.config.key_path}"
+        f"image {state.image} ({state.flavour})\nknown_hosts {fleet.config.known_hosts}\nkey {fleet.config.key_path}"
     )
     for host in state.hosts.values():
         kind = "systemd" if host.spec.systemd else "light"

@@ -20,7 +20,8 @@ from . import host as hostmod
 from . import inventory, readiness, state
 from .config import FleetConfig, require_root_linux
 from .errors import FleetError
-from .image import Image, ensure_image
+from .flavour import ensure_flavour
+from .image import Image
 from .proc import ProcRef
 from .state import FleetState, HostState, RelayState
 
@@ -57,14 +58,17 @@ class Fleet:
         systemd: int = 0,
         inventory_path: Path | None = None,
         relays: Sequence[str] = (),
+        flavour: str = "base",
     ) -> FleetState:
-        """Start `hosts` hosts (the first `systemd` of them boot systemd); wait until all are usable."""
+        """Start `hosts` hosts (the first `systemd` of them boot systemd) of the image
+        `flavour` (flavour.py: base, or multi with dnf, zypper, pacman and OpenRC);
+        wait until all are usable."""
         require_root_linux()
         if not 0 <= systemd <= hosts or hosts < 1:
             raise FleetError(
                 f"--hosts {hosts} --systemd {systemd}: need 1 <= hosts and 0 <= systemd <= hosts"
             )
-        image = ensure_image(self.config)
+        image = ensure_flavour(self.config, flavour)
         with state.locked(self.config):
             current = state.load(self.config)
             alive = [h.name for h in current.hosts.values() if h.alive()]
@@ -75,6 +79,7 @@ class Fleet:
                 )
             self._teardown(current)
             fleet = self._plan(hosts, systemd, image, relays)
+            fleet.flavour = flavour
             try:
                 self._bring_up(fleet, image, inventory_path)
             except BaseException:

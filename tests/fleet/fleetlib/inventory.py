@@ -46,9 +46,17 @@ def render_inventory(config: FleetConfig, state: FleetState) -> str:
         port = client_port(host.spec.port, host.relay.port if host.relay else None)
         lines.append(f"        {host.name}: {{ansible_host: 127.0.0.1, ansible_port: {port}}}")
     systemd = [h.name for h in state.hosts.values() if h.spec.systemd]
-    lines += ["    systemd:", "      hosts:" if systemd else "      hosts: {}"]
-    lines += [f"        {name}: {{}}" for name in systemd]
+    lines += _group("systemd", systemd)
+    if state.flavour != "base":
+        # the flavour's hosts; its light hosts boot OpenRC (flavour.py)
+        lines += _group(state.flavour, list(state.hosts))
+        lines += _group("openrc", [h.name for h in state.hosts.values() if not h.spec.systemd])
     return "\n".join(lines) + "\n"
+
+
+def _group(name: str, hosts: list[str]) -> list[str]:
+    lines = [f"    {name}:", "      hosts:" if hosts else "      hosts: {}"]
+    return lines + [f"        {host}: {{}}" for host in hosts]
 
 
 def write_inventory(config: FleetConfig, state: FleetState, path: Path) -> None:

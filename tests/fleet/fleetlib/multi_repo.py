@@ -6,7 +6,10 @@ repo-add), so the build machine needs nothing beyond debootstrap:
   /srv/corral-rpm/next     corral-demo 2.0-1
   /srv/corral-pacman/main  corral.db: corral-demo 1.0-1, corral-demo-svc 1.0-1   (repo-add)
   /srv/corral-pacman/next  corral-next.db: corral-demo 2.0-1
-rpms carry no automatic requires (the rpm database of a Debian host is empty).
+rpms carry no automatic requires (the rpm database of a Debian host is empty). One rpm,
+corral-fleet-release, is installed in the image and stays: it provides
+`system-release(releasever) = 12` (dnf's $releasever), and zypper fails to cache an
+empty rpm database (rpmdb2solv), which no real rpm host has.
 """
 
 from __future__ import annotations
@@ -25,6 +28,14 @@ RPM_ROOT = "srv/corral-rpm"
 PACMAN_ROOT = "srv/corral-pacman"
 PACMAN_DB = {"main": "corral", "next": "corral-next"}
 Chroot = Callable[..., None]  # chroot(*argv): run argv inside the rootfs
+RELEASE_PACKAGE = DemoPackage(
+    "corral-fleet-release",
+    "12",
+    "release",
+    "corral fleet release file (the rpm database of a multi host)",
+    {"etc/corral-fleet-release": ("corral fleet: Debian bookworm, multi flavour\n", 0o644)},
+)
+RELEASE_PROVIDES = "Provides: system-release\nProvides: system-release(releasever) = 12\n"
 
 
 def build_repos(rootfs: Path, chroot: Chroot) -> None:
@@ -38,6 +49,8 @@ def build_repos(rootfs: Path, chroot: Chroot) -> None:
         for component in sorted({p.component for p in PACKAGES}):
             chroot("createrepo_c", "--quiet", "--no-database", f"/{RPM_ROOT}/{component}")
             _index_pacman(rootfs, chroot, component)
+        release = _build_rpm(rootfs, chroot, RELEASE_PACKAGE, RELEASE_PROVIDES, keep=False)
+        chroot("rpm", "--install", "--quiet", "--nodeps", f"/{release.relative_to(rootfs)}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -50,7 +63,10 @@ def _files(package: DemoPackage) -> dict[str, tuple[str, int]]:
     }
 
 
-def _build_rpm(rootfs: Path, chroot: Chroot, package: DemoPackage) -> None:
+def _build_rpm(
+    rootfs: Path, chroot: Chroot, package: DemoPackage, header: str = "", keep: bool = True
+) -> Path:
+    """rpmbuild in the rootfs; the rpm goes to its repository (keep) or stays in the build dir."""
     top = Path("/tmp/corral-build") / f"rpm-{package.name}-{package.version}"
     tree = rootfs / top.relative_to("/") / "tree"
     for rel, (content, mode) in _files(package).items():
@@ -59,15 +75,17 @@ def _build_rpm(rootfs: Path, chroot: Chroot, package: DemoPackage) -> None:
         path.write_text(content)
         path.chmod(mode)
     spec = rootfs / top.relative_to("/") / f"{package.name}.spec"
-    spec.write_text(_spec(package, top / "tree"))
+    spec.write_text(_spec(package, top / "tree", header))
     chroot("rpmbuild", "--quiet", "--define", f"_topdir {top}", "-bb", str(top / spec.name))
+    (rpm,) = (rootfs / top.relative_to("/") / "RPMS").rglob("*.rpm")
+    if not keep:
+        return rpm
     out = rootfs / RPM_ROOT / package.component
     out.mkdir(parents=True, exist_ok=True)
-    for rpm in (rootfs / top.relative_to("/") / "RPMS").rglob("*.rpm"):
-        shutil.move(rpm, out / rpm.name)
+    return Path(shutil.move(rpm, out / rpm.name))
 
 
-def _spec(package: DemoPackage, tree: Path) -> str:
+def _spec(package: DemoPackage, tree: Path, header: str) -> str:
     conffiles = {c.lstrip("/") for c in package.conffiles}
     files = "\n".join(
         (f"%config(noreplace) /{rel}" if rel in conffiles else f"/{rel}")
@@ -75,7 +93,8 @@ def _spec(package: DemoPackage, tree: Path) -> str:
     )
     return (
         f"Name: {package.name}\nVersion: {package.version}\nRelease: {RELEASE}\n"
-        f"Summary: {package.description}\nLicense: MIT\nBuildArch: noarch\nAutoReqProv: no\n\n"
+        f"Summary: {package.description}\nLicense: MIT\nBuildArch: noarch\nAutoReqProv: no\n"
+        f"{header}\n"
         f"%description\n{package.description}\n\n"
         f"%install\nmkdir -p %{{buildroot}}\ncp -a {tree}/. %{{buildroot}}/\n\n"
         f"%files\n%defattr(-,root,root)\n{files}\n"

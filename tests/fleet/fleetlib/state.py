@@ -43,6 +43,7 @@ class HostState:
 class FleetState:
     image: str = ""
     inventory: str = ""
+    flavour: str = "base"
     hosts: dict[str, HostState] = field(default_factory=dict)
 
     def host(self, name: str) -> HostState:
@@ -70,6 +71,7 @@ def load(config: FleetConfig) -> FleetState:
     return FleetState(
         image=data["image"],
         inventory=data.get("inventory", ""),
+        flavour=data.get("flavour", "base"),
         hosts={name: _host_from_json(raw) for name, raw in data["hosts"].items()},
     )
 
@@ -78,6 +80,7 @@ def save(config: FleetConfig, state: FleetState) -> None:
     data = {
         "image": state.image,
         "inventory": state.inventory,
+        "flavour": state.flavour,
         "hosts": {name: _host_to_json(host) for name, host in state.hosts.items()},
     }
     tmp = config.state_file.with_suffix(".tmp")

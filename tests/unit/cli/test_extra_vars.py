@@ -30,7 +30,7 @@ def test_from_file(tmp_path):
     ("value", "message"),
     [
         ("novalue", "is not key=value"),
-        ("@/nonexistent/vars.yml", "cannot read the file"),
+        ("@/nonexistent/vars.yml", "cannot read /nonexistent/vars.yml"),
         ("{a: [1,", "not valid JSON or YAML"),
     ],
 )
