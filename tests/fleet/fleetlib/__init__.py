@@ -6,6 +6,8 @@ Stdlib only, Python >= 3.10, needs root and Linux. Layout:
     proc.py       running commands, process identity (pid + start time)
     image.py      the debootstrap'd base image, cached by recipe hash
     demo_repo.py  the small .deb packages and the local apt repository
+    flavour.py    image flavours: `multi` = base + dnf, zypper, pacman, OpenRC
+    multi_repo.py the demo packages as rpms and pacman packages, their repositories
     host.py       one host: overlayfs + namespaces, start/kill/exec
     state.py      the state file (locked JSON) shared by every fleet command
     readiness.py  waiting for sshd / systemd

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from .config import DEFAULT_BASE_PORT, DEFAULT_CACHE, DEFAULT_STATE, FleetConfig, require_root_linux
 from .errors import FleetError
-from .fleet import Fleet
 from .flavour import FLAVOURS
+from .fleet import Fleet
 
 
 def _common() -> argparse.ArgumentParser:
