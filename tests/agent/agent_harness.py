@@ -24,10 +24,13 @@ PYTHONS.append(pytest.param(PY38, id="py38", marks=pytest.mark.skipif(
 class AgentProcess:
     """A started agent with blocking frame helpers."""
 
-    def __init__(self, python: str) -> None:
+    def __init__(self, python: str, home: str | None = None) -> None:
+        env = dict(os.environ)
+        if home is not None:
+            env["HOME"] = home  # the agent keeps its code cache under ~/.cache/corral
         self.proc = subprocess.Popen(
             loader_command(python), shell=True, stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, env=env)
         assert self.proc.stdin and self.proc.stdout
         self.stdin, self.stdout = self.proc.stdin, self.proc.stdout
         self.stdin.write(agent_payload())

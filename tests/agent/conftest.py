@@ -10,8 +10,9 @@ from .agent_harness import PYTHONS, AgentProcess
 
 
 @pytest.fixture(params=PYTHONS)
-def agent(request: pytest.FixtureRequest) -> Iterator[AgentProcess]:
-    process = AgentProcess(request.param)
+def agent(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+          ) -> Iterator[AgentProcess]:
+    process = AgentProcess(request.param, home=str(tmp_path_factory.mktemp("home")))
     yield process
     if process.proc.poll() is None:
         process.proc.kill()
@@ -19,3 +20,9 @@ def agent(request: pytest.FixtureRequest) -> Iterator[AgentProcess]:
     for stream in (process.proc.stdin, process.proc.stdout, process.proc.stderr):
         if stream is not None and not stream.closed:
             stream.close()
+
+
+@pytest.fixture(autouse=True)
+def _private_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's agents get their own HOME, so the host code cache never leaks between tests."""
+    monkeypatch.setenv("HOME", str(tmp_path_factory.mktemp("agent-home")))

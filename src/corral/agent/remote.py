@@ -11,6 +11,7 @@ Keep module logic out of here: modules arrive as source on first use.
 import base64
 import hashlib
 import json
+import marshal
 import os
 import pwd
 import shutil
@@ -149,12 +150,70 @@ class Transfer(object):
             os.unlink(self.path)
 
 
+class CodeCache(object):
+    """Compiled module code kept on the host between runs, keyed by source sha256.
+
+    Lives in ~/.cache/corral/modules/<python cache tag>, private to the user
+    (0700, owned by us; anything else disables it). It saves compiling the
+    modules on every run and lets the controller skip sending their source:
+    the hello frame lists what is cached. It is corral's own state, not
+    managed state, so it is also written in check mode (like Ansible's
+    ~/.ansible/tmp).
+    """
+
+    LIMIT = 400
+
+    def __init__(self):
+        self.folder = None
+        try:
+            folder = os.path.join(os.path.expanduser("~"), ".cache", "corral", "modules",
+                                  sys.implementation.cache_tag or "python")
+            if not os.path.isdir(folder):
+                os.makedirs(folder, 0o700)
+            info = os.stat(folder)
+            if info.st_uid == os.getuid() and not info.st_mode & 0o022:
+                self.folder = folder
+        except (OSError, KeyError):
+            self.folder = None
+
+    def shas(self):
+        if self.folder is None:
+            return []
+        try:
+            names = os.listdir(self.folder)
+        except OSError:
+            return []
+        return [n[:-5] for n in names if n.endswith(".code") and len(n) == 69][:self.LIMIT]
+
+    def load(self, sha):
+        if self.folder is None:
+            return None
+        try:
+            with open(os.path.join(self.folder, sha + ".code"), "rb") as handle:
+                return marshal.loads(handle.read())
+        except (OSError, ValueError, EOFError, TypeError):
+            return None
+
+    def store(self, sha, code):
+        if self.folder is None:
+            return
+        path = os.path.join(self.folder, sha + ".code")
+        try:
+            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(marshal.dumps(code))
+            os.rename(tmp, path)
+        except OSError:
+            pass
+
+
 class Agent(object):
     def __init__(self, api, in_fd, out_fd):
         self.api = api
         self.reader = FrameReader(in_fd)
         self.out_fd = out_fd
         self.staging = tempfile.mkdtemp(prefix="corral-agent-")
+        self.code_cache = CodeCache()
         self.modules = {}
         self.transfers = {}
         self.running = True
@@ -165,7 +224,8 @@ class Agent(object):
         except KeyError:
             user = str(os.getuid())
         return {"op": "hello", "protocol": PROTOCOL, "python": list(sys.version_info[:3]),
-                "pid": os.getpid(), "uid": os.getuid(), "user": user, "staging": self.staging}
+                "pid": os.getpid(), "uid": os.getuid(), "user": user, "staging": self.staging,
+                "cached": self.code_cache.shas()}
 
     def serve(self):
         write_frame(self.out_fd, self.hello())
@@ -255,11 +315,18 @@ class Agent(object):
         cached = self.modules.get(key)
         if cached is not None:
             return cached
-        if source is None:
-            raise RequestError("need_source", "module %s (%s) is not cached; send its source" % (name, sha[:12]))
-        text = zlib.decompress(base64.b64decode(source))
-        if hashlib.sha256(text).hexdigest() != sha:
-            raise RequestError("bad_source", "module %s: source does not match its sha256" % name)
+        code = self.code_cache.load(sha) if source is None else None
+        if code is None:
+            if source is None:
+                raise RequestError("need_source", "module %s (%s) is not cached; send its source" % (name, sha[:12]))
+            text = zlib.decompress(base64.b64decode(source))
+            if hashlib.sha256(text).hexdigest() != sha:
+                raise RequestError("bad_source", "module %s: source does not match its sha256" % name)
+            try:
+                code = compile(text, "<corral module %s>" % name, "exec")
+            except SyntaxError as exc:
+                raise RequestError("module_load", "module %s could not be loaded: SyntaxError: %s" % (name, exc)) from exc
+            self.code_cache.store(sha, code)
         # Registered as corral.modules.NAME, never as a bare NAME that could shadow the
         # stdlib (copy, file...); dataclasses need the entry in sys.modules.
         qualified = "corral.modules." + name
@@ -267,7 +334,7 @@ class Agent(object):
         module.__file__ = "<corral module %s>" % name
         sys.modules[qualified] = module
         try:
-            exec(compile(text, module.__file__, "exec"), module.__dict__)
+            exec(code, module.__dict__)
         except Exception as exc:
             sys.modules.pop(qualified, None)
             raise RequestError("module_load", "module %s could not be loaded: %s: %s" % (

@@ -37,13 +37,23 @@ class RemoteCaller:
     def __init__(self, pool: ConnectionPool, registry: ModuleRegistry) -> None:
         self.pool = pool
         self.registry = registry
+        # host -> its connection variables for this play (rendered once, not per task)
+        self._connection_vars: dict[str, dict[str, Any]] = {}
+
+    def _vars_for(self, host: str, task: Task, templar: Templar) -> dict[str, Any]:
+        if any(name in task.vars for name in CONNECTION_VARS):
+            return connection_vars(templar)  # the task overrides one: render for it
+        cached = self._connection_vars.get(host)
+        if cached is None:
+            cached = self._connection_vars[host] = connection_vars(templar)
+        return dict(cached)
 
     async def call(self, host: str, task: Task, play: PlayContext, templar: Templar,
                    args: Mapping[str, Any], check: bool, diff: bool) -> dict[str, Any]:
         info = self.registry.find(task.module)
         if info is None:
             raise PlaybookError(f"unknown module {task.module!r}")
-        host_vars = connection_vars(templar)
+        host_vars = self._vars_for(host, task, templar)
         # Play keywords lose to the inventory's own connection variables, as in Ansible.
         if play.play.remote_user and "ansible_user" not in host_vars:
             host_vars["ansible_user"] = templar.render(play.play.remote_user)

@@ -78,6 +78,7 @@ class AgentSession:
         self._lock = asyncio.Lock()
         self._ids = itertools.count(1)
         self._sent_modules: set[tuple[str, str]] = set()
+        self._host_cached: frozenset[str] = frozenset()  # shas the host has compiled already
         self._broken: HostError | None = None
         self._closed = False
 
@@ -94,6 +95,9 @@ class AgentSession:
             await start_agent(self.host, self._pipes, self._tail, self._become, self._start_timeout)
             frame = await self._read("waiting for the agent's hello")
             self.hello = self._check_hello(frame)
+            cached = frame.get("cached")
+            if isinstance(cached, list):
+                self._host_cached = frozenset(str(s) for s in cached)
         except BaseException:
             await self._kill()
             raise
@@ -134,12 +138,12 @@ class AgentSession:
         if support:
             request["requires"] = [
                 {"name": name, "sha": s_sha}
-                | ({} if (name, s_sha) in self._sent_modules else {"source": s_packed})
+                | ({} if self._known(name, s_sha) else {"source": s_packed})
                 for name, s_sha, s_packed in support
             ]
         began = time.monotonic()
         try:
-            if key not in self._sent_modules:
+            if not self._known(module_name, sha):
                 request["source"] = packed
             response = await self._call(request)
             if _error_type(response) == "need_source":
@@ -154,6 +158,10 @@ class AgentSession:
             return self._result(response)
         finally:
             self.stats.module_seconds += time.monotonic() - began
+
+    def _known(self, name: str, sha: str) -> bool:
+        """The agent has this module: sent in this run, or compiled on the host before."""
+        return (name, sha) in self._sent_modules or sha in self._host_cached
 
     async def request(self, request: dict[str, Any]) -> dict[str, Any]:
         """Send one request and return its result; a failed request raises HostError."""

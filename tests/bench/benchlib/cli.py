@@ -6,6 +6,7 @@ import argparse
 import os
 import platform
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -67,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     env = dict(os.environ, PATH=f"{venv_bin}:{os.environ.get('PATH', '/usr/bin:/bin')}")
     bench = Bench(fleet, venv_bin, workload, work, args.runs, args.slow_runs, args.tool_list, with_pkg, env)
     started = time.monotonic()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so `finally` takes the fleet down
     try:
         fleet.down()
         fleet.up()
@@ -126,7 +128,8 @@ def render(bench: Bench, args: argparse.Namespace, venv_bin: Path, with_pkg: boo
         summary_table(results, tools),
         "",
         "Every cell: wall, controller CPU (user+sys of the tool and the processes it waited for,"
-        " ssh included), peak RSS (largest single process), tree PSS (sampled sum over the"
+        " ssh included), hosts CPU (used inside the hosts' cgroups during the run: sshd, agents, modules,"
+        " apt, systemd), peak RSS (largest single process), tree PSS (sampled sum over the"
         " tool's processes):",
         "",
         detail_table(results, tools),

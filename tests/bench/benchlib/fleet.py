@@ -9,6 +9,7 @@ matter), caches them, and installs them on every host after each (re)start, unti
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import tarfile
 import time
@@ -89,6 +90,16 @@ class BenchFleet:
         for host in self.hosts(count):
             self._reset_host(host.name)
         self.install_python_apt(self.hosts(count))
+
+    def hosts_cpu_seconds(self, hosts: int) -> float:
+        """CPU used so far by everything inside the first ``hosts`` hosts (their cgroups)."""
+        state = json.loads((self.state_dir / "state.json").read_text())
+        total = 0
+        for host in self.hosts(hosts):
+            cgroup = state["hosts"][host.name]["running"]["cgroup"]
+            stat = Path(cgroup, "cpu.stat").read_text()
+            total += int(stat.split("usage_usec", 1)[1].split()[0])
+        return total / 1e6
 
     def _reset_host(self, name: str) -> None:
         for attempt in range(1, ATTEMPTS + 1):

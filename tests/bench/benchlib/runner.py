@@ -29,6 +29,7 @@ class Run:
     failed: int
     log: str
     load: float
+    hosts_cpu: float
 
 
 @dataclass
@@ -99,20 +100,22 @@ class Bench:
         log = self.work / "logs" / f"{tool.key}-{phase}-{ctx.hosts}h-{latency_ms}ms-{tag}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         load = float(Path("/proc/loadavg").read_text().split()[0])
+        hosts_cpu = self.fleet.hosts_cpu_seconds(ctx.hosts)
         sample = measure(inv.cmd, log, ctx.workload, inv.env)
+        hosts_cpu = self.fleet.hosts_cpu_seconds(ctx.hosts) - hosts_cpu
         outcome = tool.outcome(log, inv)
         what = f"{tool.label:<18} {phase:<5} {ctx.hosts:>2} hosts"
         what += f" +{2 * latency_ms}ms RTT" if latency_ms else ""
         verdict = _verdict(phase, sample.rc, outcome.changed, outcome.failed)
         print(f"bench: {what} {tag:<6} {sample.wall:7.2f}s cpu {sample.cpu:6.2f}s "
-              f"rss {sample.maxrss_mb:5.0f}MB pss {sample.tree_pss_mb:6.0f}MB "
+              f"hosts cpu {hosts_cpu:6.2f}s rss {sample.maxrss_mb:5.0f}MB pss {sample.tree_pss_mb:6.0f}MB "
               f"changed={outcome.changed} {verdict}", flush=True)
         if verdict != "ok":
             print(_tail(log), flush=True)
         if index >= 0:
             self.results.append(Run(tool.key, phase, ctx.hosts, latency_ms, sample.wall,
                                     sample.cpu, sample.maxrss_mb, sample.tree_pss_mb,
-                                    sample.rc, outcome.changed, outcome.failed, str(log), load))
+                                    sample.rc, outcome.changed, outcome.failed, str(log), load, hosts_cpu))
 
     def corral_stats(self, ctx: RunContext, latency_ms: int) -> None:
         """One more (untimed) corral re-run with --stats: round trips and bytes per host."""

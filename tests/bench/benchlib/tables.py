@@ -38,7 +38,7 @@ def detail_table(results: list[Run], tools: list[str]) -> str:
     """Every (phase, hosts, tool): wall median and range, CPU, peak RSS, summed PSS of the tree."""
     groups = group(results)
     head = ["phase", "hosts", "tool", "wall s (median)", "wall min–max", "runs",
-            "controller CPU s", "peak RSS MB", "tree PSS MB", "changed (1st run)"]
+            "controller CPU s", "hosts CPU s", "peak RSS MB", "tree PSS MB", "changed (1st run)"]
     rows = []
     for phase, hosts, latency in _keys(results):
         for tool in tools:
@@ -52,6 +52,7 @@ def detail_table(results: list[Run], tools: list[str]) -> str:
                 name, str(hosts), ALL_TOOLS[tool].label, _num(median(walls)),
                 f"{min(walls):.2f}–{max(walls):.2f}", str(len(runs)),
                 _num(median([r.cpu for r in runs])),
+                _num(median([r.hosts_cpu for r in runs])),
                 f"{median([r.maxrss_mb for r in runs]):.0f}",
                 f"{median([r.tree_pss_mb for r in runs]):.0f}",
                 str(runs[0].changed) + (" FAILED" if bad else ""),

@@ -51,7 +51,7 @@ def _has_tag(item: str, tag: str) -> bool:
     if not item.startswith("    - name: "):
         return False
     match = re.search(r"(?m)^      tags: \[(.*)\]", item)
-    return bool(match) and tag in [t.strip() for t in match.group(1).split(",")]
+    return match is not None and tag in [t.strip() for t in match.group(1).split(",")]
 
 
 def task_count(playbook: Path, systemd: bool) -> int:
