@@ -39,7 +39,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    help="also profile one corral re-run at the largest host count (pyinstrument)")
     p.add_argument("--update-readme", action="store_true", help="write the tables into README.md")
     p.add_argument("--state-dir", default="/run/corral-fleet-bench")
-    p.add_argument("--base-port", type=int, default=40201)
+    p.add_argument("--base-port", type=int, default=31201)
     p.add_argument("--systemd", type=int, default=2, help="systemd hosts (the first K)")
     p.add_argument("--venv", default=os.environ.get("CORRAL_BENCH_VENV", "/var/cache/corral-bench/venv"))
     p.add_argument("--work", default="/var/cache/corral-bench/work", help="logs, results.json, tables")

@@ -28,7 +28,8 @@ FETCH_DEBS = (
     " && apt-get update -q >/dev/null && d=$(mktemp -d) && cd $d"
     f" && apt-get download -q {' '.join(PYTHON_APT_DEBS)} >/dev/null && tar cf - *.deb"
 )
-# The base port (40201) lies in Linux's ephemeral range (32768-60999): now and then an
+# The default base port (31201) keeps hosts and relays below Linux's ephemeral range
+# (32768-60999); a port given above it can clash: an
 # outgoing connection on this machine holds 127.0.0.1:<a host's port> as its local
 # address and that host's sshd cannot bind. Such clashes are transient: retry.
 ATTEMPTS = 3
