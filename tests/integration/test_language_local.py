@@ -411,3 +411,33 @@ def test_limit_that_matches_nothing_is_an_input_error(project: Path) -> None:
 """, "--limit", "no-such-host")
     assert result.code == 4
     assert "matches none of the hosts" in result.stderr
+
+
+def test_task_level_any_errors_fatal_and_ignore_unreachable(project: Path) -> None:
+    fatal = run(project, """
+- hosts: web
+  gather_facts: false
+  tasks:
+    - fail: msg=boom
+      when: inventory_hostname == 'w1'
+      any_errors_fatal: true
+    - debug: msg=unreached
+""")
+    assert fatal.code == 1
+    assert debug_msgs(fatal, "w2") == []
+    (project / "inventory.yml").write_text(INVENTORY + """
+    down:
+      hosts:
+        dead: {ansible_connection: ssh, ansible_host: 127.0.0.1, ansible_port: 1}
+""")
+    result = run(project, """
+- hosts: dead
+  gather_facts: false
+  tasks:
+    - ping:
+      ignore_unreachable: true
+    - ping:
+""", "-T", "2")
+    assert result.code == 3
+    assert result.statuses("dead") == ["unreachable", "unreachable"]
+    assert "connection refused" in result.host("dead")["tasks"][0]["msg"]

@@ -74,6 +74,7 @@ class PlayRunner:
     semaphore: asyncio.Semaphore
     gather_facts: Callable[[HostState, PlayContext], Awaitable[TaskResult | None]]
     start_at: StartAt
+    _fatal: bool = False  # a task with any_errors_fatal failed on some host
 
     async def run(self, hosts: list[str]) -> None:
         groups = batches(hosts, self.play.serial)
@@ -213,7 +214,7 @@ class PlayRunner:
         if record:
             for item in outcome.items:
                 self.events.task_result(item)
-            self._record(state, result, show=not outcome.items)
+            self._record(state, result, show=not outcome.items, task=task)
         if task.register and outcome.registered is not None:
             state.registered[task.register] = outcome.registered
         if outcome.facts:
@@ -226,14 +227,20 @@ class PlayRunner:
             for other in self.states.values():
                 other.ended = True
 
-    def _record(self, state: HostState, result: TaskResult, show: bool = True) -> None:
+    def _record(self, state: HostState, result: TaskResult, show: bool = True,
+                task: Task | None = None) -> None:
         self.report.host(state.name).add(result)
         if show:
             self.events.task_result(result)
-        if result.status is Status.UNREACHABLE and not self.play.ignore_unreachable:
+        ignore_unreachable = self.play.ignore_unreachable
+        if task is not None and task.ignore_unreachable is not None:
+            ignore_unreachable = task.ignore_unreachable
+        if result.status is Status.UNREACHABLE and not ignore_unreachable:
             state.unreachable = True
         elif result.status is Status.FAILED and not result.ignored:
             state.failed = True
+            if task is not None and task.any_errors_fatal:
+                self._fatal = True
 
     def _selected(self, task: Task) -> bool:
         if not self.start_at.reached(task):
@@ -246,7 +253,7 @@ class PlayRunner:
         failed = [h for h in batch if self.states[h].failed or self.states[h].unreachable]
         if not failed:
             return False
-        if self.play.any_errors_fatal:
+        if self.play.any_errors_fatal or self._fatal:
             for name in batch:
                 self.states[name].ended = True
             return True
