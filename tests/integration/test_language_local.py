@@ -441,3 +441,16 @@ def test_task_level_any_errors_fatal_and_ignore_unreachable(project: Path) -> No
     assert result.code == 3
     assert result.statuses("dead") == ["unreachable", "unreachable"]
     assert "connection refused" in result.host("dead")["tasks"][0]["msg"]
+
+
+def test_task_diff_keyword_shows_that_tasks_diff_only(project: Path) -> None:
+    result = run(project, f"""
+- hosts: w1
+  gather_facts: false
+  tasks:
+    - copy: content="shown\\n" dest={project}/a.txt
+      diff: true
+    - copy: content="hidden\\n" dest={project}/b.txt
+""")
+    assert result.code == 0, result.stdout
+    assert "+shown" in result.stdout and "+hidden" not in result.stdout

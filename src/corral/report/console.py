@@ -83,7 +83,8 @@ class ConsoleEvents:
         if detail:
             line += f" => {detail}"
         self._write(self._paint(line, _COLOURS[result.status]))
-        if self.diff and not result.no_log:
+        # A task's own `diff: true` asks for its diff even without --diff.
+        if not result.no_log and (self.diff or result.diff is not None):
             self._print_diff(result)
         if self.verbosity and result.data and not result.no_log:
             self._write(json.dumps(dict(result.data), indent=2, default=str, sort_keys=True))
