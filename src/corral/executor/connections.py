@@ -68,7 +68,10 @@ class ConnectionPool:
         )
         if spec.connection == "local":
             return LocalConnection(host, spec.python_interpreter)
-        from corral.transport.ssh import SshConnection  # asyncssh only when SSH is used
+        from corral.transport.asyncssh_import import import_asyncssh
+
+        import_asyncssh()  # only when SSH is used, and without its slowest step
+        from corral.transport.ssh import SshConnection
 
         return SshConnection(options)
 

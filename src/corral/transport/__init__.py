@@ -21,6 +21,9 @@ from corral.transport.options import ConnectOptions, HostKeyPolicy
 def __getattr__(name: str) -> object:
     # SshConnection imports asyncssh (~80 ms): only when someone asks for it.
     if name == "SshConnection":
+        from corral.transport.asyncssh_import import import_asyncssh
+
+        import_asyncssh()
         from corral.transport.ssh import SshConnection
 
         return SshConnection
