@@ -25,10 +25,14 @@ CONNECTION_VARS = (
 
 
 def connection_vars(templar: Templar) -> dict[str, Any]:
-    """The connection variables that are defined for this host, rendered."""
-    probe = {name: "{{ " + name + " if " + name + " is defined else None }}" for name in CONNECTION_VARS}
-    rendered = templar.render(probe)
-    return {k: v for k, v in rendered.items() if v is not None}
+    """The connection variables that are defined for this host, rendered.
+
+    Read through the lazily templated variables: only values that are
+    templates get compiled, and none that the host does not define.
+    """
+    variables = templar.variables
+    values = {name: variables[name] for name in CONNECTION_VARS if name in variables}
+    return {k: v for k, v in values.items() if v is not None}
 
 
 class RemoteCaller:
