@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import tempfile
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,3 +49,24 @@ def write_playbook(folder: Path, text: str, name: str = "play.yml") -> Path:
     path = folder / name
     path.write_text(text)
     return path
+
+
+def host_play(folder: Path, host: str, tasks: str, handlers: str = "",
+              name: str = "play.yml") -> Path:
+    """A one-play playbook on ``host`` (no facts) from indented task (and handler) YAML."""
+    text = f"- hosts: {host}\n  gather_facts: false\n  tasks:\n" + textwrap.indent(
+        textwrap.dedent(tasks), "    ")
+    if handlers:
+        text += "  handlers:\n" + textwrap.indent(textwrap.dedent(handlers), "    ")
+    return write_playbook(folder, text, name)
+
+
+def apply_on(fleet: Any, host: str, playbook: Path, *extra: str) -> CorralRun:
+    """`corral apply` limited to ``host`` of the fleet; it must have written a report."""
+    run = corral("apply", playbook, "-i", fleet.inventory_path, "--limit", host, *extra)
+    assert run.report, run.stdout + run.stderr
+    return run
+
+
+def task_msgs(run: CorralRun, host: str) -> list[str]:
+    return [t["msg"] for t in run.host(host)["tasks"]]

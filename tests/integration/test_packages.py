@@ -15,7 +15,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.integration.corral_cli import CorralRun, corral, write_playbook
+from tests.integration.corral_cli import (
+    CorralRun,
+    apply_on,
+    corral,
+    host_play,
+    task_msgs,
+    write_playbook,
+)
 
 pytestmark = pytest.mark.fleet
 
@@ -31,22 +38,6 @@ def host(fleet) -> Iterator[str]:
     fleet.reset(name)
 
 
-def _play(folder: Path, host: str, tasks: str, name: str = "play.yml") -> Path:
-    text = f"- hosts: {host}\n  gather_facts: false\n  tasks:\n" + textwrap.indent(
-        textwrap.dedent(tasks), "    ")
-    return write_playbook(folder, text, name)
-
-
-def _apply(fleet, host: str, playbook: Path, *extra: str) -> CorralRun:
-    run = corral("apply", playbook, "-i", fleet.inventory_path, "--limit", host, *extra)
-    assert run.report, run.stdout + run.stderr
-    return run
-
-
-def _msgs(run: CorralRun, host: str) -> list[str]:
-    return [t["msg"] for t in run.host(host)["tasks"]]
-
-
 def _dpkg(fleet, host: str) -> str:
     return fleet.exec(host, DPKG_STATE, check=True).stdout
 
@@ -59,12 +50,12 @@ def _version(fleet, host: str, package: str) -> str:
 def _triple(fleet, host: str, playbook: Path) -> tuple[CorralRun, CorralRun, CorralRun]:
     """Check mode changes nothing in dpkg's database, apply changes, a re-run is changed=0."""
     before = _dpkg(fleet, host)
-    check = _apply(fleet, host, playbook, "--check")
+    check = apply_on(fleet, host, playbook, "--check")
     assert check.code in (0, 2) and check.changed(host) == 1, check.stdout + check.stderr
     assert _dpkg(fleet, host) == before, "check mode changed the host"
-    first = _apply(fleet, host, playbook)
+    first = apply_on(fleet, host, playbook)
     assert first.code == 0 and first.changed(host) == 1, first.stdout + first.stderr
-    again = _apply(fleet, host, playbook)
+    again = apply_on(fleet, host, playbook)
     assert again.code == 0 and again.changed(host) == 0, again.stdout + again.stderr
     return check, first, again
 
@@ -76,49 +67,49 @@ def _apt_runs(fleet, host: str) -> int:
 
 
 def test_install_one_package(fleet, host, tmp_path):
-    play = _play(tmp_path, host, "- apt: name=corral-demo\n")
+    play = host_play(tmp_path, host, "- apt: name=corral-demo\n")
     check, first, again = _triple(fleet, host, play)
-    assert _msgs(check, host) == ["would install corral-demo 1.0"]
-    assert _msgs(first, host) == ["installed corral-demo 1.0"]
-    assert _msgs(again, host) == ["corral-demo 1.0 already installed"]
+    assert task_msgs(check, host) == ["would install corral-demo 1.0"]
+    assert task_msgs(first, host) == ["installed corral-demo 1.0"]
+    assert task_msgs(again, host) == ["corral-demo 1.0 already installed"]
     assert _version(fleet, host, "corral-demo") == "1.0 ii"
     assert fleet.exec(host, "cat /usr/share/corral-demo/VERSION").stdout == "1.0\n"
 
 
 def test_upgrade_to_latest_once_next_is_enabled(fleet, host, tmp_path):
     assert fleet.exec(host, f"{APT_GET} corral-demo").returncode == 0
-    latest = _play(tmp_path, host, """\
+    latest = host_play(tmp_path, host, """\
         - apt:
             name: corral-demo
             state: latest
         """)
-    run = _apply(fleet, host, latest)
-    assert _msgs(run, host) == ["corral-demo 1.0 is already the latest version"]
+    run = apply_on(fleet, host, latest)
+    assert task_msgs(run, host) == ["corral-demo 1.0 is already the latest version"]
     assert fleet.exec(host, "corral-fleet-enable-next").returncode == 0
     check, first, again = _triple(fleet, host, latest)
-    assert _msgs(check, host) == ["would upgrade corral-demo 1.0 -> 2.0"]
-    assert _msgs(first, host) == ["upgraded corral-demo 1.0 -> 2.0"]
-    assert _msgs(again, host) == ["corral-demo 2.0 is already the latest version"]
+    assert task_msgs(check, host) == ["would upgrade corral-demo 1.0 -> 2.0"]
+    assert task_msgs(first, host) == ["upgraded corral-demo 1.0 -> 2.0"]
+    assert task_msgs(again, host) == ["corral-demo 2.0 is already the latest version"]
     assert fleet.exec(host, "cat /usr/share/corral-demo/VERSION").stdout == "2.0\n"
 
 
 def test_remove_keeps_config_then_purge_removes_it(fleet, host, tmp_path):
     assert fleet.exec(host, f"{APT_GET} corral-demo corral-demo-svc").returncode == 0
-    remove = _play(tmp_path, host, "- apt: name=corral-demo-svc state=absent\n")
+    remove = host_play(tmp_path, host, "- apt: name=corral-demo-svc state=absent\n")
     check, first, again = _triple(fleet, host, remove)
-    assert _msgs(check, host) == ["would remove corral-demo-svc 1.0"]
-    assert _msgs(again, host) == ["corral-demo-svc is not installed"]
+    assert task_msgs(check, host) == ["would remove corral-demo-svc 1.0"]
+    assert task_msgs(again, host) == ["corral-demo-svc is not installed"]
     assert _version(fleet, host, "corral-demo-svc") == "1.0 rc"  # config files remain
     assert fleet.exec(host, "test -f /etc/corral-demo.conf").returncode == 0
 
-    purge = _play(tmp_path, host, """\
+    purge = host_play(tmp_path, host, """\
         - apt:
             name: corral-demo-svc
             state: absent
             purge: true
-        """, "purge.yml")
+        """, name="purge.yml")
     check, first, again = _triple(fleet, host, purge)
-    assert _msgs(check, host) == ["would purge corral-demo-svc"]
+    assert task_msgs(check, host) == ["would purge corral-demo-svc"]
     assert fleet.exec(host, "test -e /etc/corral-demo.conf").returncode == 1
     assert _version(fleet, host, "corral-demo-svc") == "unknown"
     assert _version(fleet, host, "corral-demo") == "1.0 ii"  # the other one untouched
@@ -126,33 +117,33 @@ def test_remove_keeps_config_then_purge_removes_it(fleet, host, tmp_path):
 
 def test_purge_of_an_installed_package(fleet, host, tmp_path):
     assert fleet.exec(host, f"{APT_GET} corral-demo-svc").returncode == 0
-    purge = _play(tmp_path, host, "- apt: name=corral-demo-svc state=removed purge=yes\n")
+    purge = host_play(tmp_path, host, "- apt: name=corral-demo-svc state=removed purge=yes\n")
     check, first, _ = _triple(fleet, host, purge)
-    assert _msgs(first, host) == ["purged corral-demo-svc 1.0"]
+    assert task_msgs(first, host) == ["purged corral-demo-svc 1.0"]
     assert check.host(host)["tasks"][0]["status"] == "changed"
     assert fleet.exec(host, "test -e /etc/corral-demo.conf").returncode == 1
 
 
 def test_version_pin_installs_the_older_version(fleet, host, tmp_path):
     assert fleet.exec(host, "corral-fleet-enable-next").returncode == 0
-    pinned = _play(tmp_path, host, "- apt: name=corral-demo=1.0\n")
+    pinned = host_play(tmp_path, host, "- apt: name=corral-demo=1.0\n")
     check, first, again = _triple(fleet, host, pinned)
-    assert _msgs(check, host) == ["would install corral-demo 1.0"]
-    assert _msgs(again, host) == ["corral-demo 1.0 already installed"]
+    assert task_msgs(check, host) == ["would install corral-demo 1.0"]
+    assert task_msgs(again, host) == ["corral-demo 1.0 already installed"]
     assert _version(fleet, host, "corral-demo") == "1.0 ii"
     # a pin below the installed version is a downgrade: refused unless allowed
     assert fleet.exec(host, f"{APT_GET} corral-demo=2.0").returncode == 0
-    refused = _apply(fleet, host, pinned)
+    refused = apply_on(fleet, host, pinned)
     assert refused.code == 1
-    assert "downgrade corral-demo; set allow_downgrade: true" in _msgs(refused, host)[0]
-    allowed = _play(tmp_path, host, "- apt: name=corral-demo=1.0 allow_downgrade=true\n",
-                    "downgrade.yml")
+    assert "downgrade corral-demo; set allow_downgrade: true" in task_msgs(refused, host)[0]
+    allowed = host_play(tmp_path, host, "- apt: name=corral-demo=1.0 allow_downgrade=true\n",
+                    name="downgrade.yml")
     check, first, again = _triple(fleet, host, allowed)
-    assert _msgs(first, host) == ["downgraded corral-demo 2.0 -> 1.0"]
+    assert task_msgs(first, host) == ["downgraded corral-demo 2.0 -> 1.0"]
 
 
 def test_a_list_is_one_apt_get_call(fleet, host, tmp_path):
-    play = _play(tmp_path, host, """\
+    play = host_play(tmp_path, host, """\
         - apt:
             name: [corral-demo, corral-demo-svc]
           register: result
@@ -161,18 +152,18 @@ def test_a_list_is_one_apt_get_call(fleet, host, tmp_path):
         """)
     runs_before = _apt_runs(fleet, host)
     check, first, _ = _triple(fleet, host, play)
-    assert _msgs(check, host)[0] == "would install corral-demo 1.0, corral-demo-svc 1.0"
-    assert _msgs(first, host)[0] == "installed corral-demo 1.0, corral-demo-svc 1.0"
+    assert task_msgs(check, host)[0] == "would install corral-demo 1.0, corral-demo-svc 1.0"
+    assert task_msgs(first, host)[0] == "installed corral-demo 1.0, corral-demo-svc 1.0"
     assert _apt_runs(fleet, host) == runs_before + 1
     assert first.stdout.count("apt-get -y") == 1, first.stdout  # result.commands, printed
 
 
 def test_comma_separated_names_and_check_mode_of_a_partial_install(fleet, host, tmp_path):
     assert fleet.exec(host, f"{APT_GET} corral-demo").returncode == 0
-    play = _play(tmp_path, host, "- apt: name=corral-demo,corral-demo-svc\n")
+    play = host_play(tmp_path, host, "- apt: name=corral-demo,corral-demo-svc\n")
     check, first, again = _triple(fleet, host, play)
-    assert _msgs(check, host) == ["would install corral-demo-svc 1.0"]
-    assert _msgs(again, host) == ["corral-demo 1.0, corral-demo-svc 1.0 already installed"]
+    assert task_msgs(check, host) == ["would install corral-demo-svc 1.0"]
+    assert task_msgs(again, host) == ["corral-demo 1.0, corral-demo-svc 1.0 already installed"]
 
 
 def _build_deb(folder: Path, version: str) -> Path:
@@ -202,56 +193,56 @@ def _copy_in(fleet, host: str, local: Path, remote: str) -> None:
 
 def test_deb_file_with_its_dependency(fleet, host, tmp_path):
     _copy_in(fleet, host, _build_deb(tmp_path, "1.0"), "/root/corral-local_1.0_all.deb")
-    play = _play(tmp_path, host, "- apt: deb=/root/corral-local_1.0_all.deb\n")
+    play = host_play(tmp_path, host, "- apt: deb=/root/corral-local_1.0_all.deb\n")
     check, first, again = _triple(fleet, host, play)
-    assert _msgs(check, host) == ["would install corral-demo 1.0, corral-local 1.0"]
-    assert _msgs(again, host) == ["corral-local 1.0 already installed"]
+    assert task_msgs(check, host) == ["would install corral-demo 1.0, corral-local 1.0"]
+    assert task_msgs(again, host) == ["corral-local 1.0 already installed"]
     assert _version(fleet, host, "corral-local") == "1.0 ii"
     assert fleet.exec(host, "cat /usr/share/corral-local/VERSION").stdout == "1.0\n"
     _copy_in(fleet, host, _build_deb(tmp_path, "1.1"), "/root/corral-local_1.1_all.deb")
-    newer = _play(tmp_path, host, "- apt: deb=/root/corral-local_1.1_all.deb\n", "newer.yml")
+    newer = host_play(tmp_path, host, "- apt: deb=/root/corral-local_1.1_all.deb\n", name="newer.yml")
     check, first, _ = _triple(fleet, host, newer)
-    assert _msgs(first, host) == ["upgraded corral-local 1.0 -> 1.1"]
+    assert task_msgs(first, host) == ["upgraded corral-local 1.0 -> 1.1"]
 
 
 def test_package_module_uses_apt_on_debian(fleet, host, tmp_path):
-    install = _play(tmp_path, host, """\
+    install = host_play(tmp_path, host, """\
         - package:
             name: [corral-demo]
             state: present
         """)
     check, first, again = _triple(fleet, host, install)
-    assert _msgs(first, host) == ["installed corral-demo 1.0"]
-    assert _msgs(again, host) == ["corral-demo 1.0 already installed"]
-    remove = _play(tmp_path, host, "- package: name=corral-demo state=absent\n", "rm.yml")
+    assert task_msgs(first, host) == ["installed corral-demo 1.0"]
+    assert task_msgs(again, host) == ["corral-demo 1.0 already installed"]
+    remove = host_play(tmp_path, host, "- package: name=corral-demo state=absent\n", name="rm.yml")
     check, first, again = _triple(fleet, host, remove)
-    assert _msgs(first, host) == ["removed corral-demo 1.0"]
+    assert task_msgs(first, host) == ["removed corral-demo 1.0"]
     assert _version(fleet, host, "corral-demo") != "1.0 ii"
 
 
 def test_unknown_package_fails_with_apts_message_and_installs_nothing(fleet, host, tmp_path):
     before = _dpkg(fleet, host)
-    play = _play(tmp_path, host, "- apt: name=corral-demo,no-such-package\n")
+    play = host_play(tmp_path, host, "- apt: name=corral-demo,no-such-package\n")
     for extra in (("--check",), ()):
-        run = _apply(fleet, host, play, *extra)
+        run = apply_on(fleet, host, play, *extra)
         assert run.code == 1, run.stdout
-        assert "E: Unable to locate package no-such-package" in _msgs(run, host)[0]
+        assert "E: Unable to locate package no-such-package" in task_msgs(run, host)[0]
     assert _dpkg(fleet, host) == before
 
 
 def test_update_cache_is_a_change_and_cache_valid_time_skips_it(fleet, host, tmp_path):
-    update = _play(tmp_path, host, "- apt: update_cache=yes\n")
-    run = _apply(fleet, host, update)
+    update = host_play(tmp_path, host, "- apt: update_cache=yes\n")
+    run = apply_on(fleet, host, update)
     assert (run.code, run.changed(host)) == (0, 1)
-    assert _msgs(run, host) == ["updated the apt cache; nothing to do"]
-    fresh = _play(tmp_path, host, """\
+    assert task_msgs(run, host) == ["updated the apt cache; nothing to do"]
+    fresh = host_play(tmp_path, host, """\
         - apt:
             name: corral-demo
             cache_valid_time: 3600
-        """, "fresh.yml")
+        """, name="fresh.yml")
     check, first, again = _triple(fleet, host, fresh)
-    assert _msgs(first, host) == ["installed corral-demo 1.0"]  # no cache update: fresh
-    assert _msgs(again, host) == ["corral-demo 1.0 already installed"]
+    assert task_msgs(first, host) == ["installed corral-demo 1.0"]  # no cache update: fresh
+    assert task_msgs(again, host) == ["corral-demo 1.0 already installed"]
 
 
 def test_update_cache_then_latest_sees_the_new_version(fleet, host, tmp_path):
@@ -259,14 +250,14 @@ def test_update_cache_then_latest_sees_the_new_version(fleet, host, tmp_path):
     # enable `next` without refreshing the lists: only update_cache makes 2.0 visible
     fleet.exec(host, "sed -i 's/^Enabled: no/Enabled: yes/' "
                      "/etc/apt/sources.list.d/corral-next.sources", check=True)
-    play = _play(tmp_path, host, """\
+    play = host_play(tmp_path, host, """\
         - apt:
             name: corral-demo
             state: latest
             update_cache: true
         """)
-    run = _apply(fleet, host, play)
-    assert _msgs(run, host) == ["updated the apt cache; upgraded corral-demo 1.0 -> 2.0"]
+    run = apply_on(fleet, host, play)
+    assert task_msgs(run, host) == ["updated the apt cache; upgraded corral-demo 1.0 -> 2.0"]
     assert _version(fleet, host, "corral-demo") == "2.0 ii"
 
 
@@ -279,7 +270,7 @@ def test_waits_for_the_dpkg_lock(fleet, host, tmp_path):
         assert time.monotonic() < deadline, "the lock holder did not start"
         time.sleep(0.1)
     started = time.monotonic()
-    run = _apply(fleet, host, _play(tmp_path, host, "- apt: name=corral-demo lock_timeout=30\n"))
+    run = apply_on(fleet, host, host_play(tmp_path, host, "- apt: name=corral-demo lock_timeout=30\n"))
     assert run.code == 0, run.stdout
     assert time.monotonic() - started >= 1.5  # it waited for the holder
     assert _version(fleet, host, "corral-demo") == "1.0 ii"

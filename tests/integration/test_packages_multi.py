@@ -9,13 +9,12 @@ service untouched, apply makes it, a re-run is changed=0.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from tests.integration.corral_cli import CorralRun, corral, write_playbook
+from tests.integration.corral_cli import CorralRun, apply_on, host_play, task_msgs, write_playbook
 
 pytestmark = pytest.mark.fleet
 
@@ -47,33 +46,17 @@ def host(multi_fleet) -> Iterator[str]:
     multi_fleet.reset(name)
 
 
-def _play(folder: Path, host: str, tasks: str, name: str = "play.yml") -> Path:
-    text = f"- hosts: {host}\n  gather_facts: false\n  tasks:\n" + textwrap.indent(
-        textwrap.dedent(tasks), "    ")
-    return write_playbook(folder, text, name)
-
-
-def _apply(fleet, host: str, playbook: Path, *extra: str) -> CorralRun:
-    run = corral("apply", playbook, "-i", fleet.inventory_path, "--limit", host, *extra)
-    assert run.report, run.stdout + run.stderr
-    return run
-
-
-def _msgs(run: CorralRun, host: str) -> list[str]:
-    return [t["msg"] for t in run.host(host)["tasks"]]
-
-
 def _triple(fleet, host: str, playbook: Path, state: str,
             changes: int = 1) -> tuple[CorralRun, CorralRun, CorralRun]:
     """Check mode leaves `state` (a command's output) alone, apply changes, re-run changed=0."""
     before = fleet.exec(host, state, check=True).stdout
-    check = _apply(fleet, host, playbook, "--check")
+    check = apply_on(fleet, host, playbook, "--check")
     assert check.code == 2 and check.changed(host) == changes, check.stdout + check.stderr
     assert fleet.exec(host, state, check=True).stdout == before, "check mode changed the host"
-    first = _apply(fleet, host, playbook)
+    first = apply_on(fleet, host, playbook)
     assert first.code == 0 and first.changed(host) == changes, first.stdout + first.stderr
     assert fleet.exec(host, state, check=True).stdout != before, "apply changed nothing"
-    again = _apply(fleet, host, playbook)
+    again = apply_on(fleet, host, playbook)
     assert again.code == 0 and again.changed(host) == 0, again.stdout + again.stderr
     return check, first, again
 
@@ -89,41 +72,41 @@ def _demo_version(fleet, host: str) -> str:
 # --- packages ---------------------------------------------------------------------------
 
 def test_install(multi_fleet, host, backend, tmp_path):
-    play = _play(tmp_path, host, f"- {backend.module}: name=corral-demo\n")
+    play = host_play(tmp_path, host, f"- {backend.module}: name=corral-demo\n")
     check, first, again = _triple(multi_fleet, host, play, backend.database)
-    assert _msgs(check, host) == ["would install corral-demo 1.0-1"]
-    assert _msgs(first, host) == ["installed corral-demo 1.0-1"]
-    assert _msgs(again, host) == ["corral-demo 1.0-1 already installed"]
+    assert task_msgs(check, host) == ["would install corral-demo 1.0-1"]
+    assert task_msgs(first, host) == ["installed corral-demo 1.0-1"]
+    assert task_msgs(again, host) == ["corral-demo 1.0-1 already installed"]
     assert "corral-demo" in _installed(multi_fleet, host, backend)
     assert _demo_version(multi_fleet, host) == "1.0"
 
 
 def test_upgrade_to_latest_once_next_is_enabled(multi_fleet, host, backend, tmp_path):
     multi_fleet.exec(host, f"{backend.install} corral-demo", check=True)
-    latest = _play(tmp_path, host, f"- {backend.module}: name=corral-demo state=latest\n")
-    run = _apply(multi_fleet, host, latest)
-    assert _msgs(run, host) == ["corral-demo 1.0-1 is already the latest version"]
+    latest = host_play(tmp_path, host, f"- {backend.module}: name=corral-demo state=latest\n")
+    run = apply_on(multi_fleet, host, latest)
+    assert task_msgs(run, host) == ["corral-demo 1.0-1 is already the latest version"]
     multi_fleet.exec(host, "corral-fleet-enable-next", check=True)
     check, first, again = _triple(multi_fleet, host, latest, backend.database)
-    assert _msgs(check, host) == ["would upgrade corral-demo 1.0-1 -> 2.0-1"]
-    assert _msgs(first, host) == ["upgraded corral-demo 1.0-1 -> 2.0-1"]
-    assert _msgs(again, host) == ["corral-demo 2.0-1 is already the latest version"]
+    assert task_msgs(check, host) == ["would upgrade corral-demo 1.0-1 -> 2.0-1"]
+    assert task_msgs(first, host) == ["upgraded corral-demo 1.0-1 -> 2.0-1"]
+    assert task_msgs(again, host) == ["corral-demo 2.0-1 is already the latest version"]
     assert _demo_version(multi_fleet, host) == "2.0"
 
 
 def test_remove(multi_fleet, host, backend, tmp_path):
     multi_fleet.exec(host, f"{backend.install} corral-demo corral-demo-svc", check=True)
-    remove = _play(tmp_path, host, f"- {backend.module}: name=corral-demo-svc state=absent\n")
+    remove = host_play(tmp_path, host, f"- {backend.module}: name=corral-demo-svc state=absent\n")
     check, first, again = _triple(multi_fleet, host, remove, backend.database)
-    assert _msgs(check, host) == ["would remove corral-demo-svc 1.0-1"]
-    assert _msgs(first, host) == ["removed corral-demo-svc 1.0-1"]
-    assert _msgs(again, host) == ["corral-demo-svc is not installed"]
+    assert task_msgs(check, host) == ["would remove corral-demo-svc 1.0-1"]
+    assert task_msgs(first, host) == ["removed corral-demo-svc 1.0-1"]
+    assert task_msgs(again, host) == ["corral-demo-svc is not installed"]
     left = _installed(multi_fleet, host, backend)
     assert "corral-demo-svc" not in left and "corral-demo" in left  # the other one untouched
 
 
 def test_a_list_is_one_call(multi_fleet, host, backend, tmp_path):
-    play = _play(tmp_path, host, f"""\
+    play = host_play(tmp_path, host, f"""\
         - {backend.module}:
             name: [corral-demo, corral-demo-svc]
           register: result
@@ -131,65 +114,65 @@ def test_a_list_is_one_call(multi_fleet, host, backend, tmp_path):
             that: (result.commands | length) == (1 if result.changed and not ansible_check_mode else 0)
         """)
     check, first, _ = _triple(multi_fleet, host, play, backend.database)
-    assert _msgs(check, host)[0] == "would install corral-demo 1.0-1, corral-demo-svc 1.0-1"
-    assert _msgs(first, host)[0] == "installed corral-demo 1.0-1, corral-demo-svc 1.0-1"
+    assert task_msgs(check, host)[0] == "would install corral-demo 1.0-1, corral-demo-svc 1.0-1"
+    assert task_msgs(first, host)[0] == "installed corral-demo 1.0-1, corral-demo-svc 1.0-1"
 
 
 def test_package_module_with_use(multi_fleet, host, backend, tmp_path):
-    play = _play(tmp_path, host, f"""\
+    play = host_play(tmp_path, host, f"""\
         - package:
             name: corral-demo
             use: {backend.module}
         """)
     check, first, again = _triple(multi_fleet, host, play, backend.database)
-    assert _msgs(first, host) == ["installed corral-demo 1.0-1"]
-    assert _msgs(again, host) == ["corral-demo 1.0-1 already installed"]
+    assert task_msgs(first, host) == ["installed corral-demo 1.0-1"]
+    assert task_msgs(again, host) == ["corral-demo 1.0-1 already installed"]
 
 
 def test_dnf_version_pin_and_downgrade(multi_fleet, host, tmp_path):
     multi_fleet.exec(host, "corral-fleet-enable-next", check=True)
-    pinned = _play(tmp_path, host, "- dnf: name=corral-demo-1.0\n")
+    pinned = host_play(tmp_path, host, "- dnf: name=corral-demo-1.0\n")
     check, first, again = _triple(multi_fleet, host, pinned, "rpm -qa | sort")
-    assert _msgs(check, host) == ["would install corral-demo 1.0-1"]  # not 2.0-1, the latest
-    assert _msgs(again, host) == ["corral-demo 1.0-1 already installed"]
+    assert task_msgs(check, host) == ["would install corral-demo 1.0-1"]  # not 2.0-1, the latest
+    assert task_msgs(again, host) == ["corral-demo 1.0-1 already installed"]
     assert _demo_version(multi_fleet, host) == "1.0"
     # below the installed version: a downgrade, refused unless allowed
     multi_fleet.exec(host, "dnf -y -q upgrade corral-demo", check=True)
-    refused = _apply(multi_fleet, host, pinned)
+    refused = apply_on(multi_fleet, host, pinned)
     assert refused.code == 1
-    assert "set allow_downgrade: true" in _msgs(refused, host)[0]
-    allowed = _play(tmp_path, host, "- dnf: name=corral-demo-1.0 allow_downgrade=true\n",
-                    "downgrade.yml")
+    assert "set allow_downgrade: true" in task_msgs(refused, host)[0]
+    allowed = host_play(tmp_path, host, "- dnf: name=corral-demo-1.0 allow_downgrade=true\n",
+                    name="downgrade.yml")
     check, first, again = _triple(multi_fleet, host, allowed, "rpm -qa | sort")
-    assert _msgs(check, host) == ["would downgrade corral-demo 2.0-1 -> 1.0-1"]
-    assert _msgs(first, host) == ["downgraded corral-demo 2.0-1 -> 1.0-1"]
+    assert task_msgs(check, host) == ["would downgrade corral-demo 2.0-1 -> 1.0-1"]
+    assert task_msgs(first, host) == ["downgraded corral-demo 2.0-1 -> 1.0-1"]
 
 
 def test_zypper_version_pin_downgrades(multi_fleet, host, tmp_path):
     multi_fleet.exec(host, "corral-fleet-enable-next", check=True)
     multi_fleet.exec(host, "zypper -n -q install corral-demo", check=True)
     assert _demo_version(multi_fleet, host) == "2.0"
-    pinned = _play(tmp_path, host, "- zypper: name=corral-demo=1.0\n")
+    pinned = host_play(tmp_path, host, "- zypper: name=corral-demo=1.0\n")
     check, first, again = _triple(multi_fleet, host, pinned, "rpm -qa | sort")
-    assert _msgs(check, host) == ["would downgrade corral-demo 2.0-1 -> 1.0-1"]
-    assert _msgs(again, host) == ["corral-demo 1.0-1 already installed"]
+    assert task_msgs(check, host) == ["would downgrade corral-demo 2.0-1 -> 1.0-1"]
+    assert task_msgs(again, host) == ["corral-demo 1.0-1 already installed"]
     assert _demo_version(multi_fleet, host) == "1.0"
 
 
 def test_pacman_refuses_a_pin(multi_fleet, host, tmp_path):
-    run = _apply(multi_fleet, host, _play(tmp_path, host, "- pacman: name=corral-demo=1.0\n"))
+    run = apply_on(multi_fleet, host, host_play(tmp_path, host, "- pacman: name=corral-demo=1.0\n"))
     assert run.code == 1
-    assert _msgs(run, host) == [
+    assert task_msgs(run, host) == [
         "pacman installs the repository's version; it cannot pin corral-demo=1.0"]
 
 
 def test_unknown_package_fails_with_the_managers_words(multi_fleet, host, backend, tmp_path):
-    play = _play(tmp_path, host, f"- {backend.module}: name=corral-no-such-package\n")
+    play = host_play(tmp_path, host, f"- {backend.module}: name=corral-no-such-package\n")
     before = _installed(multi_fleet, host, backend)
     for extra in (("--check",), ()):
-        run = _apply(multi_fleet, host, play, *extra)
+        run = apply_on(multi_fleet, host, play, *extra)
         assert run.code == 1, run.stdout + run.stderr
-        assert "corral-no-such-package" in _msgs(run, host)[0]
+        assert "corral-no-such-package" in task_msgs(run, host)[0]
     assert _installed(multi_fleet, host, backend) == before
 
 
@@ -251,25 +234,25 @@ def test_openrc_is_the_service_manager(multi_fleet, rc_host, tmp_path):
   tasks:
     - debug: {{msg: "{{{{ ansible_service_mgr }}}} {{{{ ansible_pkg_mgr }}}}"}}
 """)
-    run = _apply(multi_fleet, rc_host, play)
+    run = apply_on(multi_fleet, rc_host, play)
     assert run.code == 0, run.stdout + run.stderr
-    assert _msgs(run, rc_host)[-1] == "openrc apt"  # apt-get is found first, as in Ansible
+    assert task_msgs(run, rc_host)[-1] == "openrc apt"  # apt-get is found first, as in Ansible
 
 
 def test_openrc_start_and_enable_then_stop_and_disable(multi_fleet, rc_host, tmp_path):
-    start = _play(tmp_path, rc_host, "- service: name=corral-rc state=started enabled=true\n")
+    start = host_play(tmp_path, rc_host, "- service: name=corral-rc state=started enabled=true\n")
     check, first, again = _triple(multi_fleet, rc_host, start, RC_STATE, changes=1)
     assert check.host(rc_host)["tasks"][0]["status"] == "changed"
-    assert _msgs(first, rc_host) == ["corral-rc: enabled, started"]
-    assert _msgs(again, rc_host) == ["corral-rc is already enabled and running"]
+    assert task_msgs(first, rc_host) == ["corral-rc: enabled, started"]
+    assert task_msgs(again, rc_host) == ["corral-rc is already enabled and running"]
     assert _rc_running(multi_fleet, rc_host) and _rc_enabled(multi_fleet, rc_host)
     assert "corral-rc | default" in multi_fleet.exec(rc_host, "rc-update show default").stdout
 
-    stop = _play(tmp_path, rc_host, "- service: name=corral-rc state=stopped enabled=false\n",
-                 "stop.yml")
+    stop = host_play(tmp_path, rc_host, "- service: name=corral-rc state=stopped enabled=false\n",
+                 name="stop.yml")
     check, first, again = _triple(multi_fleet, rc_host, stop, RC_STATE)
-    assert _msgs(first, rc_host) == ["corral-rc: disabled, stopped"]
-    assert _msgs(again, rc_host) == ["corral-rc is already disabled and stopped"]
+    assert task_msgs(first, rc_host) == ["corral-rc: disabled, stopped"]
+    assert task_msgs(again, rc_host) == ["corral-rc is already disabled and stopped"]
     assert not _rc_running(multi_fleet, rc_host) and not _rc_enabled(multi_fleet, rc_host)
     assert multi_fleet.exec(rc_host, "pgrep -f '[c]orral-rc-daemon'").returncode == 1
 
@@ -277,28 +260,28 @@ def test_openrc_start_and_enable_then_stop_and_disable(multi_fleet, rc_host, tmp
 def test_openrc_restart_and_reload_always_act(multi_fleet, rc_host, tmp_path):
     multi_fleet.exec(rc_host, "rc-service corral-rc start", check=True)
     pid = multi_fleet.exec(rc_host, "cat /run/corral-rc.pid", check=True).stdout
-    restart = _play(tmp_path, rc_host, "- service: name=corral-rc state=restarted\n")
-    check = _apply(multi_fleet, rc_host, restart, "--check")
+    restart = host_play(tmp_path, rc_host, "- service: name=corral-rc state=restarted\n")
+    check = apply_on(multi_fleet, rc_host, restart, "--check")
     assert check.code == 2
     assert multi_fleet.exec(rc_host, "cat /run/corral-rc.pid").stdout == pid
     for _ in range(2):
-        run = _apply(multi_fleet, rc_host, restart)
+        run = apply_on(multi_fleet, rc_host, restart)
         assert run.code == 0 and run.changed(rc_host) == 1
-        assert _msgs(run, rc_host) == ["corral-rc: restarted"]
+        assert task_msgs(run, rc_host) == ["corral-rc: restarted"]
     new_pid = multi_fleet.exec(rc_host, "cat /run/corral-rc.pid", check=True).stdout
     assert new_pid != pid and _rc_running(multi_fleet, rc_host)
 
-    reload = _play(tmp_path, rc_host, "- service: name=corral-rc state=reloaded\n", "reload.yml")
-    run = _apply(multi_fleet, rc_host, reload)
-    assert run.code == 0 and _msgs(run, rc_host) == ["corral-rc: reloaded"]
+    reload = host_play(tmp_path, rc_host, "- service: name=corral-rc state=reloaded\n", name="reload.yml")
+    run = apply_on(multi_fleet, rc_host, reload)
+    assert run.code == 0 and task_msgs(run, rc_host) == ["corral-rc: reloaded"]
     assert multi_fleet.exec(rc_host, "cat /run/corral-rc.pid").stdout == new_pid
     reloads = multi_fleet.exec(rc_host, "sleep 0.5; cat /run/corral-rc.reloads").stdout
     assert reloads.strip() == "1"
 
 
 def test_openrc_unknown_service_fails(multi_fleet, rc_host, tmp_path):
-    run = _apply(multi_fleet, rc_host,
-                 _play(tmp_path, rc_host, "- service: name=corral-nope state=started\n"))
+    run = apply_on(multi_fleet, rc_host,
+                 host_play(tmp_path, rc_host, "- service: name=corral-nope state=started\n"))
     assert run.code == 1
-    assert _msgs(run, rc_host) == [
+    assert task_msgs(run, rc_host) == [
         "service corral-nope not found: no OpenRC script /etc/init.d/corral-nope"]

@@ -8,12 +8,11 @@ changed=0, and check mode reports without touching the host.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.integration.corral_cli import CorralRun, corral, write_playbook
+from tests.integration.corral_cli import CorralRun, apply_on, corral, host_play, write_playbook
 
 pytestmark = pytest.mark.fleet
 
@@ -37,12 +36,6 @@ def light_host(fleet) -> Iterator[str]:
     fleet.reset(host)
 
 
-def _apply(fleet, host: str, playbook: Path, *extra: str) -> CorralRun:
-    run = corral("apply", playbook, "-i", fleet.inventory_path, "--limit", host, *extra)
-    assert run.report, run.stdout + run.stderr
-    return run
-
-
 def _tasks(run: CorralRun, host: str) -> list[dict]:
     return [t for t in run.host(host)["tasks"] if t["module"] != "gather_facts"]
 
@@ -52,30 +45,22 @@ def _unit_state(fleet, host: str, unit: str = DEMO) -> str:
     return done.stdout
 
 
-def _play(folder: Path, host: str, tasks: str, handlers: str = "", name: str = "play.yml") -> Path:
-    text = f"- hosts: {host}\n  gather_facts: false\n  tasks:\n" + textwrap.indent(
-        textwrap.dedent(tasks), "    ")
-    if handlers:
-        text += "  handlers:\n" + textwrap.indent(textwrap.dedent(handlers), "    ")
-    return write_playbook(folder, text, name)
-
-
 def _triple(fleet, host: str, playbook: Path, observe, *extra: str) -> tuple[CorralRun, CorralRun]:
     """Check mode changes nothing on the host, apply changes, a re-run is changed=0."""
     before = observe()
-    check = _apply(fleet, host, playbook, "--check", *extra)
+    check = apply_on(fleet, host, playbook, "--check", *extra)
     assert check.code in (0, 2) and check.changed(host) >= 1, check.stdout + check.stderr
     assert observe() == before, "check mode changed the host"
-    first = _apply(fleet, host, playbook, *extra)
+    first = apply_on(fleet, host, playbook, *extra)
     assert first.code == 0 and first.changed(host) >= 1, first.stdout + first.stderr
-    again = _apply(fleet, host, playbook, *extra)
+    again = apply_on(fleet, host, playbook, *extra)
     assert again.code == 0 and again.changed(host) == 0, again.stdout + again.stderr
     return first, again
 
 
 def test_systemd_start_enable_then_stop_disable(fleet, systemd_host, tmp_path):
     host = systemd_host
-    start = _play(tmp_path, host, f"""\
+    start = host_play(tmp_path, host, f"""\
         - name: demo running at boot
           ansible.builtin.systemd: {{name: {DEMO}, state: started, enabled: true}}
         """)
@@ -89,7 +74,7 @@ def test_systemd_start_enable_then_stop_disable(fleet, systemd_host, tmp_path):
     assert task["msg"] == "corral-demo.service: enabled, started"
     assert _tasks(again, host)[0]["msg"] == "corral-demo.service is already enabled and active (running)"
 
-    stop = _play(tmp_path, host, f"""\
+    stop = host_play(tmp_path, host, f"""\
         - systemd_service: {{unit: {DEMO}, state: stopped, enabled: false}}
         """, name="stop.yml")
     _triple(fleet, host, stop, lambda: _unit_state(fleet, host))
@@ -98,7 +83,7 @@ def test_systemd_start_enable_then_stop_disable(fleet, systemd_host, tmp_path):
 
 def _config_play(folder: Path, host: str, handler: str) -> Path:
     """Start corral-demo; write its config from -e message=..., notifying ``handler``."""
-    return _play(folder, host, f"""\
+    return host_play(folder, host, f"""\
         - systemd: {{name: {DEMO}, state: started}}
         - name: demo config
           copy: {{dest: /etc/corral-demo.conf, content: "message={{{{ message }}}}\\n"}}
@@ -123,7 +108,7 @@ def test_restart_and_reload_on_a_notified_config_change(fleet, systemd_host, tmp
         return fleet.exec(host, "cat /run/corral-demo/pid").stdout
 
     def run(playbook: Path, message: str, *extra: str) -> CorralRun:
-        return _apply(fleet, host, playbook, "-e", f"message={message}", *extra)
+        return apply_on(fleet, host, playbook, "-e", f"message={message}", *extra)
 
     assert run(restart, "one").code == 0
     old_pid = pid()
@@ -149,7 +134,7 @@ def test_restart_and_reload_on_a_notified_config_change(fleet, systemd_host, tmp
 
 def test_daemon_reload_after_a_unit_file_change(fleet, systemd_host, tmp_path):
     host = systemd_host
-    playbook = _play(tmp_path, host, """\
+    playbook = host_play(tmp_path, host, """\
         - name: unit file
           copy:
             dest: /etc/systemd/system/corral-unit.service
@@ -166,14 +151,14 @@ def test_daemon_reload_after_a_unit_file_change(fleet, systemd_host, tmp_path):
     def version() -> str:
         return fleet.exec(host, "cat /run/corral-unit.version").stdout
 
-    v1 = _apply(fleet, host, playbook, "-e", "version=v1")
+    v1 = apply_on(fleet, host, playbook, "-e", "version=v1")
     assert v1.code == 0 and version() == "v1\n", v1.stdout
 
     before = (version(), _unit_state(fleet, host, "corral-unit"))
-    check = _apply(fleet, host, playbook, "-e", "version=v2", "--check")
+    check = apply_on(fleet, host, playbook, "-e", "version=v2", "--check")
     assert check.changed(host) >= 2 and (version(), _unit_state(fleet, host, "corral-unit")) == before
 
-    v2 = _apply(fleet, host, playbook, "-e", "version=v2")
+    v2 = apply_on(fleet, host, playbook, "-e", "version=v2")
     assert v2.code == 0 and version() == "v2\n", v2.stdout
     reload_task = _tasks(v2, host)[1]
     assert reload_task["status"] == "changed"
@@ -183,7 +168,7 @@ def test_daemon_reload_after_a_unit_file_change(fleet, systemd_host, tmp_path):
     assert "NeedDaemonReload=yes" not in fleet.exec(
         host, "systemctl show corral-unit -p NeedDaemonReload").stdout.replace("=no", "")
 
-    again = _apply(fleet, host, playbook, "-e", "version=v2")
+    again = apply_on(fleet, host, playbook, "-e", "version=v2")
     assert again.changed(host) == 0, again.stdout
     assert _tasks(again, host)[1]["msg"] == (
         "corral-unit.service is already loaded from the current unit files (no daemon-reload "
@@ -192,12 +177,12 @@ def test_daemon_reload_after_a_unit_file_change(fleet, systemd_host, tmp_path):
 
 def test_masked(fleet, systemd_host, tmp_path):
     host = systemd_host
-    mask = _play(tmp_path, host, f"""\
+    mask = host_play(tmp_path, host, f"""\
         - systemd: {{name: {DEMO}, masked: true, state: stopped}}
         """)
     _triple(fleet, host, mask, lambda: _unit_state(fleet, host))
     assert _unit_state(fleet, host) == "inactive\nmasked\n"
-    unmask = _play(tmp_path, host, f"""\
+    unmask = host_play(tmp_path, host, f"""\
         - systemd: {{name: {DEMO}, masked: false}}
         """, name="unmask.yml")
     _triple(fleet, host, unmask, lambda: _unit_state(fleet, host))
@@ -206,7 +191,7 @@ def test_masked(fleet, systemd_host, tmp_path):
 
 def test_a_unit_that_fails_to_start_shows_its_journal(fleet, systemd_host, tmp_path):
     host = systemd_host
-    playbook = _play(tmp_path, host, """\
+    playbook = host_play(tmp_path, host, """\
         - copy:
             dest: /etc/systemd/system/corral-bad.service
             content: |
@@ -215,7 +200,7 @@ def test_a_unit_that_fails_to_start_shows_its_journal(fleet, systemd_host, tmp_p
               ExecStart=/bin/sleep 100000
         - systemd: {name: corral-bad, state: started}
         """)
-    run = _apply(fleet, host, playbook)
+    run = apply_on(fleet, host, playbook)
     assert run.code == 1
     failed = _tasks(run, host)[1]
     assert failed["status"] == "failed"
@@ -227,10 +212,10 @@ def test_a_unit_that_fails_to_start_shows_its_journal(fleet, systemd_host, tmp_p
 
 def test_an_unknown_unit_fails_clearly(fleet, tmp_path):
     host = fleet.systemd_hosts[0]
-    playbook = _play(tmp_path, host, """\
+    playbook = host_play(tmp_path, host, """\
         - systemd: {name: corral-no-such-unit, state: started}
         """)
-    run = _apply(fleet, host, playbook)
+    run = apply_on(fleet, host, playbook)
     assert run.code == 1
     assert _tasks(run, host)[0]["msg"] == "unit corral-no-such-unit.service not found"
 
@@ -272,7 +257,7 @@ def _sysv_state(fleet, host: str) -> str:
 def test_sysv_init_script_on_a_light_host(fleet, light_host, tmp_path):
     host = light_host
     _install_init_script(fleet, host)
-    start = _play(tmp_path, host, """\
+    start = host_play(tmp_path, host, """\
         - service: {name: corral-sleeper, state: started, enabled: true, args: --fast}
         """)
     first, again = _triple(fleet, host, start, lambda: _sysv_state(fleet, host))
@@ -281,14 +266,14 @@ def test_sysv_init_script_on_a_light_host(fleet, light_host, tmp_path):
     assert _tasks(first, host)[0]["msg"] == "corral-sleeper: enabled, started"
     assert _tasks(again, host)[0]["msg"] == "corral-sleeper is already enabled and running"
 
-    restart = _play(tmp_path, host, """\
+    restart = host_play(tmp_path, host, """\
         - service: {name: corral-sleeper, state: restarted}
         """, name="restart.yml")
     for _ in range(2):  # restarted always acts
-        assert _apply(fleet, host, restart).changed(host) == 1
+        assert apply_on(fleet, host, restart).changed(host) == 1
     assert fleet.exec(host, "cat /var/log/corral-sleeper.log").stdout.count("start") == 3
 
-    stop = _play(tmp_path, host, """\
+    stop = host_play(tmp_path, host, """\
         - service: {name: corral-sleeper, state: stopped, enabled: false}
         """, name="stop.yml")
     _triple(fleet, host, stop, lambda: _sysv_state(fleet, host))
@@ -298,14 +283,14 @@ def test_sysv_init_script_on_a_light_host(fleet, light_host, tmp_path):
 def test_sysv_pattern_when_the_script_has_no_status(fleet, light_host, tmp_path):
     host = light_host
     _install_init_script(fleet, host, broken_status=True)
-    no_pattern = _play(tmp_path, host, """\
+    no_pattern = host_play(tmp_path, host, """\
         - service: {name: corral-sleeper, state: started}
         """)
-    run = _apply(fleet, host, no_pattern)
+    run = apply_on(fleet, host, no_pattern)
     assert run.code == 1 and _tasks(run, host)[0]["msg"].startswith(
         "cannot tell whether corral-sleeper is running: `/etc/init.d/corral-sleeper status` "
         "exited 4")
-    with_pattern = _play(tmp_path, host, """\
+    with_pattern = host_play(tmp_path, host, """\
         - service: {name: corral-sleeper, state: started, pattern: sleep 100001}
         """, name="pattern.yml")
     _triple(fleet, host, with_pattern, lambda: _sysv_state(fleet, host))

@@ -7,12 +7,11 @@ were, apply makes the change, a re-run is changed=0. The password hash is never 
 from __future__ import annotations
 
 import json
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.integration.corral_cli import CorralRun, corral, write_playbook
+from tests.integration.corral_cli import CorralRun, apply_on, host_play
 
 pytestmark = pytest.mark.fleet
 
@@ -31,15 +30,8 @@ def _accounts(fleet, host: str) -> str:
     return fleet.exec(host, "cat /etc/passwd /etc/group /etc/shadow; ls /home").stdout
 
 
-def _play(folder: Path, host: str, tasks: str, name: str) -> Path:
-    text = f"- hosts: {host}\n  gather_facts: false\n  tasks:\n" + textwrap.indent(
-        textwrap.dedent(tasks), "    ")
-    return write_playbook(folder, text, name)
-
-
 def _apply(fleet, host: str, playbook: Path, *extra: str) -> CorralRun:
-    run = corral("apply", playbook, "-i", fleet.inventory_path, "--limit", host, "--diff", *extra)
-    assert run.report, run.stdout + run.stderr
+    run = apply_on(fleet, host, playbook, "--diff", *extra)
     for secret in (HASH_1, HASH_2):
         assert secret not in run.stdout + run.stderr + json.dumps(run.report)
     return run
@@ -64,7 +56,7 @@ def _line(fleet, host: str, path: str, name: str) -> str:
 
 def test_groups_and_a_user_created_changed_and_removed(fleet, light_host, tmp_path):
     host = light_host
-    create = _play(tmp_path, host, f"""\
+    create = host_play(tmp_path, host, f"""\
         - group: {{name: corral-devs, gid: 2345}}
         - group: {{name: corral-ops, system: true}}
         - name: bob
@@ -75,7 +67,7 @@ def test_groups_and_a_user_created_changed_and_removed(fleet, light_host, tmp_pa
             shell: /bin/bash
             comment: Bob B
             password: "{HASH_1}"
-        """, "create.yml")
+        """, name="create.yml")
     first = _triple(fleet, host, create)
     assert _line(fleet, host, "/etc/passwd", "corral-bob") == (
         "corral-bob:x:2001:2001:Bob B:/home/corral-bob:/bin/bash")
@@ -87,14 +79,14 @@ def test_groups_and_a_user_created_changed_and_removed(fleet, light_host, tmp_pa
     assert bob["msg"] == "created user corral-bob"
     assert {"what": "password", "before": None, "after": "(hash set)"} in bob["diff"]["attributes"]
 
-    change = _play(tmp_path, host, f"""\
+    change = host_play(tmp_path, host, f"""\
         - user:
             name: corral-bob
             group: corral-devs
             groups: [corral-ops]
             shell: /bin/sh
             password: "{HASH_2}"
-        """, "change.yml")
+        """, name="change.yml")
     changed = _triple(fleet, host, change)
     assert _line(fleet, host, "/etc/passwd", "corral-bob") == (
         "corral-bob:x:2001:2345:Bob B:/home/corral-bob:/bin/sh")
@@ -107,18 +99,18 @@ def test_groups_and_a_user_created_changed_and_removed(fleet, light_host, tmp_pa
         {"what": "password", "before": "(hash)", "after": "(hash changed)"}]
     assert "password: (hash) -> (hash changed)" in changed.stdout
 
-    append = _play(tmp_path, host, """\
+    append = host_play(tmp_path, host, """\
         - group: {name: corral-web}
         - user: {name: corral-bob, groups: corral-web, append: true}
-        """, "append.yml")
+        """, name="append.yml")
     _triple(fleet, host, append)
     groups = fleet.exec(host, "id -nG corral-bob").stdout.split()
     assert sorted(groups) == ["corral-devs", "corral-ops", "corral-web"]
 
-    remove = _play(tmp_path, host, """\
+    remove = host_play(tmp_path, host, """\
         - user: {name: corral-bob, state: absent, remove: true}
         - group: {name: corral-devs, state: absent}
-        """, "remove.yml")
+        """, name="remove.yml")
     removed = _triple(fleet, host, remove)
     assert _line(fleet, host, "/etc/passwd", "corral-bob") == ""
     assert _line(fleet, host, "/etc/group", "corral-devs") == ""
@@ -130,12 +122,12 @@ def test_groups_and_a_user_created_changed_and_removed(fleet, light_host, tmp_pa
 def test_missing_group_and_plain_password_fail_before_any_change(fleet, light_host, tmp_path):
     host = light_host
     before = _accounts(fleet, host)
-    playbook = _play(tmp_path, host, """\
+    playbook = host_play(tmp_path, host, """\
         - user: {name: corral-eve, groups: [corral-nope]}
           ignore_errors: true
         - user: {name: corral-eve, password: hunter2}
           ignore_errors: true
-        """, "bad.yml")
+        """, name="bad.yml")
     run = _apply(fleet, host, playbook)
     assert [t["msg"] for t in run.host(host)["tasks"]] == [
         "group corral-nope does not exist; create it first (group module)",
