@@ -27,7 +27,7 @@ from pathlib import Path
 from . import multi_repo
 from .config import FleetConfig
 from .errors import FleetError
-from .image import Image, _locked, _mounted_lowerdirs, ensure_image
+from .image import Image, _locked, ensure_image, prune_unused_images
 from .proc import run
 
 FLAVOURS = ("base", "multi")
@@ -90,14 +90,7 @@ def _build(config: FleetConfig, base: Image, image: Image) -> None:
     (work / "recipe.txt").write_text(f"built {time.ctime()} from {base.path}\n")
     os.rename(work, image.path)
     print(f"fleet: image built in {time.monotonic() - started:.0f}s", file=sys.stderr)
-    _prune(config.cache_dir, keep=image.path)
-
-
-def _prune(cache_dir: Path, keep: Path) -> None:
-    in_use = _mounted_lowerdirs()
-    for old in cache_dir.glob("flavour-*"):
-        if old != keep and str(old / "rootfs") not in in_use:
-            shutil.rmtree(old, ignore_errors=True)
+    prune_unused_images(config.cache_dir, keep=image.path, pattern="flavour-*")
 
 
 def chroot(rootfs: Path, *cmd: str, script: str = "", timeout: float = 600) -> None:

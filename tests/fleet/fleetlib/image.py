@@ -154,13 +154,13 @@ def _build(config: FleetConfig, image: Image) -> None:
     (work / "recipe.txt").write_text(f"built {time.ctime()} from {Path(__file__).parent}\n")
     os.rename(work, image.path)
     print(f"fleet: image built in {time.monotonic() - started:.0f}s", file=sys.stderr)
-    _prune_unused_images(config.cache_dir, keep=image.path)
+    prune_unused_images(config.cache_dir, keep=image.path)
 
 
-def _prune_unused_images(cache_dir: Path, keep: Path) -> None:
-    """Delete older images that no running host (of any fleet) has mounted."""
+def prune_unused_images(cache_dir: Path, keep: Path, pattern: str = "image-*") -> None:
+    """Delete older images (``pattern``) that no running host of any fleet has mounted."""
     in_use = _mounted_lowerdirs()
-    for old in cache_dir.glob("image-*"):
+    for old in cache_dir.glob(pattern):
         if old != keep and str(old / "rootfs") not in in_use:
             shutil.rmtree(old, ignore_errors=True)
 
