@@ -12,7 +12,7 @@ from typing import Any
 from corral.errors import CorralError
 from corral.executor.connections import ConnectionPool
 from corral.executor.host_state import HostState
-from corral.executor.host_vars import inventory_stack, magic_layer
+from corral.executor.host_vars import facts_layer, inventory_stack, magic_layer, play_magic
 from corral.executor.options import RunOptions
 from corral.executor.play_context import PlayContext
 from corral.executor.play_runner import PlayRunner, StartAt
@@ -129,10 +129,10 @@ class Engine:
         if self.options.extra_vars:
             context.extra = Layer(name=self.options.extra_vars_source, vars=self.options.extra_vars,
                                   path=None, lines={})
+        shared = play_magic(self.inventory, play_hosts, batch, playbook_dir, self.options.check,
+                            self.options.diff, OMIT, self._hostvars)
         for host in batch:
-            context.magic[host] = magic_layer(
-                self.inventory, host, play_hosts, batch, playbook_dir, self.options.check,
-                self.options.diff, OMIT, self._hostvars)
+            context.magic[host] = magic_layer(self.inventory, host, shared)
             self._contexts[host] = context
         for host in batch:
             context.play_layers[host] = self._play_layers(play, context, host)
@@ -162,7 +162,7 @@ class Engine:
         result = outcome.result
         if result.status is Status.OK and outcome.registered is not None:
             facts = outcome.registered.get("ansible_facts") or {}
-            state.facts = mark_unsafe(dict(facts))
+            state.facts = facts_layer(mark_unsafe(dict(facts)))
         return result
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from corral.templating import Layer
+
 
 @dataclass
 class HostState:
     """Mutable per-host state, owned by the host's own task; never shared."""
 
     name: str
-    facts: dict[str, Any] = field(default_factory=dict)
+    facts: Layer | None = None  # gathered facts, as the variable layer they become
     registered: dict[str, Any] = field(default_factory=dict)  # register + set_fact
     notified: list[str] = field(default_factory=list)  # handler names, in notify order
     failed: bool = False

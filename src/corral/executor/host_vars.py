@@ -31,15 +31,14 @@ def inventory_stack(inventory: Inventory, host: str) -> VariableStack:
 
 def facts_layer(facts: Mapping[str, Any]) -> Layer:
     """Facts as `ansible_facts` and, like Ansible's inject_facts_as_vars, `ansible_x`."""
-    values: dict[str, Any] = {"ansible_facts": dict(facts)}
+    values: dict[str, Any] = {"ansible_facts": facts}  # as given: host data stays marked unsafe
     for key, value in facts.items():
         values[f"ansible_{key}" if not key.startswith("ansible_") else key] = value
     return Layer(name="facts", vars=values, path=None, lines={})
 
 
-def magic_layer(
+def play_magic(
     inventory: Inventory,
-    host: str,
     play_hosts: Sequence[str],
     batch: Sequence[str],
     playbook_dir: Path,
@@ -47,12 +46,9 @@ def magic_layer(
     diff_mode: bool,
     omit_token: str,
     hostvars_factory: Callable[[str], Mapping[str, Any]],
-) -> Layer:
-    source = inventory.hosts[host].source if host in inventory.hosts else None
-    values: dict[str, Any] = {
-        "inventory_hostname": host,
-        "inventory_hostname_short": host.split(".")[0],
-        "group_names": inventory.group_names(host) if host in inventory.hosts else [],
+) -> dict[str, Any]:
+    """The magic variables every host of a batch shares: built once, not once per host."""
+    return {
         "groups": inventory.groups_map(),
         "hostvars": HostVarsView(list(inventory.hosts), hostvars_factory),
         "play_hosts": list(batch),
@@ -60,11 +56,22 @@ def magic_layer(
         "ansible_play_hosts_all": list(play_hosts),
         "ansible_play_batch": list(batch),
         "playbook_dir": str(playbook_dir),
-        "inventory_dir": os.path.dirname(str(source)) if source else None,
-        "inventory_file": str(source) if source else None,
         "ansible_check_mode": check_mode,
         "ansible_diff_mode": diff_mode,
         "omit": omit_token,
+    }
+
+
+def magic_layer(inventory: Inventory, host: str, shared: Mapping[str, Any]) -> Layer:
+    """``shared`` (see ``play_magic``) plus what is the host's own."""
+    source = inventory.hosts[host].source if host in inventory.hosts else None
+    values: dict[str, Any] = {
+        **shared,
+        "inventory_hostname": host,
+        "inventory_hostname_short": host.split(".")[0],
+        "group_names": inventory.group_names(host) if host in inventory.hosts else [],
+        "inventory_dir": os.path.dirname(str(source)) if source else None,
+        "inventory_file": str(source) if source else None,
     }
     return Layer(name="magic variables", vars=values, path=None, lines={})
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from corral.executor.host_state import HostState
-from corral.executor.host_vars import facts_layer, registered_layer
+from corral.executor.host_vars import registered_layer
 from corral.playbook.model import Play, Task
 from corral.templating import Layer, VariableStack
 
@@ -30,8 +30,8 @@ class PlayContext:
                   item: Mapping[str, Any] | None = None) -> VariableStack:
         """The host's full stack, lowest to highest precedence."""
         stack = self.base[state.name]
-        if state.facts:
-            stack = stack.push(facts_layer(state.facts))
+        if state.facts is not None:
+            stack = stack.push(state.facts)
         for layer in self.play_layers.get(state.name, ()):
             stack = stack.push(layer)
         if task is not None and task.vars:

@@ -56,31 +56,30 @@ class TaskRunner:
         return task.name or task.module
 
     async def run(self, state: HostState, task: Task, play: PlayContext) -> TaskOutcome:
-        stack = play.stack_for(state, task)
-        templar: Templar = self.make_templar(stack)
-        try:
-            items = self._loop_items(task, templar)
-        except CorralError as exc:
-            return self._failed(state, task, str(exc))
-        if items is None:
+        if task.loop is None:
             outcome = await self._run_item(state, task, play, None, None)
             if outcome.result.status is Status.CHANGED:
-                outcome.notify = self._notify_names(task, templar)
+                outcome.notify = self._notify_names(state, task, play)
             return outcome
+        try:
+            items = self._loop_items(task, self.make_templar(play.stack_for(state, task)))
+        except CorralError as exc:
+            return self._failed(state, task, str(exc))
         return await self._run_loop(state, task, play, items)
 
-    def _notify_names(self, task: Task, templar: Templar) -> list[str]:
+    def _notify_names(self, state: HostState, task: Task, play: PlayContext) -> list[str]:
         """Handler names to notify; a templated name is rendered for this host."""
         names: list[str] = []
+        templar: Templar | None = None
         for name in task.notify:
-            value = templar.render(name) if "{{" in name else name
+            if "{{" in name and templar is None:
+                templar = self.make_templar(play.stack_for(state, task))
+            value = templar.render(name) if templar is not None and "{{" in name else name
             names += [str(v) for v in value] if isinstance(value, list) else [str(value)]
         return names
 
     # -- loops -------------------------------------------------------------
-    def _loop_items(self, task: Task, templar: Templar) -> list[Any] | None:
-        if task.loop is None:
-            return None
+    def _loop_items(self, task: Task, templar: Templar) -> list[Any]:
         items = templar.render(task.loop)
         kind = task.loop_kind or "loop"
         if kind == "dict" and isinstance(items, Mapping):
@@ -118,8 +117,7 @@ class TaskRunner:
                 break
         result, registered = aggregate_loop(state.name, self.task_name(task), task.module, outcomes_results(outcomes),
                                             [o.registered or {} for o in outcomes])
-        notify = self._notify_names(task, self.make_templar(play.stack_for(state, task))) \
-            if result.status is Status.CHANGED else []
+        notify = self._notify_names(state, task, play) if result.status is Status.CHANGED else []
         facts: dict[str, Any] = {}
         for outcome in outcomes:
             facts.update(outcome.facts)
