@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
-from corral.errors import InventoryError
 from corral.executor.options import RunOptions
 from corral.inventory import connection_spec
 from corral.transport.agent_client import AgentSession
@@ -50,10 +49,7 @@ class ConnectionPool:
             return session
 
     def _connect(self, host: str, host_vars: Mapping[str, Any]) -> Connection:
-        try:
-            spec = connection_spec(host, host_vars)
-        except InventoryError:
-            raise
+        spec = connection_spec(host, host_vars)
         policy = self.options.host_key_policy or spec.host_key_policy
         options = ConnectOptions(
             host=host,

@@ -70,7 +70,7 @@ class RemoteCaller:
                 raise PlaybookError("delegate_to supports only localhost for now")
             host_vars = {"ansible_connection": "local"}
         become, become_user = self._become(task, play, host_vars)
-        session = await self.pool.agent(target if target != host else host, host_vars, become, become_user)
+        session = await self.pool.agent(target, host_vars, become, become_user)
         clean = strip_omitted(dict(args))
         upload = None
         if info.prepare is not None:

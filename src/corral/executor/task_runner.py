@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from corral.errors import BecomeError, CorralError, HostUnreachable, InputError
@@ -115,13 +115,14 @@ class TaskRunner:
                 await asyncio.sleep(float(control.pause))
             if outcome.result.status is Status.UNREACHABLE:
                 break
-        result, registered = aggregate_loop(state.name, self.task_name(task), task.module, outcomes_results(outcomes),
+        items = [o.result for o in outcomes]
+        result, registered = aggregate_loop(state.name, self.task_name(task), task.module, items,
                                             [o.registered or {} for o in outcomes])
         notify = self._notify_names(state, task, play) if result.status is Status.CHANGED else []
         facts: dict[str, Any] = {}
         for outcome in outcomes:
             facts.update(outcome.facts)
-        return TaskOutcome(result, registered, facts, None, notify, outcomes_results(outcomes))
+        return TaskOutcome(result, registered, facts, None, notify, items)
 
     # -- one item ----------------------------------------------------------
     async def _run_item(self, state: HostState, task: Task, play: PlayContext,
@@ -279,13 +280,7 @@ class TaskRunner:
         return TaskOutcome(result, {"failed": True, "msg": message, "changed": False})
 
 
-def outcomes_results(outcomes: list[TaskOutcome]) -> list[TaskResult]:
-    return [o.result for o in outcomes]
-
-
 def _replace(result: TaskResult, **changes: Any) -> TaskResult:
-    from dataclasses import replace
-
     return replace(result, **changes)
 
 
