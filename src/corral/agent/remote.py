@@ -403,8 +403,24 @@ def _claim_stdio():
     return in_fd, out_fd
 
 
+def _enter_start_folder():
+    """Run modules in the folder the login (or sudo) left us in, as Ansible does.
+
+    The loader started Python isolated (-I) in "/" and passed that folder as
+    argv[1]; with -I no import looks in the working directory, so going back
+    there after start-up cannot make the agent import a file found there.
+    A folder the agent's user may not enter leaves it in "/".
+    """
+    if len(sys.argv) > 1 and sys.argv[1]:
+        try:
+            os.chdir(sys.argv[1])
+        except OSError:
+            pass
+
+
 def main(api_source):
     in_fd, out_fd = _claim_stdio()
+    _enter_start_folder()
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _on_signal)
     agent = Agent(install_api(api_source), in_fd, out_fd)

@@ -19,6 +19,7 @@ from corral.transport.framing import READY_LINE
 
 NO_PYTHON_MARKER = "CORRAL-NO-PYTHON"
 OLD_PYTHON_MARKER = "CORRAL-OLD-PYTHON"
+NO_ISOLATION = "Unknown option: -I"  # what Python < 3.4 says to the -I flag
 DEFAULT_INTERPRETERS = ("python3", "/usr/libexec/platform-python", "python")
 
 # Runs under whatever Python was found, including Python 2: keep it tiny and old.
@@ -30,9 +31,13 @@ _LOADER = (
 )
 
 # $1 is the loader; the other arguments are candidate interpreters, tried in order.
+# Python starts isolated (-I: no current folder or script folder on sys.path, no user
+# site, no PYTHON* variables) in "/": sudo keeps the login user's folder as the working
+# directory, and nothing of that user's may be imported by root's agent. The folder
+# the shell started in is passed on; the agent runs modules there, as Ansible does.
 _DISCOVER = (
-    'c=$1; shift; for p in "$@"; do '
-    'if command -v "$p" >/dev/null 2>&1; then exec "$p" -c "$c"; fi; done; '
+    'c=$1; shift; d=$PWD; cd / || exit 126; for p in "$@"; do '
+    'if command -v "$p" >/dev/null 2>&1; then exec "$p" -I -c "$c" "$d"; fi; done; '
     "echo " + NO_PYTHON_MARKER + ' "$*" >&2; exit 127'
 )
 

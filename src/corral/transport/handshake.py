@@ -7,7 +7,13 @@ from typing import Any
 
 from corral.errors import BecomeError, HostError, HostUnreachable, UnreachableCause
 from corral.transport.become import Become, classify_sudo_failure, wrong_password
-from corral.transport.bootstrap import NO_PYTHON_MARKER, OLD_PYTHON_MARKER, agent_payload
+from corral.transport.bootstrap import (
+    DEFAULT_INTERPRETERS,
+    NO_ISOLATION,
+    NO_PYTHON_MARKER,
+    OLD_PYTHON_MARKER,
+    agent_payload,
+)
 from corral.transport.framing import READY_LINE
 from corral.transport.pipes import AgentPipes, StderrTail
 
@@ -83,16 +89,35 @@ async def startup_failure(host: str, tail: StderrTail, become: Become | None) ->
         if error is not None:
             return error
     if NO_PYTHON_MARKER in text:
-        return HostUnreachable(host, UnreachableCause.NO_PYTHON,
-                               "none of python3, /usr/libexec/platform-python, python "
-                               "(or ansible_python_interpreter) was found")
+        return HostUnreachable(host, UnreachableCause.NO_PYTHON, _no_python(text))
     if OLD_PYTHON_MARKER in text:
         version = text.split(OLD_PYTHON_MARKER, 1)[1].split()[0:1]
         found = version[0] if version else "?"
         return HostUnreachable(host, UnreachableCause.NO_PYTHON,
                                f"Python {found} is too old; corral needs Python 3.8 or later")
+    if NO_ISOLATION in text:  # Python < 3.4 stops at the -I flag, before the loader's check
+        return HostUnreachable(host, UnreachableCause.NO_PYTHON,
+                               f"{_usage_name(text)} is older than Python 3.4 (no -I option), "
+                               "so it is too old; corral needs Python 3.8 or later")
     return HostUnreachable(host, UnreachableCause.OTHER,
                            f"the agent did not start: {_last_lines(text)}")
+
+
+def _no_python(text: str) -> str:
+    """Which interpreters the loader looked for and did not find, in words."""
+    line = text.split(NO_PYTHON_MARKER, 1)[1].split("\n", 1)[0].strip()[:300]
+    tried = tuple(line.split())
+    if tried and tried != DEFAULT_INTERPRETERS:
+        return f"ansible_python_interpreter {line} was not found on the host"
+    return ("no Python was found on the host (looked for "
+            f"{', '.join(DEFAULT_INTERPRETERS)}): install python3 (3.8 or later) "
+            "or set ansible_python_interpreter")
+
+
+def _usage_name(text: str) -> str:
+    """The interpreter named in an old Python's usage line, else a generic name."""
+    words = text.split("usage:", 1)[1].split()[:1] if "usage:" in text else []
+    return words[0][:200] if words else "the host's Python"
 
 
 def _timed_out(host: str, tail: StderrTail, become: Become | None, timeout: float) -> HostError:
