@@ -77,20 +77,41 @@ def agent_payload() -> bytes:
     """The zlib-compressed agent program, built once per process.
 
     Minifying costs ~30 ms, a tenth of a small run: the result is kept in the
-    controller user's cache folder, keyed by the sources it was made from.
+    controller user's cache folder, keyed by the sources it was made from,
+    beside the sha256 it had when it was built. A cached payload is sent only
+    if it still has that sha256 and is the user's own file that nobody else
+    may write; otherwise it is rebuilt.
     """
     sources = _source("corral.agent.remote") + "\0" + _source("corral.modules._api")
     key = hashlib.sha256(sources.encode("utf-8")).hexdigest()[:24]
     cached = _payload_cache_dir() / f"agent-{key}.zlib"
-    try:
-        data = cached.read_bytes()
-        zlib.decompress(data)  # a damaged cache file is rebuilt, never sent
+    data = _load_verified(cached)
+    if data is not None:
         return data
-    except (OSError, zlib.error):
-        pass
     payload = zlib.compress(agent_program().encode("utf-8"), 9)
     _store(cached, payload)
+    _store(_digest_path(cached), hashlib.sha256(payload).hexdigest().encode("ascii"))
     return payload
+
+
+def _digest_path(cached: Path) -> Path:
+    return cached.with_suffix(".sha256")
+
+
+def _load_verified(cached: Path) -> bytes | None:
+    """The cached payload if it matches its recorded sha256 and only we could write it."""
+    try:
+        for path in (cached, _digest_path(cached)):
+            info = path.stat()
+            if info.st_uid != os.getuid() or info.st_mode & 0o022:
+                return None
+        data = cached.read_bytes()
+        recorded = _digest_path(cached).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if hashlib.sha256(data).hexdigest() != recorded:
+        return None
+    return data
 
 
 def _payload_cache_dir() -> Path:
@@ -100,14 +121,16 @@ def _payload_cache_dir() -> Path:
 
 def _store(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically; a cache that cannot be written is no error."""
+    tmp = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".agent-")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
     except OSError:
-        return
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
 
 
 def bootstrap_size() -> int:

@@ -4,10 +4,12 @@ Bootstrap
     The controller runs one command on the host (an SSH exec channel, or a
     local shell): ``sh -c`` tries the configured interpreter, or else
     ``python3``, ``/usr/libexec/platform-python``, ``python`` (first found with
-    ``command -v``) and ``exec``s it with a one-line loader, optionally under
-    ``sudo -H -S -p <marker> -u USER --`` (``sudo -n`` without a password).
-    Nothing found: the shell prints ``CORRAL-NO-PYTHON`` on stderr and exits
-    127. The loader checks for Python >= 3.8, writes the ready line
+    ``command -v``) and ``exec``s it isolated (``-I``) in ``/`` with a
+    one-line loader and the folder it started in as ``argv[1]`` (the agent
+    runs modules there), optionally under ``sudo -H -S -p <marker> -u USER
+    --`` (``sudo -n`` without a password). Nothing found: the shell prints
+    ``CORRAL-NO-PYTHON`` and the names it tried on stderr and exits 127.
+    Python < 3.4 refuses ``-I``. The loader checks for Python >= 3.8, writes the ready line
     ``READY_LINE`` to stdout, then reads exactly N bytes from stdin,
     zlib-decompresses and execs them. Those bytes are ``agent/remote.py``
     followed by ``main(<source of corral/modules/_api.py>)``; the agent installs
