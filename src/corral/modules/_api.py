@@ -329,29 +329,35 @@ def text_diff(before, after, before_header="before", after_header="after"):
             "before_header": before_header, "after_header": after_header}
 
 
-def atomic_write(path, data, mode=None, tmpdir=None, before_rename=None):
-    # type: (str, Any, Optional[int], Optional[str], Optional[Callable[[str], None]]) -> None
+def atomic_write(path, data, mode=None, tmpdir=None, before_rename=None, uid=None, gid=None):
+    # type: (str, Any, Optional[int], Optional[str], Optional[Callable[[str], None]], Optional[int], Optional[int]) -> None
     """Write ``data`` to ``path`` so a reader sees the old or the new file, never half.
 
     ``data`` is bytes or a binary file object (copied in chunks). The temp
     file is created in the destination folder (same filesystem, so the rename
-    is atomic), fsync'd, given its mode (``mode``, else the existing file's,
-    else the umask default) and the existing file's owner and group, then
-    ``before_rename(temp_path)`` runs (set attributes, validate: raising
-    there leaves ``path`` untouched), then it is renamed over ``path``.
-    The temp file never survives a failure.
+    is atomic). Its final attributes are the mode ``mode`` (else the replaced
+    file's, else the umask default) and the owner ``uid``/``gid`` (else the
+    replaced file's, else ours). Before any content goes in, the temp file
+    gets that owner and group and only the final mode's owner bits, so the
+    content is never readable by anyone the final file would keep out; the
+    full mode follows once the content is in and fsync'd. Then
+    ``before_rename(temp_path)`` runs (validate: raising there leaves
+    ``path`` untouched) and the temp file is renamed over ``path``. The temp
+    file never survives a failure.
     """
     folder = os.path.dirname(os.path.abspath(path))
+    final_mode, owner = _final_attrs(path, mode, uid, gid)
     fd, tmp = tempfile.mkstemp(prefix=".corral-", suffix=".tmp", dir=tmpdir or folder)
     try:
         with os.fdopen(fd, "wb") as handle:
+            _claim(handle.fileno(), owner, final_mode & 0o700)
             if isinstance(data, (bytes, bytearray)):
                 handle.write(data)
             else:
                 shutil.copyfileobj(data, handle, 1024 * 1024)
             handle.flush()
             os.fsync(handle.fileno())
-        _copy_attrs_for_replace(path, tmp, mode)
+            os.fchmod(handle.fileno(), final_mode)
         if before_rename is not None:
             before_rename(tmp)
         os.rename(tmp, path)
@@ -366,21 +372,37 @@ def atomic_write(path, data, mode=None, tmpdir=None, before_rename=None):
         os.close(dir_fd)
 
 
-def _copy_attrs_for_replace(path, tmp, mode):
-    # type: (str, str, Optional[int]) -> None
-    """Give the temp file the mode and ownership the replaced file had."""
+def _final_attrs(path, mode, uid, gid):
+    # type: (str, Optional[int], Optional[int], Optional[int]) -> Tuple[int, Tuple[Optional[int], Optional[int]]]
+    """The mode and (uid, gid) a file written over ``path`` ends with (None: ours)."""
     try:
         old = os.stat(path)
     except OSError:
         old = None
     if mode is None:
         mode = (old.st_mode & 0o7777) if old is not None else 0o666 & ~_umask()
-    if old is not None and (old.st_uid, old.st_gid) != (os.geteuid(), os.getegid()):
+    if old is not None:
+        uid = old.st_uid if uid is None else uid
+        gid = old.st_gid if gid is None else gid
+    return mode, (uid, gid)
+
+
+def _claim(fd, owner, mode):
+    # type: (int, Tuple[Optional[int], Optional[int]], int) -> None
+    """Give the still empty temp file its final owner and group, then ``mode``.
+
+    Owner first: chown clears set-id bits. Not root: the new file stays ours,
+    as with any editor.
+    """
+    st = os.fstat(fd)
+    uid = st.st_uid if owner[0] is None else owner[0]
+    gid = st.st_gid if owner[1] is None else owner[1]
+    if (uid, gid) != (st.st_uid, st.st_gid):
         try:
-            os.chown(tmp, old.st_uid, old.st_gid)
+            os.fchown(fd, uid, gid)
         except PermissionError:
-            pass  # not root: the new file belongs to us, as with any editor
-    os.chmod(tmp, mode)
+            pass
+    os.fchmod(fd, mode)
 
 
 def _umask():

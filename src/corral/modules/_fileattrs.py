@@ -213,6 +213,18 @@ def _new_path_changes(wanted, is_dir, prefix):
     return changes
 
 
+def written_mode(path, wanted):
+    # type: (str, Wanted) -> Optional[int]
+    """The numeric mode a file written over ``path`` gets for ``wanted.mode``:
+    a symbolic mode applies to the current file's mode, or to a new file's;
+    None when no mode is wanted (the current one is kept)."""
+    if wanted.mode is None:
+        return None
+    current = read_attrs(path)
+    return resolve_mode(wanted.mode, current.mode if current is not None else default_mode(False),
+                        False)
+
+
 def apply_attrs(path, wanted, follow=True):
     # type: (str, Wanted, bool) -> None
     """Set owner, group, then mode (chown clears set-id bits, so mode goes last)."""

@@ -15,7 +15,7 @@ raises ``NeedsUpload`` and the controller streams the file and asks again).
 import base64
 import os
 import shlex
-import shutil
+import stat
 import subprocess
 import time
 
@@ -27,6 +27,7 @@ from corral.modules._fileattrs import (
     checksum_file,
     read_attrs,
     wanted_attrs,
+    written_mode,
 )
 
 try:  # typing only
@@ -210,18 +211,19 @@ def apply(ctx, args, plan):
 def install(dest, data, wanted, validate=None, backup=False):
     # type: (str, Any, Any, Optional[str], Any) -> Dict[str, Any]
     """Atomically put ``data`` (bytes or a binary file) at ``dest`` with the
-    ``wanted`` attributes; ``validate`` runs on the temp file before the rename.
+    ``wanted`` attributes, which the temp file has before any content goes in;
+    ``validate`` runs on the temp file before the rename.
     Returns ``{"backup_file": path}`` when a backup was made."""
-    def finish(tmp):
+    def check(tmp):
         # type: (str) -> None
-        apply_attrs(tmp, wanted)
         if validate:
             run_validate(validate, tmp)
 
     result = {}  # type: Dict[str, Any]
     if backup and os.path.exists(dest):
         result["backup_file"] = backup_file(dest)
-    atomic_write(dest, data, before_rename=finish)
+    atomic_write(dest, data, mode=written_mode(dest, wanted), before_rename=check,
+                 uid=wanted.uid, gid=wanted.gid)
     return result
 
 
@@ -248,10 +250,8 @@ def backup_file(path):
     # type: (str) -> str
     """Copy ``path`` to ``path.PID.YYYY-MM-DD@HH:MM:SS~`` (as Ansible names it)."""
     target = "%s.%d.%s" % (path, os.getpid(), time.strftime("%Y-%m-%d@%H:%M:%S~"))
-    shutil.copy2(path, target)
     st = os.stat(path)
-    try:
-        os.chown(target, st.st_uid, st.st_gid)
-    except PermissionError:
-        pass
+    with open(path, "rb") as handle:  # a copy as private as the file, from its first byte
+        atomic_write(target, handle, mode=stat.S_IMODE(st.st_mode), uid=st.st_uid, gid=st.st_gid)
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
     return target
