@@ -8,6 +8,7 @@ from typing import Any
 from corral.errors import PlaybookError
 from corral.executor.connections import ConnectionPool
 from corral.executor.play_context import PlayContext
+from corral.executor.wire_args import wire_args
 from corral.modules.registry import ModuleRegistry
 from corral.playbook.model import Task
 from corral.prepare import PrepareContext, prepare
@@ -71,7 +72,7 @@ class RemoteCaller:
             host_vars = {"ansible_connection": "local"}
         become, become_user = self._become(task, play, host_vars)
         session = await self.pool.agent(target, host_vars, become, become_user)
-        clean = strip_omitted(dict(args))
+        clean = strip_omitted(wire_args(args))
         upload = None
         if info.prepare is not None:
             context = PrepareContext(playbook_dir=play.playbook_dir,

@@ -91,8 +91,14 @@ class ByteWriter(Protocol):
 
 
 def encode_frame(obj: dict[str, Any]) -> bytes:
-    """The bytes of one frame; a frame over MAX_FRAME is refused here."""
-    body = json.dumps(obj, separators=(",", ":")).encode("ascii")
+    """The bytes of one frame; a frame over MAX_FRAME, or not JSON, is refused here.
+
+    Either way nothing was written: the request fails, the session goes on.
+    """
+    try:
+        body = json.dumps(obj, separators=(",", ":")).encode("ascii")
+    except (TypeError, ValueError) as exc:
+        raise ProtocolError(f"the request cannot be sent as JSON: {exc}") from exc
     if len(body) > MAX_FRAME:
         raise ProtocolError(
             f"request of {len(body)} bytes exceeds the {MAX_FRAME} byte frame limit; "
