@@ -7,10 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import asyncssh
+from asyncssh.public_key import get_default_public_key_algs
 
-from corral.transport.options import HostKeyPolicy
+from corral.transport.options import ConnectOptions, HostKeyPolicy
 
 DEFAULT_KNOWN_HOSTS = Path("~", ".ssh", "known_hosts")
+# OpenSSH's order; asyncssh's own default puts RSA first.
+PREFERRED_HOST_KEY_ALGS = ("ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
+                           "ecdsa-sha2-nistp521", "rsa-sha2-512", "rsa-sha2-256")
 
 
 def known_hosts_path(given: str | None) -> Path:
@@ -28,30 +32,72 @@ def known_hosts_option(policy: HostKeyPolicy, given: str | None) -> Any:
     return str(path) if path.is_file() else b""
 
 
-class AcceptNewClient(asyncssh.SSHClient):
-    """Accepts and records the key of a host not yet in known_hosts; rejects changed keys.
+def first_contact_algs(opts: ConnectOptions, known_hosts: Path) -> list[str] | None:
+    """Host key algorithms to offer a host that ``known_hosts`` does not know yet.
 
-    asyncssh only asks this callback about a key that the known_hosts file
-    did not already trust.
+    OpenSSH's order, so that accept-new records the key ``ssh`` would use
+    (ed25519 where the host has one). None lets asyncssh choose: for a known
+    host it prefers the key types on file; the ssh config's HostKeyAlgorithms
+    always wins.
+    """
+    given: dict[str, Any] = {"username": opts.user} if opts.user else {}
+    if opts.port is not None:
+        given["port"] = opts.port
+    config = asyncssh.SSHClientConnectionOptions(host=opts.address, known_hosts=None, **given)
+    if config.config.get("HostKeyAlgorithms", ()):
+        return None
+    port = config.port if config.port != 22 else None
+    if _known_keys(known_hosts, config.host_key_alias or config.host, "", port):
+        return None
+    default = [alg.decode("ascii") for alg in get_default_public_key_algs()]
+    others = [alg for alg in default if alg not in PREFERRED_HOST_KEY_ALGS]
+    return [*PREFERRED_HOST_KEY_ALGS, *others]
+
+
+def _known_keys(path: Path, host: str, addr: str, port: int | None) -> list[asyncssh.SSHKey]:
+    if not path.is_file():
+        return []
+    return list(asyncssh.read_known_hosts(str(path)).match(host, addr, port)[0])
+
+
+class AcceptNewClient(asyncssh.SSHClient):
+    """Trusts a host known_hosts does not know yet and records its key; rejects changed keys.
+
+    asyncssh asks ``validate_host_public_key`` only about a key that the
+    known_hosts file did not already trust. The key is recorded in
+    ``begin_auth``, once the key exchange has proved that the server holds it:
+    exactly the key this connection was authenticated with, never a key that
+    a failed handshake only showed.
     """
 
     def __init__(self, known_hosts: Path) -> None:
         self._path = known_hosts
+        self._conn: asyncssh.SSHClientConnection | None = None
+        self._pending: tuple[str, int] | None = None
+        self.known_by_other_types = False  # offered the wrong algorithm: try asyncssh's choice
+
+    def connection_made(self, conn: asyncssh.SSHClientConnection) -> None:
+        self._conn = conn
 
     def validate_host_public_key(self, host: str, addr: str, port: int,
                                  key: asyncssh.SSHKey) -> bool:
-        if self._is_known(host, addr, port):
-            return False  # the host is known with another key: possible MITM
-        self._record(host, port, key)
+        known = _known_keys(self._path, host, addr, port)
+        if known:  # known with another key: possible MITM, unless only of other types
+            self.known_by_other_types = all(k.get_algorithm() != key.get_algorithm()
+                                            for k in known)
+            return False
+        self._pending = (host, port)
         return True
 
-    def _is_known(self, host: str, addr: str, port: int) -> bool:
-        if not self._path.is_file():
-            return False
-        keys = asyncssh.read_known_hosts(str(self._path)).match(host, addr, port)[0]
-        return bool(keys)
+    def begin_auth(self, username: str) -> None:
+        pending, self._pending = self._pending, None
+        key = self._conn.get_server_host_key() if self._conn is not None else None
+        if pending is not None and key is not None:
+            self._record(*pending, key)
 
     def _record(self, host: str, port: int, key: asyncssh.SSHKey) -> None:
+        if any(known == key for known in _known_keys(self._path, host, "", port)):
+            return  # another connection to this host recorded it meanwhile
         pattern = host if port in (22, None) else f"[{host}]:{port}"
         line = f"{pattern} {key.export_public_key('openssh').decode('ascii').strip()}\n"
         self._path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -13,7 +13,12 @@ import asyncssh
 from corral.errors import HostUnreachable, UnreachableCause
 from corral.transport.connection import Connection
 from corral.transport.errors import is_transient, unreachable
-from corral.transport.host_keys import AcceptNewClient, known_hosts_option, known_hosts_path
+from corral.transport.host_keys import (
+    AcceptNewClient,
+    first_contact_algs,
+    known_hosts_option,
+    known_hosts_path,
+)
 from corral.transport.options import ConnectOptions
 from corral.transport.pipes import AgentPipes
 
@@ -35,23 +40,35 @@ class SshConnection(Connection):
     async def open(self) -> None:
         began = time.monotonic()
         attempt = 0
+        prefer_new = True
         while True:
+            client = self._accept_new_client()
             try:
-                self._conn = await asyncssh.connect(self.options.address, **self._connect_kwargs())
+                self._conn = await asyncssh.connect(
+                    self.options.address, **self._connect_kwargs(client, prefer_new))
                 break
             except Exception as exc:
+                if client is not None and client.known_by_other_types and prefer_new:
+                    prefer_new = False  # known under another name: let asyncssh pick its type
+                    continue
                 if attempt >= self.options.retries or not is_transient(exc):
                     raise unreachable(self.host, exc, self._target()) from exc
             await asyncio.sleep(BACKOFF_SECONDS * 2**attempt)
             attempt += 1
         self.connect_seconds = time.monotonic() - began
 
+    def _accept_new_client(self) -> AcceptNewClient | None:
+        if self.options.host_key_policy != "accept-new":
+            return None
+        return AcceptNewClient(known_hosts_path(self.options.known_hosts))
+
     def _target(self) -> str:
         user = f"{self.options.user}@" if self.options.user else ""
         port = f":{self.options.port}" if self.options.port else ""
         return f"{user}{self.options.address}{port}"
 
-    def _connect_kwargs(self) -> dict[str, Any]:
+    def _connect_kwargs(self, accept_new: AcceptNewClient | None = None,
+                        prefer_new: bool = True) -> dict[str, Any]:
         opts = self.options
         kwargs: dict[str, Any] = {
             "known_hosts": known_hosts_option(opts.host_key_policy, opts.known_hosts),
@@ -67,9 +84,12 @@ class SshConnection(Connection):
             kwargs["username"] = opts.user
         if opts.key_file is not None:
             kwargs["client_keys"] = [opts.key_file]
-        if opts.host_key_policy == "accept-new":
-            path = known_hosts_path(opts.known_hosts)
-            kwargs["client_factory"] = lambda: AcceptNewClient(path)
+        if accept_new is not None:
+            kwargs["client_factory"] = lambda: accept_new
+            algs = first_contact_algs(opts, known_hosts_path(opts.known_hosts)) \
+                if prefer_new else None
+            if algs is not None:
+                kwargs["server_host_key_algs"] = algs
         return kwargs
 
     async def _spawn(self, command: str) -> AgentPipes:
