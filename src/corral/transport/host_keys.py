@@ -43,7 +43,8 @@ def first_contact_algs(opts: ConnectOptions, known_hosts: Path) -> list[str] | N
     given: dict[str, Any] = {"username": opts.user} if opts.user else {}
     if opts.port is not None:
         given["port"] = opts.port
-    config = asyncssh.SSHClientConnectionOptions(host=opts.address, known_hosts=None, **given)
+    config = asyncssh.SSHClientConnectionOptions(host=opts.address, known_hosts=None,
+                                                 client_keys=None, **given)
     if config.config.get("HostKeyAlgorithms", ()):
         return None
     port = config.port if config.port != 22 else None
