@@ -35,6 +35,10 @@ PLAYBOOK = f"""\
     - name: a set
       command: {{argv: "{{{{ words }}}}"}}
       changed_when: false
+    - name: a set as content
+      copy: {{content: "{{{{ words }}}}", dest: {ROOT}/set}}
+    - name: a mapping with a date as content
+      copy: {{content: "{{{{ {{'day': day}} }}}}", dest: {ROOT}/mapping}}
     - name: a namespace
       copy: {{content: "{{{{ namespace(a=1) }}}}", dest: {ROOT}/namespace}}
       ignore_errors: true
@@ -48,7 +52,8 @@ PLAYBOOK = f"""\
 """
 
 WRITTEN = {"date": "2024-01-01", "date-var": "2024-01-01",
-           "datetime": "2024-01-01 10:20:30.500000", "bytes": "hello\n"}
+           "datetime": "2024-01-01 10:20:30.500000", "bytes": "hello\n",
+           "set": '["true"]', "mapping": '{"day": "2024-01-01"}'}
 
 
 def test_dates_sets_and_bytes_are_sent_and_objects_fail_their_task(fleet: Any,
@@ -60,7 +65,7 @@ def test_dates_sets_and_bytes_are_sent_and_objects_fail_their_task(fleet: Any,
 
     check = apply_on(fleet, host, playbook, "--check")
     assert check.code == 2, explain(check)
-    assert check.changed(host) == 4
+    assert check.changed(host) == 6
     assert snapshot(fleet, host, ROOT) == before
 
     run = apply_on(fleet, host, playbook)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -15,9 +16,16 @@ INLINE_LIMIT = 256 * 1024  # bytes; bigger files are streamed only when they dif
 
 
 def prepare_copy(args: Mapping[str, Any], context: PrepareContext) -> Prepared:
-    """Small ``src`` -> ``_content_b64``; big -> ``_checksum`` plus ``Prepared.upload``."""
+    """Small ``src`` -> ``_content_b64``; big -> ``_checksum`` plus ``Prepared.upload``.
+
+    A list or mapping as ``content`` (a set or dict from a variable) is written
+    as JSON, as ansible-core's copy does.
+    """
     src = args.get("src")
     if src is None:
+        content = args.get("content")
+        if isinstance(content, (dict, list)):
+            return Prepared({**args, "content": json.dumps(content)})
         return Prepared(dict(args))
     path = _locate(str(src), context)
     size = path.stat().st_size

@@ -81,3 +81,13 @@ def test_template_not_found_and_undefined(tmp_path):
     (tmp_path / "t.j2").write_text("{{ missing }}")
     with pytest.raises(jinja2.UndefinedError):
         prepare("template", {"src": "t.j2", "dest": "/x"}, ctx)
+
+
+@pytest.mark.parametrize("content,written", [
+    ({"a": 1, "b": ["x"]}, '{"a": 1, "b": ["x"]}'),
+    (["b", "a"], '["b", "a"]'),
+    ("text", "text"),
+])
+def test_copy_structured_content_is_json_as_in_ansible(tmp_path, content, written):
+    prepared = prepare("copy", {"content": content, "dest": "/x"}, PrepareContext(tmp_path))
+    assert prepared.args["content"] == written
