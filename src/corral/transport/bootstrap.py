@@ -22,7 +22,7 @@ OLD_PYTHON_MARKER = "CORRAL-OLD-PYTHON"
 NO_ISOLATION = "Unknown option: -I"  # what Python < 3.4 says to the -I flag
 DEFAULT_INTERPRETERS = ("python3", "/usr/libexec/platform-python", "python")
 
-# Runs under whatever Python was found, including Python 2: keep it tiny and old.
+# Runs under whatever Python 3.4+ was found (-I stops older ones first): keep it tiny and old.
 _LOADER = (
     "import sys,os,zlib\n"
     "if sys.version_info<(3,8):sys.stderr.write('" + OLD_PYTHON_MARKER + " '+sys.version.split()[0]+'\\n');sys.exit(126)\n"
