@@ -10,6 +10,7 @@ import typer
 
 from corral import __version__
 from corral.cli.exit_codes import ExitCode
+from corral.cli.vault_options import AskVaultPassOpt, VaultIdOpt, VaultPasswordFileOpt
 
 app = typer.Typer(
     name="corral",
@@ -44,10 +45,13 @@ def main_options(
     """corral: infrastructure automation over SSH."""
 
 
-def _run_playbook(playbook: Path, inventory: list[str], check: bool, diff: bool, **kw: Any) -> None:
+def _run_playbook(playbook: Path, inventory: list[str], check: bool, diff: bool,
+                  vault: tuple[list[str] | None, list[str] | None, bool], **kw: Any) -> None:
     from corral.cli.apply_cmd import apply_playbook
+    from corral.cli.vault_options import run_with_vault
 
-    code = apply_playbook(playbook, inventory, check=check, diff=diff, **kw)
+    code = run_with_vault(*vault, lambda: apply_playbook(playbook, inventory, check=check,
+                                                         diff=diff, **kw))
     raise typer.Exit(int(code))
 
 
@@ -72,9 +76,13 @@ def apply(
     list_tasks: Annotated[bool, typer.Option("--list-tasks", help="List the tasks that would run, then exit.")] = False,
     timeout: Annotated[float, typer.Option("--timeout", "-T", help="Connect timeout in seconds.")] = 10.0,
     start_at_task: Annotated[str | None, typer.Option("--start-at-task", help="Skip tasks until the one with this name.")] = None,
+    vault_password_file: VaultPasswordFileOpt = None,
+    vault_id: VaultIdOpt = None,
+    ask_vault_pass: AskVaultPassOpt = False,
 ) -> None:
     """Apply PLAYBOOK to the hosts of INVENTORY."""
-    _run_playbook(playbook, inventory, check, diff, limit=limit, tags=tags, skip_tags=skip_tags,
+    _run_playbook(playbook, inventory, check, diff,
+                  (vault_password_file, vault_id, ask_vault_pass), limit=limit, tags=tags, skip_tags=skip_tags,
                   extra_vars=extra_vars, forks=forks, report=report, verbose=verbose,
                   ask_become_pass=ask_become_pass, force_handlers=force_handlers,
                   host_key_checking=host_key_checking, stats=stats, list_hosts=list_hosts,
@@ -96,9 +104,13 @@ def check(
     host_key_checking: Annotated[str | None, typer.Option("--host-key-checking", help="strict, accept-new or off.")] = None,
     stats: Annotated[bool, typer.Option("--stats", help="Print round trips, bytes and timings per host.")] = False,
     timeout: Annotated[float, typer.Option("--timeout", "-T", help="Connect timeout in seconds.")] = 10.0,
+    vault_password_file: VaultPasswordFileOpt = None,
+    vault_id: VaultIdOpt = None,
+    ask_vault_pass: AskVaultPassOpt = False,
 ) -> None:
     """Drift check: apply in check + diff mode. Exit 2 when anything would change."""
-    _run_playbook(playbook, inventory, True, True, limit=limit, tags=tags, skip_tags=skip_tags,
+    _run_playbook(playbook, inventory, True, True,
+                  (vault_password_file, vault_id, ask_vault_pass), limit=limit, tags=tags, skip_tags=skip_tags,
                   extra_vars=extra_vars, forks=forks, report=report, verbose=verbose,
                   ask_become_pass=ask_become_pass, force_handlers=False,
                   host_key_checking=host_key_checking, stats=stats, list_hosts=False,
@@ -122,14 +134,19 @@ def run_adhoc(
     verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="Show module results.")] = 1,
     host_key_checking: Annotated[str | None, typer.Option("--host-key-checking", help="strict, accept-new or off.")] = None,
     timeout: Annotated[float, typer.Option("--timeout", "-T", help="Connect timeout in seconds.")] = 10.0,
+    vault_password_file: VaultPasswordFileOpt = None,
+    vault_id: VaultIdOpt = None,
+    ask_vault_pass: AskVaultPassOpt = False,
 ) -> None:
     """Run one module on the hosts matching PATTERN (like `ansible -m`)."""
     from corral.cli.apply_cmd import run_adhoc_task
+    from corral.cli.vault_options import run_with_vault
 
-    code = run_adhoc_task(pattern, inventory, module, args, check=check, diff=diff, become=become,
-                          become_user=become_user, ask_become_pass=ask_become_pass, limit=limit,
-                          extra_vars=extra_vars, forks=forks, verbose=verbose,
-                          host_key_checking=host_key_checking, timeout=timeout)
+    code = run_with_vault(vault_password_file, vault_id, ask_vault_pass, lambda: run_adhoc_task(
+        pattern, inventory, module, args, check=check, diff=diff, become=become,
+        become_user=become_user, ask_become_pass=ask_become_pass, limit=limit,
+        extra_vars=extra_vars, forks=forks, verbose=verbose,
+        host_key_checking=host_key_checking, timeout=timeout))
     raise typer.Exit(int(code))
 
 
@@ -189,6 +206,15 @@ def facts_cmd(
                           forks=forks, verbose=1, host_key_checking=host_key_checking,
                           timeout=timeout)
     raise typer.Exit(int(code))
+
+
+def _add_sub_commands() -> None:
+    from corral.cli.vault_app import vault_app
+
+    app.add_typer(vault_app, name="vault")
+
+
+_add_sub_commands()
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from corral.errors import Position, Problem
+from corral.vault.yaml_tag import add_vault_tag
 
 KeyPositions = dict[str, tuple[int, int]]
 
@@ -57,6 +58,7 @@ def _construct_map(loader: _PositionLoader, node: yaml.MappingNode) -> Iterator[
 
 
 _PositionLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+add_vault_tag(_PositionLoader)
 
 
 @dataclass(frozen=True)
