@@ -4,7 +4,8 @@
     ├── InputError                   bad user input, found before any host is touched (exit 4)
     │   ├── InventoryError           inventory files, host patterns, host/group vars
     │   ├── PlaybookError            playbook YAML, keywords, module names and arguments
-    │   └── TemplateError            Jinja2 syntax or rendering (undefined variable, cycle)
+    │   ├── TemplateError            Jinja2 syntax or rendering (undefined variable, cycle)
+    │   └── VaultError               vault data that cannot be opened (password, damage)
     ├── UsageError                   bad command line (exit 5)
     ├── HostError                    something went wrong on one host; never stops the others
     │   ├── HostUnreachable          could not connect or the connection died (exit 3)
@@ -77,6 +78,10 @@ class PlaybookError(InputError):
 
 class TemplateError(InputError):
     """A Jinja2 template failed to parse or render."""
+
+
+class VaultError(InputError):
+    """Vault data could not be decrypted: no or wrong password, or damaged data."""
 
 
 class UsageError(CorralError):

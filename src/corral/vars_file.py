@@ -8,6 +8,8 @@ from typing import Any
 import yaml
 
 from corral.errors import InputError, Problem
+from corral.vault.active import decode_file_text
+from corral.vault.yaml_tag import VaultSafeLoader
 
 
 def read_vars_file(path: Path, what: str) -> dict[str, Any]:
@@ -17,7 +19,7 @@ def read_vars_file(path: Path, what: str) -> dict[str, Any]:
     except OSError as exc:
         raise InputError(Problem(f"{what}: cannot read {path}: {exc.strerror}")) from exc
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(decode_file_text(text, str(path)), Loader=VaultSafeLoader)
     except yaml.YAMLError as exc:
         raise InputError(Problem(f"{what}: {path} is not valid YAML: {exc}")) from exc
     if data is None:

@@ -12,7 +12,7 @@ from typing import Any
 from corral.cli.exit_codes import ExitCode, exit_code_for
 from corral.cli.extra_vars import parse_extra_vars
 from corral.errors import CorralError, InputError, UsageError
-from corral.executor.options import RunOptions
+from corral.executor.options import ConnectionDefaults, RunOptions
 
 _POLICIES = ("strict", "accept-new", "off")
 
@@ -32,7 +32,9 @@ def build_options(check: bool, diff: bool, *, limit: str | None, tags: list[str]
                   skip_tags: list[str] | None, extra_vars: list[str] | None, forks: int,
                   verbose: int, ask_become_pass: bool, force_handlers: bool,
                   host_key_checking: str | None, stats: bool, timeout: float,
-                  start_at_task: str | None = None) -> RunOptions:
+                  start_at_task: str | None = None,
+                  defaults: ConnectionDefaults | None = None,
+                  gather_implicit: bool = True) -> RunOptions:
     if host_key_checking is not None and host_key_checking not in _POLICIES:
         raise UsageError(f"--host-key-checking must be one of {', '.join(_POLICIES)}")
     password = None
@@ -43,13 +45,14 @@ def build_options(check: bool, diff: bool, *, limit: str | None, tags: list[str]
         extra_vars=parse_extra_vars(list(extra_vars or [])), forks=forks, verbosity=verbose,
         force_handlers=force_handlers, become_password=password,
         host_key_policy=host_key_checking, connect_timeout=timeout, collect_stats=stats,
-        start_at_task=start_at_task,
+        start_at_task=start_at_task, defaults=defaults or ConnectionDefaults(),
+        gather_implicit=gather_implicit,
     )
 
 
 def apply_playbook(playbook: Path, inventory: list[str], *, check: bool, diff: bool,
                    report: Path | None, list_hosts: bool, list_tasks: bool,
-                   **kw: Any) -> ExitCode:
+                   syntax_check: bool = False, **kw: Any) -> ExitCode:
     from corral.cli.loading import load_run_input
 
     try:
@@ -71,6 +74,9 @@ def apply_playbook(playbook: Path, inventory: list[str], *, check: bool, diff: b
         sys.stderr.write(f"ERROR: --limit {options.limit!r} matches none of the hosts the plays "
                          "target; nothing was run\n")
         return ExitCode.INVALID_INPUT
+    if syntax_check:
+        sys.stdout.write(f"playbook: {playbook}\n")
+        return ExitCode.SUCCESS
     if list_hosts or list_tasks:
         from corral.cli.listing import list_playbook
 

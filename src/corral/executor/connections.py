@@ -55,8 +55,8 @@ class ConnectionPool:
             host=host,
             address=spec.host,
             port=spec.port,
-            user=spec.user,
-            key_file=spec.key_file,
+            user=spec.user or self.options.defaults.remote_user,
+            key_file=spec.key_file or self.options.defaults.private_key_file,
             known_hosts=spec.known_hosts,
             host_key_policy=policy,  # type: ignore[arg-type]
             connect_timeout=self.options.connect_timeout,

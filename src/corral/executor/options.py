@@ -8,6 +8,19 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class ConnectionDefaults:
+    """The lowest-precedence connection settings: ansible.cfg, then -u/-b/--become-user.
+
+    Inventory variables and play keywords beat them, as in Ansible.
+    """
+
+    remote_user: str | None = None
+    private_key_file: str | None = None
+    become: bool = False
+    become_user: str | None = None
+
+
+@dataclass(frozen=True)
 class RunOptions:
     """How to run a playbook. The CLI builds one; the engine only reads it."""
 
@@ -26,3 +39,5 @@ class RunOptions:
     connect_timeout: float = 10.0
     collect_stats: bool = False
     start_at_task: str | None = None
+    defaults: ConnectionDefaults = field(default_factory=ConnectionDefaults)
+    gather_implicit: bool = True  # ansible.cfg gathering=explicit: only plays that ask gather

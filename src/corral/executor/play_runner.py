@@ -88,10 +88,16 @@ class PlayRunner:
                         self.report.host(name).never_touched = True
                 return
 
+    def _gathers(self) -> bool:
+        """The play's gather_facts; unset, ansible.cfg's gathering decides (implicit: yes)."""
+        if "gather_facts" in self.play.keyword_positions:
+            return self.play.gather_facts
+        return self.options.gather_implicit
+
     # -- one batch -------------------------------------------------------------
     async def _run_batch(self, batch: list[str], context: PlayContext) -> bool:
         """Run every task on the batch; True when the rollout must stop."""
-        if self.play.gather_facts:
+        if self._gathers():
             self.events.task_start("Gathering Facts", False)
             await self._on_hosts(batch, functools.partial(self._facts, context=context))
             if self._should_abort(batch):

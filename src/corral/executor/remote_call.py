@@ -104,9 +104,11 @@ class RemoteCaller:
         become = task.become
         if become is None:
             become = play.play.become
+        defaults = self.pool.options.defaults
         if become is None:
-            become = _truthy(host_vars.get("ansible_become", False))
-        user = task.become_user or play.play.become_user or host_vars.get("ansible_become_user")
+            become = _truthy(host_vars.get("ansible_become", defaults.become))
+        user = (task.become_user or play.play.become_user or host_vars.get("ansible_become_user")
+                or defaults.become_user)
         return bool(become), (str(user) if user else None)
 
 

@@ -16,6 +16,7 @@ from corral.inventory.builder import InventoryBuilder
 from corral.inventory.ini_source import read_ini_inventory
 from corral.inventory.yaml_positions import YamlDocument, load_yaml
 from corral.inventory.yaml_source import read_yaml_inventory
+from corral.vault.active import decode_file_text
 
 YAML_SUFFIXES = (".yml", ".yaml", ".json")
 _YAML_KEY_LINE = re.compile(r"^[\w.-]+:\s*(#.*)?$")
@@ -40,7 +41,7 @@ def _read_text(path: Path, builder: InventoryBuilder) -> str | None:
         )
         return None
     try:
-        return path.read_text(encoding="utf-8")
+        return decode_file_text(path.read_text(encoding="utf-8"), str(path))
     except (OSError, UnicodeDecodeError) as exc:
         builder.problem(f"cannot read inventory file: {exc}", Position(str(path)))
         return None

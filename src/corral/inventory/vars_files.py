@@ -14,6 +14,7 @@ from typing import Any
 
 from corral.errors import Position, Problem
 from corral.inventory.yaml_positions import YamlDocument, load_yaml
+from corral.vault.active import decode_file_text
 
 VARS_EXTENSIONS = (".yml", ".yaml", ".json")
 
@@ -80,7 +81,7 @@ def load_vars_file(path: Path) -> VarsFile | Problem | None:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return Problem(f"cannot read vars file: {exc}", Position(str(path)))
-    doc = load_yaml(text, str(path))
+    doc = load_yaml(decode_file_text(text, str(path)), str(path))
     if isinstance(doc, Problem):
         return _json_fallback(path, text) or doc
     if doc.data is None:

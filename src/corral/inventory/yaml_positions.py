@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from corral.errors import Position, Problem
+from corral.vault.yaml_tag import add_vault_tag
 
 KeyPositions = dict[str, tuple[int, int]]
 
@@ -22,8 +23,9 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 class _PositionLoader(yaml.SafeLoader):
     """SafeLoader that records each mapping's key positions as it builds it."""
 
-    def __init__(self, stream: str) -> None:
+    def __init__(self, stream: str, file: str = "<string>") -> None:
         super().__init__(stream)
+        self.file = file  # named in errors raised while constructing (a !vault value)
         self.key_positions: dict[int, KeyPositions] = {}
         self.mappings: list[dict[Any, Any]] = []
         self.duplicates: list[tuple[str, int, int]] = []
@@ -57,6 +59,7 @@ def _construct_map(loader: _PositionLoader, node: yaml.MappingNode) -> Iterator[
 
 
 _PositionLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+add_vault_tag(_PositionLoader)
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,7 @@ class YamlDocument:
 
 def load_yaml(text: str, file: str) -> YamlDocument | Problem:
     """Parse one YAML document, or describe the syntax error with its position."""
-    loader = _PositionLoader(text)
+    loader = _PositionLoader(text, file)
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:

@@ -17,6 +17,8 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from corral.errors import Position, Problem
+from corral.vault.active import decode_file_text
+from corral.vault.yaml_tag import add_vault_tag
 
 _INT_TAG = "tag:yaml.org,2002:int"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -118,6 +120,7 @@ class PositionLoader(yaml.SafeLoader):
 
 PositionLoader.add_constructor("tag:yaml.org,2002:seq", PositionLoader.construct_pos_list)
 PositionLoader.add_constructor("tag:yaml.org,2002:map", PositionLoader.construct_pos_dict)
+add_vault_tag(PositionLoader)
 
 
 def yaml_error_problem(error: yaml.YAMLError, file: str) -> Problem:
@@ -156,4 +159,4 @@ def load_yaml_file(path: Path) -> tuple[Any, list[Problem]]:
         return None, [Problem(f"cannot read file: {error.strerror or error}", Position(str(path)))]
     except UnicodeDecodeError as error:
         return None, [Problem(f"file is not UTF-8 text: {error.reason}", Position(str(path)))]
-    return load_yaml_text(text, str(path))
+    return load_yaml_text(decode_file_text(text, str(path)), str(path))

@@ -11,6 +11,8 @@ from typing import Any
 
 from corral.errors import PlaybookError
 from corral.prepare.context import PrepareContext, Prepared, find_local, looked_in
+from corral.vault import is_vault_text
+from corral.vault.active import decode_file_bytes
 
 INLINE_LIMIT = 256 * 1024  # bytes; bigger files are streamed only when they differ
 
@@ -30,11 +32,24 @@ def prepare_copy(args: Mapping[str, Any], context: PrepareContext) -> Prepared:
     path = _locate(str(src), context)
     size = path.stat().st_size
     out = dict(args)
-    if size <= INLINE_LIMIT:
-        out["_content_b64"] = base64.b64encode(path.read_bytes()).decode("ascii")
+    if size <= INLINE_LIMIT or (_decrypts(args) and _is_vault_file(path)):
+        data = path.read_bytes()
+        if _decrypts(args):
+            data = decode_file_bytes(data, str(path))
+        out["_content_b64"] = base64.b64encode(data).decode("ascii")
         return Prepared(out)
     out["_checksum"] = sha1_file(path)
     return Prepared(out, upload=path)
+
+
+def _decrypts(args: Mapping[str, Any]) -> bool:
+    """copy's ``decrypt`` (default yes): a vault-encrypted src is sent decrypted."""
+    return args.get("decrypt", True) not in (False, "no", "false", "False", 0)
+
+
+def _is_vault_file(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return is_vault_text(handle.read(64))
 
 
 def _locate(src: str, context: PrepareContext) -> Path:

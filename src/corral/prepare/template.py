@@ -7,6 +7,7 @@ from typing import Any
 
 from corral.errors import TemplateError
 from corral.prepare.context import PrepareContext, Prepared, find_local, looked_in
+from corral.vault.active import decode_file_text
 
 
 def prepare_template(args: Mapping[str, Any], context: PrepareContext) -> Prepared:
@@ -22,7 +23,7 @@ def prepare_template(args: Mapping[str, Any], context: PrepareContext) -> Prepar
         what = "is a directory" if path is not None else "not found"
         raise TemplateError(f"template {src!r} {what}; looked in: {looked_in(src, dirs)}")
     try:
-        text = path.read_text(encoding="utf-8")
+        text = decode_file_text(path.read_text(encoding="utf-8"), str(path))
     except UnicodeDecodeError as exc:
         raise TemplateError(f"template {path} is not UTF-8 text ({exc.reason} at byte "
                             f"{exc.start})") from exc

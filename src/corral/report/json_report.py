@@ -10,6 +10,8 @@ from typing import Any
 
 from corral.report.diff import unified_diff
 from corral.report.model import HostReport, RunReport, TaskResult
+from corral.vault.active import revealed_secrets
+from corral.vault.redact import redact_data
 
 NO_LOG_TEXT = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"
 
@@ -71,7 +73,8 @@ def report_to_dict(report: RunReport) -> dict[str, Any]:
 
 def write_json_report(report: RunReport, path: Path) -> None:
     """Write the report atomically: a reader never sees half a file."""
-    text = json.dumps(report_to_dict(report), indent=2, sort_keys=False, default=str)
+    data = redact_data(report_to_dict(report), revealed_secrets())  # vault values never written
+    text = json.dumps(data, indent=2, sort_keys=False, default=str)
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=".corral-report-", dir=folder)
     try:
