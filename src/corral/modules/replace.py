@@ -39,7 +39,7 @@ def inspect(ctx, args):
             try:
                 re.compile(args[name])
             except re.error as exc:
-                raise ArgumentError("%s: invalid regular expression %r: %s" % (name, args[name], exc))
+                raise ArgumentError("%s: invalid regular expression %r: %s" % (name, args[name], exc)) from exc
     current = inspect_text(args)
     if current["text"] is None:
         raise ModuleError("Path %s does not exist !" % args["path"], rc=257)
@@ -73,7 +73,7 @@ def replace_text(text, args):
     try:
         section, count = pattern.subn(args["replace"], text[start:end])
     except (re.error, IndexError) as exc:
-        raise ModuleError("replace %r: %s" % (args["replace"], exc))
+        raise ModuleError("replace %r: %s" % (args["replace"], exc)) from exc
     return text[:start] + section + text[end:], count
 
 
