@@ -11,7 +11,15 @@ import re
 import subprocess
 import tempfile
 
-from corral.modules._api import Arg, ArgumentError, Change, ModuleError, Plan, atomic_write, text_diff
+from corral.modules._api import (
+    Arg,
+    ArgumentError,
+    Change,
+    ModuleError,
+    Plan,
+    atomic_write,
+    text_diff,
+)
 from corral.modules._textedit import split_lines
 
 try:  # typing only
