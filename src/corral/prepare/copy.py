@@ -17,8 +17,8 @@ INLINE_LIMIT = 256 * 1024  # bytes; bigger files are streamed only when they dif
 def prepare_copy(args: Mapping[str, Any], context: PrepareContext) -> Prepared:
     """Small ``src`` -> ``_content_b64``; big -> ``_checksum`` plus ``Prepared.upload``."""
     src = args.get("src")
-    if src is None:
-        return Prepared(dict(args))
+    if src is None or _truthy(args.get("remote_src", False)):
+        return Prepared(dict(args))  # remote_src: the file is on the host already
     path = _locate(str(src), context)
     size = path.stat().st_size
     out = dict(args)
@@ -27,6 +27,10 @@ def prepare_copy(args: Mapping[str, Any], context: PrepareContext) -> Prepared:
         return Prepared(out)
     out["_checksum"] = sha1_file(path)
     return Prepared(out, upload=path)
+
+
+def _truthy(value: Any) -> bool:
+    return value in (True, "yes", "true", "True", "on", "1", 1)
 
 
 def _locate(src: str, context: PrepareContext) -> Path:
