@@ -21,13 +21,13 @@ from typing import Any
 class _Handler(http.server.SimpleHTTPRequestHandler):
     server: Any
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (http.server's name)
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
     def _count(self) -> None:
         self.server.hits[self.path.split("?")[0]] += 1
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         self._count()
         if self.path == "/json":
             return self._send(200, {"status": "healthy", "version": "1.0"})
@@ -44,7 +44,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return self._send(200, {"user": "user"})
         return super().do_GET()
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self._count()
         length = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(length).decode()
