@@ -200,8 +200,8 @@ class TaskRunner:
         while True:
             attempt += 1
             outcome = await self._execute(state, task, play, templar, item_vars, label)
-            if not task.until or outcome.result.status is Status.UNREACHABLE:
-                return outcome
+            if not task.until or outcome.result.status in (Status.UNREACHABLE, Status.SKIPPED):
+                return outcome  # a skipped attempt (check mode) is not retried, as in Ansible
             if self._condition_with_result(task, play, state, item_vars, outcome, task.until):
                 return outcome
             if attempt > retries:

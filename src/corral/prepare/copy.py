@@ -29,6 +29,8 @@ def prepare_copy(args: Mapping[str, Any], context: PrepareContext) -> Prepared:
         if isinstance(content, (dict, list)):
             return Prepared({**args, "content": json.dumps(content)})
         return Prepared(dict(args))
+    if _truthy(args.get("remote_src", False)):
+        return Prepared(dict(args))  # remote_src: the file is on the host already
     path = _locate(str(src), context)
     size = path.stat().st_size
     out = dict(args)
@@ -50,6 +52,10 @@ def _decrypts(args: Mapping[str, Any]) -> bool:
 def _is_vault_file(path: Path) -> bool:
     with path.open("rb") as handle:
         return is_vault_text(handle.read(64))
+
+
+def _truthy(value: Any) -> bool:
+    return value in (True, "yes", "true", "True", "on", "1", 1)
 
 
 def _locate(src: str, context: PrepareContext) -> Path:
