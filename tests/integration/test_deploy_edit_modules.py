@@ -154,12 +154,14 @@ def test_hostname_three_ways(fleet: Any, tmp_path: Path) -> None:
   gather_facts: false
   tasks:
     - hostname: {{name: "{{{{ new_name }}}}"}}
+    - debug: {{msg: "{{{{ ansible_hostname }}}} {{{{ ansible_facts.hostname }}}}"}}
 """)
     try:
         check = corral("check", play, "-i", fleet.inventory_path, "-e", "new_name=web-renamed")
         assert check.code == 2 and fleet.exec(host, ["hostname"]).stdout.strip() == host
         run = corral("apply", play, "-i", fleet.inventory_path, "-e", "new_name=web-renamed")
         assert run.code == 0 and run.changed(host) == 1, explain(run)
+        assert run.host(host)["tasks"][1]["msg"] == "web-renamed web-renamed"  # facts updated
         assert fleet.exec(host, ["hostname"]).stdout.strip() == "web-renamed"
         assert read_file(fleet, host, "/etc/hostname") == "web-renamed\n"
         again = corral("apply", play, "-i", fleet.inventory_path, "-e", "new_name=web-renamed")

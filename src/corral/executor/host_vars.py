@@ -17,6 +17,7 @@ from typing import Any
 from corral.executor.host_state import HostState
 from corral.inventory import Inventory
 from corral.templating import HostVarsView, Layer, VariableStack
+from corral.templating.unsafe import mark_unsafe
 
 
 def inventory_stack(inventory: Inventory, host: str) -> VariableStack:
@@ -34,6 +35,22 @@ def facts_layer(facts: Mapping[str, Any]) -> Layer:
     values: dict[str, Any] = {"ansible_facts": facts}  # as given: host data stays marked unsafe
     for key, value in facts.items():
         values[f"ansible_{key}" if not key.startswith("ansible_") else key] = value
+    return Layer(name="facts", vars=values, path=None, lines={})
+
+
+def with_module_facts(layer: Layer | None, returned: Mapping[str, Any]) -> Layer:
+    """``layer`` plus the ``ansible_facts`` a module returned (getent, package_facts, …).
+
+    As in Ansible, ``ansible_facts`` holds each name without its ``ansible_`` prefix and
+    the variable keeps the name the module gave it (``getent_passwd``, ``ansible_hostname``).
+    """
+    values = dict(layer.vars) if layer is not None else {"ansible_facts": {}}
+    facts = dict(values.get("ansible_facts") or {})
+    for key, value in returned.items():
+        unsafe = mark_unsafe(value)
+        facts[key[len("ansible_"):] if key.startswith("ansible_") else key] = unsafe
+        values[key] = unsafe
+    values["ansible_facts"] = mark_unsafe(facts)
     return Layer(name="facts", vars=values, path=None, lines={})
 
 

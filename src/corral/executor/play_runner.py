@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import functools
 import math
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from corral.executor.blocks import prepared_block
 from corral.executor.host_state import HostState
+from corral.executor.host_vars import with_module_facts
 from corral.executor.options import RunOptions
 from corral.executor.play_context import PlayContext
 from corral.executor.tags import task_selected
@@ -225,6 +226,8 @@ class PlayRunner:
             state.registered[task.register] = outcome.registered
         if outcome.facts:
             state.registered.update(outcome.facts)
+        elif isinstance(outcome.registered, Mapping) and outcome.registered.get("ansible_facts"):
+            state.facts = with_module_facts(state.facts, outcome.registered["ansible_facts"])
         if outcome.notify:
             state.notify(outcome.notify)
         if outcome.meta in ("end_host",):
