@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -20,6 +19,7 @@ from corral.executor.result_conversion import (
     result_from_module,
 )
 from corral.modules._api import ArgumentError
+from corral.playbook.loops import loop_items, loop_type_error
 from corral.playbook.model import Task
 from corral.report.model import Status, TaskResult
 from corral.templating import Templar
@@ -61,11 +61,26 @@ class TaskRunner:
             if outcome.result.status is Status.CHANGED:
                 outcome.notify = self._notify_names(state, task, play)
             return outcome
+        templar: Templar = self.make_templar(play.stack_for(state, task))
         try:
-            items = self._loop_items(task, self.make_templar(play.stack_for(state, task)))
+            items = self._loop_items(task, templar)
         except CorralError as exc:
-            return self._failed(state, task, str(exc))
+            return self._loop_failed(state, task, templar, str(exc))
         return await self._run_loop(state, task, play, items)
+
+    def _loop_failed(self, state: HostState, task: Task, templar: Templar,
+                     message: str) -> TaskOutcome:
+        """The loop could not be rendered: skipped under a false `when`, else failed."""
+        try:
+            skip = bool(task.when) and not templar.condition(task.when)
+        except CorralError:
+            skip = False
+        if skip:
+            result = TaskResult(state.name, self.task_name(task), task.module, Status.SKIPPED,
+                                msg="Conditional result was False")
+            return TaskOutcome(result, {"changed": False, "skipped": True,
+                                        "skip_reason": "Conditional result was False"})
+        return self._finish(self._failed(state, task, message), task, templar, 0.0)
 
     def _notify_names(self, state: HostState, task: Task, play: PlayContext) -> list[str]:
         """Handler names to notify; a templated name is rendered for this host."""
@@ -80,49 +95,58 @@ class TaskRunner:
 
     # -- loops -------------------------------------------------------------
     def _loop_items(self, task: Task, templar: Templar) -> list[Any]:
-        items = templar.render(task.loop)
+        value = templar.render(task.loop)
         kind = task.loop_kind or "loop"
-        if kind == "dict" and isinstance(items, Mapping):
-            return [{"key": k, "value": v} for k, v in items.items()]
-        if isinstance(items, str) or not isinstance(items, list | tuple):
-            raise InputError(
-                f"loop needs a list, got {type(items).__name__}"
-                + ("; to loop over a dict use '{{ d | dict2items }}'" if isinstance(items, Mapping) else "")
-            )
-        if kind == "items":
-            flat: list[Any] = []
-            for item in items:
-                flat.extend(item if isinstance(item, list) else [item])
-            return flat
-        return list(items)
+        items = loop_items(kind, value)
+        if items is None:
+            raise InputError(loop_type_error(kind, value))
+        return items
 
     async def _run_loop(self, state: HostState, task: Task, play: PlayContext,
                         items: list[Any]) -> TaskOutcome:
         control = task.loop_control
+        extended = self._extended(task, play, state)
         outcomes: list[TaskOutcome] = []
+        facts: dict[str, Any] = {}
         for index, item in enumerate(items):
             item_vars: dict[str, Any] = {control.loop_var: item, "ansible_loop_var": control.loop_var}
             if control.index_var:
                 item_vars[control.index_var] = index
+            if extended:
+                item_vars["ansible_loop"] = loop_info(items, index, control.extended_allitems)
             outcome = await self._run_item(state, task, play, item_vars, index)
             registered = dict(outcome.registered or {})
-            registered.update({control.loop_var: item, "ansible_loop_var": control.loop_var})
-            if control.index_var:
-                registered[control.index_var] = index
+            registered.update(item_vars)
             outcome.registered = mark_unsafe(registered) if control.loop_var == "item" else registered
             outcomes.append(outcome)
-            if control.pause:
-                await asyncio.sleep(float(control.pause))
-            if outcome.result.status is Status.UNREACHABLE:
+            # Each iteration sees the facts the previous ones set, as in Ansible.
+            facts.update(outcome.facts)
+            state.registered.update(outcome.facts)
+            if outcome.result.status is Status.UNREACHABLE or self._breaks(
+                    task, play, state, item_vars, outcome):
                 break
-        items = [o.result for o in outcomes]
-        result, registered = aggregate_loop(state.name, self.task_name(task), task.module, items,
+            if control.pause and index < len(items) - 1:
+                await asyncio.sleep(float(self.make_templar(play.stack_for(state, task)).render(
+                    control.pause)))
+        results = [o.result for o in outcomes]
+        result, registered = aggregate_loop(state.name, self.task_name(task), task.module, results,
                                             [o.registered or {} for o in outcomes])
         notify = self._notify_names(state, task, play) if result.status is Status.CHANGED else []
-        facts: dict[str, Any] = {}
-        for outcome in outcomes:
-            facts.update(outcome.facts)
-        return TaskOutcome(result, registered, facts, None, notify, items)
+        return TaskOutcome(result, registered, facts, None, notify, results)
+
+    def _extended(self, task: Task, play: PlayContext, state: HostState) -> bool:
+        value = task.loop_control.extended
+        if isinstance(value, str):
+            return bool(self.make_templar(play.stack_for(state, task)).condition(value))
+        return value
+
+    def _breaks(self, task: Task, play: PlayContext, state: HostState,
+                item_vars: dict[str, Any], outcome: TaskOutcome) -> bool:
+        """``loop_control.break_when``, with this item's result registered."""
+        conditions = task.loop_control.break_when
+        if not conditions or outcome.result.status is Status.SKIPPED:
+            return False
+        return self._condition_with_result(task, play, state, item_vars, outcome, conditions)
 
     # -- one item ----------------------------------------------------------
     async def _run_item(self, state: HostState, task: Task, play: PlayContext,
@@ -268,6 +292,7 @@ class TaskRunner:
             probe = TaskOutcome(result, registered)
             failed = self._condition_with_result(task, play, state, item_vars, probe, task.failed_when)
             registered["failed"] = failed
+            registered["failed_when_result"] = failed
             if failed:
                 result = _replace(result, status=Status.FAILED,
                                   msg=result.msg or "failed_when condition held")
@@ -278,6 +303,22 @@ class TaskRunner:
     def _failed(self, state: HostState, task: Task, message: str) -> TaskOutcome:
         result = TaskResult(state.name, self.task_name(task), task.module, Status.FAILED, msg=message)
         return TaskOutcome(result, {"failed": True, "msg": message, "changed": False})
+
+
+def loop_info(items: list[Any], index: int, allitems: bool) -> dict[str, Any]:
+    """``ansible_loop`` for item ``index`` (``loop_control: extended``)."""
+    length = len(items)
+    info: dict[str, Any] = {
+        "index": index + 1, "index0": index, "first": index == 0, "last": index == length - 1,
+        "length": length, "revindex": length - index, "revindex0": length - index - 1,
+    }
+    if allitems:
+        info["allitems"] = items
+    if index > 0:
+        info["previtem"] = items[index - 1]
+    if index < length - 1:
+        info["nextitem"] = items[index + 1]
+    return info
 
 
 def _replace(result: TaskResult, **changes: Any) -> TaskResult:

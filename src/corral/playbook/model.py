@@ -19,12 +19,20 @@ Condition = str | bool
 
 @dataclass(frozen=True, kw_only=True)
 class LoopControl:
-    """``loop_control``: the loop variable's name, an index variable, a label."""
+    """``loop_control``: the loop variable's name, an index variable, a label, …
+
+    ``extended`` (a bool or a template) sets ``ansible_loop`` for each item
+    (with ``allitems`` unless ``extended_allitems`` is false); ``break_when``
+    stops the loop after the first item for which its conditions hold.
+    """
 
     loop_var: str = "item"
     index_var: str | None = None
     label: str | None = None
     pause: int | float | str = 0
+    extended: bool | str = False
+    extended_allitems: bool = True
+    break_when: list[Condition] = field(default_factory=list)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,0 +1,170 @@
+"""Constructs that must give ansible-core's result, on a real agent (local connection).
+
+Each case was checked by hand against ansible-core 2.19 (`ansible-playbook`).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from tests.integration.corral_cli import CorralRun, corral, write_playbook
+
+INVENTORY = """
+all:
+  vars:
+    ansible_connection: local
+  hosts:
+    h1: {}
+    h2: {}
+    h3: {}
+"""
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "inventory.yml").write_text(INVENTORY)
+    return tmp_path
+
+
+def run(project: Path, tasks: str, *extra: str, hosts: str = "h1", head: str = "") -> CorralRun:
+    text = f"- hosts: {hosts}\n  gather_facts: false\n{head}  tasks:\n" + "".join(
+        "    " + line + "\n" for line in tasks.strip("\n").splitlines())
+    path = write_playbook(project, text)
+    return corral("apply", path, "-i", project / "inventory.yml", *extra)
+
+
+def msgs(result: CorralRun, host: str = "h1") -> list[str]:
+    return [t["msg"] for t in result.host(host)["tasks"] if t["module"] == "debug"]
+
+
+def counts(result: CorralRun, host: str = "h1") -> tuple[int, ...]:
+    h = result.host(host)
+    return (h["ok"], h["changed"], h["failed"], h["skipped"], h["rescued"], h["ignored"])
+
+
+def test_set_fact_in_a_loop_builds_on_earlier_iterations(project: Path) -> None:
+    result = run(project, """
+- set_fact:
+    dig_list: "{{ dig_list | default([]) + [item] }}"
+  loop: [a, b, c]
+- debug: msg="{{ dig_list | join(',') }}"
+""")
+    assert result.code == 0, result.stdout + result.stderr
+    assert msgs(result) == ["a,b,c"]
+
+
+def test_ignore_errors_covers_a_loop_that_fails_to_render(project: Path) -> None:
+    result = run(project, """
+- debug: msg="{{ item }}"
+  loop: "{{ undefined_thing }}"
+  ignore_errors: true
+- debug: msg="{{ item }}"
+  loop: "{{ '' }}"
+  ignore_errors: true
+- debug: msg=after
+""")
+    assert result.code == 0, result.stdout + result.stderr
+    assert result.statuses("h1") == ["ignored", "ignored", "ok"]
+    assert "The `loop` value must resolve to a 'list', not 'str'" in result.host("h1")["tasks"][1]["msg"]
+    assert counts(result) == (3, 0, 0, 0, 0, 2)
+
+
+def test_a_loop_that_fails_to_render_under_a_false_when_is_skipped(project: Path) -> None:
+    result = run(project, """
+- debug: msg="{{ item }}"
+  loop: "{{ undefined_thing }}"
+  when: false
+""")
+    assert result.code == 0, result.stdout + result.stderr
+    assert result.statuses("h1") == ["skipped"]
+
+
+def test_with_items_and_with_list_take_a_scalar_as_one_item(project: Path) -> None:
+    result = run(project, """
+- debug: msg="[{{ item }}]"
+  with_items: "{{ x | default('') }}"
+  register: r1
+- debug: msg="[{{ item }}]"
+  with_items: "{{ None }}"
+  register: r2
+- debug: msg="[{{ item }}]"
+  with_list: abc
+  register: r3
+- debug: msg="[{{ item }}]"
+  with_items: "{{ [[1, 2], [3, [4]]] }}"
+  register: r4
+- debug: msg="{{ [r1, r2, r3, r4] | map(attribute='results') | flatten(1) | map(attribute='item') | list | to_json }}"
+""")
+    assert result.code == 0, result.stdout + result.stderr
+    assert json.loads(msgs(result)[-1]) == ["", None, "abc", 1, 2, 3, [4]]
+
+
+def test_a_loop_with_an_ignored_failed_item_is_one_ignored_failure(project: Path) -> None:
+    result = run(project, """
+- debug: msg="{{ item }}"
+  loop: [a, b, c]
+  failed_when: item == 'b'
+  ignore_errors: true
+  register: f
+- debug: msg="{{ f.failed }} {{ f.msg }} {{ f.results | map(attribute='failed_when_result') | list }}"
+""")
+    assert result.code == 0, result.stdout + result.stderr
+    assert msgs(result)[-1] == "True One or more items failed [False, True, False]"
+    assert counts(result) == (2, 0, 0, 0, 0, 1)
+
+
+def test_rescued_failure_counts_rescued_not_ok(project: Path) -> None:
+    result = run(project, """
+- block:
+    - command: "false"
+  rescue:
+    - debug: msg=rescued
+- block:
+    - command: "false"
+      ignore_errors: true
+  rescue:
+    - debug: msg=never
+""")
+    assert result.code == 0, result.stdout + result.stderr
+    assert msgs(result) == ["rescued"]
+    assert counts(result)[0] == 2 and counts(result)[2:] == (0, 0, 1, 1)
+    assert "rescued=1 ignored=1" in result.stdout
+
+
+def test_loop_control_extended(project: Path) -> None:
+    result = run(project, """
+- debug: msg="{{ ansible_loop | to_json }}"
+  loop: [x, y]
+  loop_control: {extended: true}
+  register: r1
+- debug: msg="{{ ansible_loop.allitems is defined }}"
+  loop: [x]
+  loop_control: {extended: true, extended_allitems: false}
+  register: r2
+- debug: msg="{{ (r1.results + r2.results) | map(attribute='msg') | list | to_json }}"
+""")
+    assert result.code == 0, result.stdout + result.stderr
+    first, second, third = json.loads(msgs(result)[-1])
+    assert json.loads(first) == {
+        "index": 1, "index0": 0, "first": True, "last": False, "length": 2, "revindex": 2,
+        "revindex0": 1, "allitems": ["x", "y"], "nextitem": "y"}
+    second = json.loads(second)
+    assert second["previtem"] == "x" and second["last"] is True and "nextitem" not in second
+    assert third is False
+
+
+def test_loop_control_break_when_sees_the_items_result(project: Path) -> None:
+    result = run(project, """
+- shell: echo {{ item }}
+  loop: [1, 2, 3, 4]
+  register: r
+  loop_control:
+    break_when: r.stdout == '2'
+    label: "L{{ item }}"
+- debug: msg="{{ r.results | map(attribute='item') | list }}"
+""")
+    assert result.code == 0, result.stdout + result.stderr
+    assert json.loads(msgs(result)[0]) == [1, 2]
+    assert "(item=L1)" in result.stdout and "(item=L3)" not in result.stdout
