@@ -168,3 +168,53 @@ def test_loop_control_break_when_sees_the_items_result(project: Path) -> None:
     assert result.code == 0, result.stdout + result.stderr
     assert json.loads(msgs(result)[0]) == [1, 2]
     assert "(item=L1)" in result.stdout and "(item=L3)" not in result.stdout
+
+
+def test_action_and_local_action_in_string_and_mapping_forms(project: Path) -> None:
+    out = project / "out-a.txt"
+    result = run(project, f"""
+- action: command echo hi
+  register: a1
+- action:
+    module: copy
+    content: "x"
+    dest: {out}
+- local_action: command echo local {{{{ inventory_hostname }}}}
+  register: a2
+- local_action:
+    module: debug
+    msg: "dbg {{{{ a1.stdout }}}} / {{{{ a2.stdout }}}}"
+""")
+    assert result.code == 0, result.stdout + result.stderr
+    assert out.read_text() == "x"
+    assert msgs(result) == ["dbg hi / local h1"]
+    assert [t["module"] for t in result.host("h1")["tasks"]] == ["command", "copy", "command", "debug"]
+
+
+def test_set_fact_key_value_form_with_templated_names(project: Path) -> None:
+    result = run(project, """
+- set_fact: a=1 b={{ v }} {{ prefix }}_x=yes cacheable=true
+- set_fact:
+    "{{ prefix }}_y": 7
+    cacheable: yes
+- debug: msg="{{ [a, b, pre_x, pre_y] | map('type_debug') | list }} {{ [a, b, pre_x, pre_y] }}"
+""", head="  vars: {prefix: pre, v: 5}\n")
+    assert result.code == 0, result.stdout + result.stderr
+    assert msgs(result) == ["['str', 'int', 'str', 'int'] ['1', 5, 'yes', 7]"]
+
+
+def test_unsafe_tag_is_never_templated(project: Path) -> None:
+    out = project / "out-u.txt"
+    result = run(project, f"""
+- debug:
+    msg: !unsafe "{{{{ also raw }}}}"
+- set_fact:
+    copied: "{{{{ raw }}}}"
+- debug: msg="{{{{ copied }}}} {{{{ lst }}}}"
+- copy:
+    content: !unsafe "{{{{ x }}}}"
+    dest: {out}
+""", head='  vars:\n    raw: !unsafe "{{ not_rendered }} {% x"\n    lst: !unsafe ["{{ a }}", b]\n')
+    assert result.code == 0, result.stdout + result.stderr
+    assert msgs(result) == ["{{ also raw }}", "{{ not_rendered }} {% x ['{{ a }}', 'b']"]
+    assert out.read_text() == "{{ x }}"

@@ -75,6 +75,8 @@ TASK_KEYWORDS: tuple[Keyword, ...] = (
     Keyword("delay", "Seconds between retries (default 5)."),
     Keyword("any_errors_fatal", "A failure of this task stops the play for all hosts."),
     Keyword("ignore_unreachable", "If the host is unreachable for this task, carry on with the next one."),
+    Keyword("action", "The module and its arguments: `copy src=a dest=b` or `{module: copy, src: a}`."),
+    Keyword("local_action", "Like `action`, run on the controller (`delegate_to: localhost`)."),
 )
 
 HANDLER_KEYWORDS: tuple[Keyword, ...] = (
@@ -135,8 +137,6 @@ UNSUPPORTED_TASK_KEYWORDS: Mapping[str, str] = MappingProxyType({
     "async": "is not supported by corral",
     "poll": "is not supported by corral",
     "delegate_facts": "is not supported by corral",
-    "local_action": "is not supported by corral; use the module with `delegate_to: localhost`",
-    "action": "is not supported by corral; write the module name as the task's key",
     "with_fileglob": "is not supported by corral; use `loop: \"{{ query('fileglob', ...) }}\"`",
     "with_sequence": "is not supported by corral; use `loop: \"{{ range(...) | list }}\"`",
     "with_nested": "is not supported by corral; use `loop` with the `product` filter",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from corral.errors import Position
+from corral.playbook.action_form import expand_action
 from corral.playbook.common import read_common
 from corral.playbook.conditions import read_conditions
 from corral.playbook.context import ParseContext
@@ -30,6 +31,7 @@ def task_keywords(handler: bool) -> frozenset[str]:
 
 def read_task(ctx: ParseContext, data: PosDict, handler: bool = False) -> Task | None:
     """The task in ``data``, or None when it has no usable module (problems recorded)."""
+    data = expand_action(ctx, data)
     key = find_module(ctx, data, task_keywords(handler), handler)
     margs = _module_args(ctx, data, key)
     common = read_common(ctx, data)

@@ -10,14 +10,16 @@ from typing import Any
 
 from corral.playbook.context import ParseContext
 from corral.playbook.yaml_loader import PosDict
+from corral.templating.unsafe import UnsafeText
 
 _TRUE = frozenset({"yes", "on", "true", "y"})
 _FALSE = frozenset({"no", "off", "false", "n"})
 
 
 def is_template(value: Any) -> bool:
-    """True for a string that Jinja would render (``{{ }}`` or ``{% %}``)."""
-    return isinstance(value, str) and ("{{" in value or "{%" in value)
+    """True for a string that Jinja would render (``{{ }}`` or ``{% %}``; not ``!unsafe``)."""
+    return (isinstance(value, str) and not isinstance(value, UnsafeText)
+            and ("{{" in value or "{%" in value))
 
 
 def describe(value: Any) -> str:
