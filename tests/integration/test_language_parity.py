@@ -218,3 +218,34 @@ def test_unsafe_tag_is_never_templated(project: Path) -> None:
     assert result.code == 0, result.stdout + result.stderr
     assert msgs(result) == ["{{ also raw }}", "{{ not_rendered }} {% x ['{{ a }}', 'b']"]
     assert out.read_text() == "{{ x }}"
+
+
+def test_module_defaults_on_play_block_and_task(project: Path) -> None:
+    play_file, block_file = project / "md-play.txt", project / "md-block.txt"
+    result = run(project, f"""
+- copy:
+    content: "a"
+- debug:
+- block:
+    - copy:
+        content: "b"
+        dest: {block_file}
+    - debug:
+    - debug:
+      module_defaults:
+        debug: {{msg: from task}}
+  module_defaults:
+    copy: {{mode: "0640"}}
+    debug: {{msg: from block}}
+""", head=f"""  module_defaults:
+    ansible.builtin.copy:
+      mode: "0600"
+      dest: {play_file}
+    debug:
+      msg: from play
+    group/aws:
+      region: x
+""")
+    assert result.code == 0, result.stdout + result.stderr
+    assert msgs(result) == ["from play", "from block", "from task"]
+    assert (play_file.stat().st_mode & 0o777, block_file.stat().st_mode & 0o777) == (0o600, 0o640)

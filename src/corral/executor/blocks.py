@@ -32,6 +32,7 @@ def _merge(node: TaskNode, parent: Block) -> TaskNode:
         "tags": list(dict.fromkeys(list(parent.tags) + list(node.tags))),
         "vars": {**parent.vars, **node.vars},
         "environment": {**parent.environment, **node.environment},
+        "module_defaults": list(parent.module_defaults) + list(node.module_defaults),
     }
     for name in _OVERRIDABLE:
         if getattr(node, name) is None and getattr(parent, name) is not None:

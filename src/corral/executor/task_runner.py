@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -21,6 +22,7 @@ from corral.executor.result_conversion import (
 from corral.modules._api import ArgumentError
 from corral.playbook.loops import loop_items, loop_type_error
 from corral.playbook.model import Task
+from corral.playbook.module_defaults import defaults_for
 from corral.report.model import Status, TaskResult
 from corral.templating import Templar
 from corral.templating.omit import strip_omitted
@@ -252,21 +254,32 @@ class TaskRunner:
         check = self.check if task.check_mode is None else bool(task.check_mode)
         diff = self.diff if task.diff is None else bool(task.diff)
         action = ACTIONS.get(task.module)
+        given = self._with_defaults(task, play, templar)
         if action is not None:
-            outcome = await self._run_action(state, task, templar, check, label)
+            outcome = await self._run_action(state, task, templar, check, label, given)
         else:
-            args = templar.render(task.args)
+            args = templar.render(given)
             raw = await self.remote.call(state.name, task, play, templar, args, check, diff)
             result = result_from_module(state.name, name, task.module, raw, label)
             outcome = TaskOutcome(result, registered_value(raw))
         return self._apply_overrides(state, task, play, item_vars, outcome)
 
+    def _with_defaults(self, task: Task, play: PlayContext, templar: Templar) -> dict[str, Any]:
+        """The task's arguments over its ``module_defaults`` (play's, blocks', task's)."""
+        entries = list(play.play.module_defaults) + list(task.module_defaults)
+        if not entries:
+            return task.args
+        rendered = [templar.render(entry) for entry in entries]
+        if not all(isinstance(entry, Mapping) for entry in rendered):
+            raise InputError("module_defaults must render to mappings of module names to arguments")
+        return {**defaults_for(task.module, rendered), **task.args}
+
     async def _run_action(self, state: HostState, task: Task, templar: Templar, check: bool,
-                          label: str | None) -> TaskOutcome:
+                          label: str | None, given: dict[str, Any]) -> TaskOutcome:
         action = ACTIONS[task.module]
-        raw_args = templar.render(task.args) if action.render_args else dict(task.args)
+        raw_args = templar.render(given) if action.render_args else dict(given)
         args = validate_action_args(action, strip_omitted(raw_args))
-        ctx = ActionContext(state.name, templar, check, task.args, self.verbosity)
+        ctx = ActionContext(state.name, templar, check, given, self.verbosity)
         out = await action.run(ctx, args)
         result = TaskResult(state.name, self.task_name(task), task.module, out.status, msg=out.msg,
                             data=out.data, item_label=label)

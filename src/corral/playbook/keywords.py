@@ -43,6 +43,7 @@ PLAY_KEYWORDS: tuple[Keyword, ...] = (
     Keyword("check_mode", "Force check mode on (yes) or off (no) for the play."),
     Keyword("diff", "Force diff output on or off for the play."),
     Keyword("environment", "Environment variables for every task's process."),
+    Keyword("module_defaults", "Default arguments per module (`file: {mode: '0644'}`); a task's own win."),
 )
 
 TASK_KEYWORDS: tuple[Keyword, ...] = (
@@ -77,6 +78,7 @@ TASK_KEYWORDS: tuple[Keyword, ...] = (
     Keyword("ignore_unreachable", "If the host is unreachable for this task, carry on with the next one."),
     Keyword("action", "The module and its arguments: `copy src=a dest=b` or `{module: copy, src: a}`."),
     Keyword("local_action", "Like `action`, run on the controller (`delegate_to: localhost`)."),
+    Keyword("module_defaults", "Default arguments per module for this task."),
 )
 
 HANDLER_KEYWORDS: tuple[Keyword, ...] = (
@@ -101,6 +103,7 @@ BLOCK_KEYWORDS: tuple[Keyword, ...] = (
     Keyword("no_log", "Applies to every task of the block."),
     Keyword("any_errors_fatal", "Applies to every task of the block."),
     Keyword("ignore_unreachable", "Applies to every task of the block."),
+    Keyword("module_defaults", "Default arguments per module, over the play's, under the task's."),
 )
 
 # Keywords allowed next to import_tasks / include_tasks (they become a block's).
@@ -114,7 +117,6 @@ UNSUPPORTED_PLAY_KEYWORDS: Mapping[str, str] = MappingProxyType({
     "roles": _NOT_YET + "; use import_tasks with the role's tasks file",
     "collections": _NOT_YET + "; corral modules need no collection",
     "vars_prompt": _NOT_YET + "; pass values with -e NAME=VALUE",
-    "module_defaults": _NOT_YET + "; give the arguments on each task",
     "order": _NOT_YET,
     "throttle": _NOT_YET + "; use --forks or serial",
     "force_handlers": _NOT_YET,
@@ -150,7 +152,6 @@ UNSUPPORTED_TASK_KEYWORDS: Mapping[str, str] = MappingProxyType({
     "throttle": "is not supported by corral",
     "timeout": "is not supported by corral",
     "collections": "is not supported by corral",
-    "module_defaults": "is not supported by corral",
     "become_flags": "is not supported by corral",
     "become_exe": "is not supported by corral",
     "debugger": "is not supported by corral",

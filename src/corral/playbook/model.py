@@ -74,6 +74,7 @@ class Task:
     listen: list[str] = field(default_factory=list)
     any_errors_fatal: bool | None = None
     ignore_unreachable: bool | None = None
+    module_defaults: list[Any] = field(default_factory=list)  # enclosing blocks' first
     # Where each keyword (and each module argument) was written, for run-time errors.
     keyword_positions: dict[str, Position] = field(default_factory=dict, compare=False, repr=False)
     arg_positions: dict[str, Position] = field(default_factory=dict, compare=False, repr=False)
@@ -109,6 +110,7 @@ class Block:
     no_log: bool | str | None = None
     any_errors_fatal: bool | None = None
     ignore_unreachable: bool | None = None
+    module_defaults: list[Any] = field(default_factory=list)
     keyword_positions: dict[str, Position] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -143,6 +145,7 @@ class Play:
     check_mode: bool | None = None
     diff: bool | None = None
     environment: dict[str, Any] = field(default_factory=dict)
+    module_defaults: list[Any] = field(default_factory=list)
     keyword_positions: dict[str, Position] = field(default_factory=dict, compare=False, repr=False)
 
     @property

@@ -11,6 +11,7 @@ from corral.playbook.common import check_become_method, key_positions, read_vars
 from corral.playbook.context import ParseContext
 from corral.playbook.keywords import PLAY_KEYWORDS, UNSUPPORTED_PLAY_KEYWORDS, keyword_names
 from corral.playbook.model import Play, Task, TaskNode
+from corral.playbook.module_defaults import defaults_in_scope, read_module_defaults
 from corral.playbook.notify_check import check_notify
 from corral.playbook.serial import read_serial
 from corral.playbook.task_keys import short_name
@@ -25,11 +26,13 @@ def read_play(ctx: ParseContext, data: PosDict, path: Path) -> Play | None:
     """The play in ``data`` from file ``path``; None when it has no hosts."""
     _check_keys(ctx, data)
     scope = TaskScope(file=path, playbook_dir=path.parent)
-    sections = {name: _section(ctx, data, name, scope)
-                for name in ("pre_tasks", "tasks", "post_tasks")}
-    handlers = [node for node in _section(ctx, data, "handlers",
-                                          TaskScope(path, path.parent, handlers=True))
-                if isinstance(node, Task)]
+    defaults = read_module_defaults(ctx, data)
+    with defaults_in_scope(ctx, defaults):
+        sections = {name: _section(ctx, data, name, scope)
+                    for name in ("pre_tasks", "tasks", "post_tasks")}
+        handlers = [node for node in _section(ctx, data, "handlers",
+                                              TaskScope(path, path.parent, handlers=True))
+                    if isinstance(node, Task)]
     check_notify(ctx, [n for nodes in sections.values() for n in nodes], handlers)
     check_become_method(ctx, data)
     hosts = _read_hosts(ctx, data)
@@ -47,7 +50,7 @@ def read_play(ctx: ParseContext, data: PosDict, path: Path) -> Play | None:
         any_errors_fatal=_bool(read_bool(ctx, data, "any_errors_fatal"), False),
         ignore_unreachable=_bool(read_bool(ctx, data, "ignore_unreachable"), False),
         check_mode=read_bool(ctx, data, "check_mode"), diff=read_bool(ctx, data, "diff"),
-        environment=read_mapping(ctx, data, "environment"),
+        environment=read_mapping(ctx, data, "environment"), module_defaults=defaults,
         keyword_positions=key_positions(data),
     )
     return play if hosts else None

@@ -11,6 +11,7 @@ from corral.playbook.keywords import HANDLER_KEYWORDS, TASK_KEYWORDS, keyword_na
 from corral.playbook.loops import read_loop, read_loop_control
 from corral.playbook.model import Task
 from corral.playbook.module_args import ModuleArgs, read_module_args
+from corral.playbook.module_defaults import defaults_in_scope, read_module_defaults
 from corral.playbook.task_keys import find_module, short_name
 from corral.playbook.validate import check_mode_trap, check_module_args
 from corral.playbook.values import (
@@ -33,7 +34,9 @@ def read_task(ctx: ParseContext, data: PosDict, handler: bool = False) -> Task |
     """The task in ``data``, or None when it has no usable module (problems recorded)."""
     data = expand_action(ctx, data)
     key = find_module(ctx, data, task_keywords(handler), handler)
-    margs = _module_args(ctx, data, key)
+    defaults = read_module_defaults(ctx, data)
+    with defaults_in_scope(ctx, defaults):
+        margs = _module_args(ctx, data, key)
     common = read_common(ctx, data)
     loop, loop_kind = read_loop(ctx, data)
     task = Task(
@@ -57,6 +60,7 @@ def read_task(ctx: ParseContext, data: PosDict, handler: bool = False) -> Task |
         delegate_to=read_str(ctx, data, "delegate_to"),
         retries=read_int_or_template(ctx, data, "retries"),
         delay=read_int_or_template(ctx, data, "delay"),
+        module_defaults=defaults,
     )
     return task if key is not None else None
 

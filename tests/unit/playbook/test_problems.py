@@ -434,3 +434,18 @@ def test_problems_in_an_imported_file_name_that_file(problems: Problems) -> None
         "site.yml:4:7: unknown module 'fille'; did you mean 'file'?",
         "tasks/setup.yml:2:3: unknown task keyword 'whn'; did you mean 'when'?",
     ]
+
+
+def test_module_defaults_may_give_a_required_argument(load_text) -> None:
+    """ansible-core accepts `copy: content=x` when module_defaults give dest."""
+    load_text("""
+        - hosts: all
+          module_defaults:
+            copy: {dest: /tmp/x}
+          tasks:
+            - copy: content=x
+            - block:
+                - file: state=directory
+              module_defaults:
+                file: {path: /tmp/d}
+        """)
