@@ -249,3 +249,36 @@ def test_module_defaults_on_play_block_and_task(project: Path) -> None:
     assert result.code == 0, result.stdout + result.stderr
     assert msgs(result) == ["from play", "from block", "from task"]
     assert (play_file.stat().st_mode & 0o777, block_file.stat().st_mode & 0o777) == (0o600, 0o640)
+
+
+def test_order_templated_strategy_and_run_once_on_a_block(project: Path) -> None:
+    path = write_playbook(project, """
+- hosts: all
+  gather_facts: false
+  order: reverse_sorted
+  serial: 1
+  strategy: "{{ strat | default('linear') }}"
+  tasks:
+    - debug: msg="{{ inventory_hostname }}"
+- hosts: all
+  gather_facts: false
+  order: reverse_inventory
+  tasks:
+    - block:
+        - debug: msg="once {{ inventory_hostname }}"
+        - set_fact: x=1
+      run_once: true
+    - debug: msg="{{ x | default('unset') }}"
+""")
+    result = corral("apply", path, "-i", project / "inventory.yml", "-e", "strat=free")
+    assert result.code == 0, result.stdout + result.stderr
+    lines = [line for line in result.stdout.splitlines() if line.startswith("ok: [")]
+    assert lines[:3] == ["ok: [h3] => h3", "ok: [h2] => h2", "ok: [h1] => h1"]
+    assert lines[3:5] == ["ok: [h3] => once h3", "ok: [h3]"]
+    assert [msgs(result, h)[-1] for h in ("h1", "h2", "h3")] == ["1", "1", "1"]
+    assert list(result.report["hosts"]) == ["h1", "h2", "h3"]
+
+
+def test_a_strategy_that_renders_to_an_unknown_one_is_an_input_error(project: Path) -> None:
+    result = run(project, "- debug: msg=x", head="  strategy: \"{{ 'host_pinned' }}\"\n")
+    assert result.code == 4 and "rendered to 'host_pinned'" in result.stdout + result.stderr

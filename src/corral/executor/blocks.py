@@ -37,6 +37,8 @@ def _merge(node: TaskNode, parent: Block) -> TaskNode:
     for name in _OVERRIDABLE:
         if getattr(node, name) is None and getattr(parent, name) is not None:
             changes[name] = getattr(parent, name)
+    if parent.run_once and not node.run_once:
+        changes["run_once"] = True
     if isinstance(node, Task):
         if parent.ignore_errors is not None and node.ignore_errors is False:
             changes["ignore_errors"] = parent.ignore_errors

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from corral.errors import PlaybookError
 from corral.executor.blocks import prepared_block
 from corral.executor.host_state import HostState
 from corral.executor.options import RunOptions
@@ -97,8 +98,9 @@ class PlayRunner:
             if self._should_abort(batch):
                 return True
         sections = (self.play.pre_tasks, self.play.tasks, self.play.post_tasks)
+        strategy = self._strategy(batch, context)
         for section in sections:
-            if self.play.strategy == "free":
+            if strategy == "free":
                 await self._on_hosts(batch, functools.partial(self._free_host, nodes=section, context=context))
             else:
                 if await self._linear(batch, section, context):
@@ -107,6 +109,19 @@ class PlayRunner:
             if self._should_abort(batch):
                 return True
         return self._should_abort(batch)
+
+    def _strategy(self, batch: list[str], context: PlayContext) -> str:
+        """The play's strategy; a template is rendered with the first host's variables."""
+        value = self.play.strategy
+        if value in ("linear", "free"):
+            return value
+        templar = self.runner.make_templar(context.stack_for(self.states[batch[0]]))
+        rendered = str(templar.render(value)).strip()
+        if rendered not in ("linear", "free"):
+            raise PlaybookError(f"{self.play.keyword_positions.get('strategy', self.play.position)}: "
+                                f"strategy {value!r} rendered to {rendered!r}; corral runs linear "
+                                "or free")
+        return rendered
 
     async def _facts(self, state: HostState, context: PlayContext) -> None:
         result = await self.gather_facts(state, context)

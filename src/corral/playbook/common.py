@@ -35,6 +35,7 @@ class CommonKeywords:
     no_log: bool | str | None = None
     any_errors_fatal: bool | None = None
     ignore_unreachable: bool | None = None
+    run_once: bool | None = None
     positions: dict[str, Position] = field(default_factory=dict)
 
 
@@ -55,6 +56,7 @@ def read_common(ctx: ParseContext, data: PosDict) -> CommonKeywords:
         no_log=read_bool_or_template(ctx, data, "no_log"),
         any_errors_fatal=read_bool(ctx, data, "any_errors_fatal"),
         ignore_unreachable=read_bool(ctx, data, "ignore_unreachable"),
+        run_once=read_bool(ctx, data, "run_once"),
         positions=key_positions(data),
     )
 

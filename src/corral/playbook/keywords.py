@@ -34,7 +34,8 @@ PLAY_KEYWORDS: tuple[Keyword, ...] = (
     Keyword("remote_user", "The SSH user (same as the `ansible_user` variable)."),
     Keyword("connection", "`ssh` (default) or `local` (run on the controller)."),
     Keyword("gather_facts", "Collect facts before the first task (default yes)."),
-    Keyword("strategy", "`linear` (hosts in step, task by task) or `free`."),
+    Keyword("strategy", "`linear` (hosts in step, task by task) or `free` (may be a template)."),
+    Keyword("order", "Host order: inventory, reverse_inventory, sorted, reverse_sorted, shuffle."),
     Keyword("tags", "Tags added to every task of the play."),
     Keyword("serial", "Rolling batches: a number, a percentage like '30%', or a list of them."),
     Keyword("max_fail_percentage", "Stop the play when more than this % of a batch failed."),
@@ -104,6 +105,7 @@ BLOCK_KEYWORDS: tuple[Keyword, ...] = (
     Keyword("any_errors_fatal", "Applies to every task of the block."),
     Keyword("ignore_unreachable", "Applies to every task of the block."),
     Keyword("module_defaults", "Default arguments per module, over the play's, under the task's."),
+    Keyword("run_once", "Every task of the block runs on the first host only."),
 )
 
 # Keywords allowed next to import_tasks / include_tasks (they become a block's).
@@ -117,7 +119,6 @@ UNSUPPORTED_PLAY_KEYWORDS: Mapping[str, str] = MappingProxyType({
     "roles": _NOT_YET + "; use import_tasks with the role's tasks file",
     "collections": _NOT_YET + "; corral modules need no collection",
     "vars_prompt": _NOT_YET + "; pass values with -e NAME=VALUE",
-    "order": _NOT_YET,
     "throttle": _NOT_YET + "; use --forks or serial",
     "force_handlers": _NOT_YET,
     "fact_path": _NOT_YET,

@@ -110,6 +110,7 @@ class Block:
     no_log: bool | str | None = None
     any_errors_fatal: bool | None = None
     ignore_unreachable: bool | None = None
+    run_once: bool | None = None
     module_defaults: list[Any] = field(default_factory=list)
     keyword_positions: dict[str, Position] = field(default_factory=dict, compare=False, repr=False)
 
@@ -136,7 +137,8 @@ class Play:
     remote_user: str | None = None
     connection: Literal["ssh", "local"] | None = None
     gather_facts: bool = True
-    strategy: Literal["linear", "free"] = "linear"
+    strategy: str = "linear"  # linear, free, or a template rendered when the play starts
+    order: str = "inventory"
     tags: list[str] = field(default_factory=list)
     serial: list[int | str] = field(default_factory=list)
     max_fail_percentage: float | None = None

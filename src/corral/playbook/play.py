@@ -16,9 +16,19 @@ from corral.playbook.notify_check import check_notify
 from corral.playbook.serial import read_serial
 from corral.playbook.task_keys import short_name
 from corral.playbook.task_list import TaskScope, read_task_list
-from corral.playbook.values import bad, describe, read_bool, read_mapping, read_str, read_str_list
+from corral.playbook.values import (
+    bad,
+    describe,
+    is_template,
+    read_bool,
+    read_mapping,
+    read_str,
+    read_str_list,
+)
 from corral.playbook.yaml_loader import PosDict
 
+STRATEGIES = ("linear", "free")
+ORDERS = ("inventory", "reverse_inventory", "sorted", "reverse_sorted", "shuffle")
 _CONNECTIONS = {"ssh": "ssh", "smart": "ssh", "local": "local"}
 
 
@@ -45,7 +55,7 @@ def read_play(ctx: ParseContext, data: PosDict, path: Path) -> Play | None:
         become=read_bool(ctx, data, "become"), become_user=read_str(ctx, data, "become_user"),
         remote_user=read_str(ctx, data, "remote_user"), connection=_read_connection(ctx, data),
         gather_facts=_bool(read_bool(ctx, data, "gather_facts"), True),
-        strategy=_read_strategy(ctx, data), tags=read_str_list(ctx, data, "tags", commas=True),
+        strategy=_read_strategy(ctx, data), order=_read_order(ctx, data), tags=read_str_list(ctx, data, "tags", commas=True),
         serial=read_serial(ctx, data), max_fail_percentage=_read_percentage(ctx, data),
         any_errors_fatal=_bool(read_bool(ctx, data, "any_errors_fatal"), False),
         ignore_unreachable=_bool(read_bool(ctx, data, "ignore_unreachable"), False),
@@ -107,14 +117,21 @@ def _read_connection(ctx: ParseContext, data: PosDict) -> Literal["ssh", "local"
     return None
 
 
-def _read_strategy(ctx: ParseContext, data: PosDict) -> Literal["linear", "free"]:
+def _read_strategy(ctx: ParseContext, data: PosDict) -> str:
     value = data.get("strategy", "linear")
-    if value == "free":
-        return "free"
-    if value != "linear":
-        ctx.add(f"strategy {describe(value)} is not supported by corral; use linear or free",
-                data.key_position("strategy"))
+    if value in STRATEGIES or is_template(value):
+        return str(value)
+    ctx.add(f"strategy {describe(value)} is not supported by corral; use linear or free",
+            data.key_position("strategy"))
     return "linear"
+
+
+def _read_order(ctx: ParseContext, data: PosDict) -> str:
+    value = data.get("order", "inventory")
+    if value in ORDERS:
+        return str(value)
+    ctx.add(f"order {describe(value)} is not one of {', '.join(ORDERS)}", data.key_position("order"))
+    return "inventory"
 
 
 def _read_percentage(ctx: ParseContext, data: PosDict) -> float | None:

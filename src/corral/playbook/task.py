@@ -15,7 +15,6 @@ from corral.playbook.module_defaults import defaults_in_scope, read_module_defau
 from corral.playbook.task_keys import find_module, short_name
 from corral.playbook.validate import check_mode_trap, check_module_args
 from corral.playbook.values import (
-    read_bool,
     read_identifier,
     read_int_or_template,
     read_str,
@@ -56,7 +55,7 @@ def read_task(ctx: ParseContext, data: PosDict, handler: bool = False) -> Task |
         until=read_conditions(ctx, data, "until"),
         notify=read_str_list(ctx, data, "notify"),
         listen=read_str_list(ctx, data, "listen"),
-        run_once=read_bool(ctx, data, "run_once") or False,
+        run_once=common.run_once or False,
         delegate_to=read_str(ctx, data, "delegate_to"),
         retries=read_int_or_template(ctx, data, "retries"),
         delay=read_int_or_template(ctx, data, "delay"),
