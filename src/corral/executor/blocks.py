@@ -8,7 +8,7 @@ from typing import Any
 from corral.playbook.model import Block, Task, TaskNode
 
 _OVERRIDABLE = ("become", "become_user", "check_mode", "diff", "no_log", "any_errors_fatal",
-                "ignore_unreachable")
+                "ignore_unreachable", "throttle", "timeout")
 
 
 def inherit_node(node: TaskNode, parent: Block) -> TaskNode:

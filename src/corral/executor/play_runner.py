@@ -6,7 +6,7 @@ import asyncio
 import functools
 import math
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from corral.errors import PlaybookError
@@ -76,6 +76,8 @@ class PlayRunner:
     gather_facts: Callable[[HostState, PlayContext], Awaitable[TaskResult | None]]
     start_at: StartAt
     _fatal: bool = False  # a task with any_errors_fatal failed on some host
+    # (task position, name) -> the semaphore of its `throttle`
+    _throttles: dict[tuple[Any, str | None], asyncio.Semaphore | None] = field(default_factory=dict)
 
     async def run(self, hosts: list[str]) -> None:
         groups = batches(hosts, self.play.serial)
@@ -220,9 +222,28 @@ class PlayRunner:
 
     async def _run_task(self, state: HostState, task: Task, context: PlayContext,
                         handler: bool = False) -> TaskOutcome | None:
-        outcome = await self.runner.run(state, task, context)
+        throttle = self._throttle(state, task, context)
+        if throttle is None:
+            outcome = await self.runner.run(state, task, context)
+        else:
+            async with throttle:
+                outcome = await self.runner.run(state, task, context)
         self._absorb(state, task, outcome, record=True)
         return outcome
+
+    def _throttle(self, state: HostState, task: Task,
+                  context: PlayContext) -> asyncio.Semaphore | None:
+        """The semaphore shared by the hosts running ``task`` under ``throttle: N``."""
+        if task.throttle is None:
+            return None
+        key = (task.position, task.name)
+        if key not in self._throttles:
+            value = task.throttle
+            if isinstance(value, str):
+                value = self.runner.make_templar(context.stack_for(state, task)).render(value)
+            limit = int(value or 0)
+            self._throttles[key] = asyncio.Semaphore(limit) if limit > 0 else None
+        return self._throttles[key]
 
     def _absorb(self, state: HostState, task: Task, outcome: TaskOutcome, record: bool) -> None:
         result = outcome.result

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
+from importlib import resources
 from typing import Any
 
 from corral.errors import PlaybookError
@@ -53,7 +55,9 @@ class RemoteCaller:
         return dict(cached)
 
     async def call(self, host: str, task: Task, play: PlayContext, templar: Templar,
-                   args: Mapping[str, Any], check: bool, diff: bool) -> dict[str, Any]:
+                   args: Mapping[str, Any], check: bool, diff: bool,
+                   job: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Run the task's module; with ``job`` (jid, timeout) start it in the background."""
         info = self.registry.find(task.module)
         if info is None:
             raise PlaybookError(f"unknown module {task.module!r}")
@@ -80,8 +84,13 @@ class RemoteCaller:
             clean, upload = dict(prepared.args), prepared.upload
         *support, (_, source) = info.sources
         environment = self._environment(task, play, templar)
+        if job is not None:
+            support = [*[s for s in support if s[0] != "_jobs"], ("_jobs", _jobs_source())]
+            if upload is not None:  # a background job cannot ask for it: stage it first
+                clean = {**clean, "_staged_src": await session.put_file(upload)}
         result: dict[str, Any] = await session.run(info.name, source, clean, check, diff,
-                                                   requires=support, environment=environment)
+                                                   requires=support, environment=environment,
+                                                   job=job)
         if result.get("status") == "needs_upload" and upload is not None:
             staged = await session.put_file(upload)
             argument = str((result.get("data") or {}).get("arg") or "_staged_src")
@@ -107,6 +116,12 @@ class RemoteCaller:
             become = _truthy(host_vars.get("ansible_become", False))
         user = task.become_user or play.play.become_user or host_vars.get("ansible_become_user")
         return bool(become), (str(user) if user else None)
+
+
+@functools.lru_cache(maxsize=1)
+def _jobs_source() -> str:
+    """The host-side support file that runs background jobs (modules/_jobs.py)."""
+    return resources.files("corral.modules").joinpath("_jobs.py").read_text(encoding="utf-8")
 
 
 def _truthy(value: Any) -> bool:

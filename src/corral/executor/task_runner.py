@@ -10,7 +10,8 @@ from typing import Any
 
 from corral.errors import BecomeError, CorralError, HostUnreachable, InputError
 from corral.executor.actions import ACTIONS, ActionContext
-from corral.executor.actions.base import validate_action_args
+from corral.executor.actions.base import ActionOutcome, validate_action_args
+from corral.executor.background import job_plan, run_job, timeout_message
 from corral.executor.host_state import HostState
 from corral.executor.play_context import PlayContext
 from corral.executor.remote_call import RemoteCaller
@@ -259,7 +260,12 @@ class TaskRunner:
             outcome = await self._run_action(state, task, templar, check, label, given)
         else:
             args = templar.render(given)
-            raw = await self.remote.call(state.name, task, play, templar, args, check, diff)
+            job = job_plan(task, templar)
+            if job is None:
+                raw = await self.remote.call(state.name, task, play, templar, args, check, diff)
+            else:
+                raw = await run_job(self.remote, state.name, task, play, templar, args, check,
+                                    diff, job)
             result = result_from_module(state.name, name, task.module, raw, label)
             outcome = TaskOutcome(result, registered_value(raw))
         return self._apply_overrides(state, task, play, item_vars, outcome)
@@ -280,7 +286,13 @@ class TaskRunner:
         raw_args = templar.render(given) if action.render_args else dict(given)
         args = validate_action_args(action, strip_omitted(raw_args))
         ctx = ActionContext(state.name, templar, check, given, self.verbosity)
-        out = await action.run(ctx, args)
+        limit = int(templar.render(task.timeout)) if task.timeout is not None else 0
+        try:
+            out = await (asyncio.wait_for(action.run(ctx, args), limit) if limit > 0
+                         else action.run(ctx, args))
+        except asyncio.TimeoutError:
+            out = ActionOutcome(Status.FAILED, timeout_message(limit),
+                                data={"timedout": {"period": limit}})
         result = TaskResult(state.name, self.task_name(task), task.module, out.status, msg=out.msg,
                             data=out.data, item_label=label)
         registered = {"changed": False, "failed": out.status is Status.FAILED, "msg": out.msg,

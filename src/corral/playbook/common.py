@@ -11,6 +11,7 @@ from corral.playbook.context import ParseContext
 from corral.playbook.values import (
     read_bool,
     read_bool_or_template,
+    read_int_or_template,
     read_mapping,
     read_str,
     read_str_list,
@@ -36,6 +37,8 @@ class CommonKeywords:
     any_errors_fatal: bool | None = None
     ignore_unreachable: bool | None = None
     run_once: bool | None = None
+    throttle: int | str | None = None
+    timeout: int | str | None = None
     positions: dict[str, Position] = field(default_factory=dict)
 
 
@@ -57,6 +60,8 @@ def read_common(ctx: ParseContext, data: PosDict) -> CommonKeywords:
         any_errors_fatal=read_bool(ctx, data, "any_errors_fatal"),
         ignore_unreachable=read_bool(ctx, data, "ignore_unreachable"),
         run_once=read_bool(ctx, data, "run_once"),
+        throttle=read_int_or_template(ctx, data, "throttle"),
+        timeout=read_int_or_template(ctx, data, "timeout"),
         positions=key_positions(data),
     )
 

@@ -80,6 +80,10 @@ TASK_KEYWORDS: tuple[Keyword, ...] = (
     Keyword("action", "The module and its arguments: `copy src=a dest=b` or `{module: copy, src: a}`."),
     Keyword("local_action", "Like `action`, run on the controller (`delegate_to: localhost`)."),
     Keyword("module_defaults", "Default arguments per module for this task."),
+    Keyword("throttle", "At most this many hosts run the task at the same time."),
+    Keyword("timeout", "Fail the task (the host goes on) when it runs longer than this many seconds."),
+    Keyword("async", "Run in the background on the host, for at most this many seconds."),
+    Keyword("poll", "With async: seconds between checks; 0 starts the job and goes on (see async_status)."),
 )
 
 HANDLER_KEYWORDS: tuple[Keyword, ...] = (
@@ -106,6 +110,8 @@ BLOCK_KEYWORDS: tuple[Keyword, ...] = (
     Keyword("ignore_unreachable", "Applies to every task of the block."),
     Keyword("module_defaults", "Default arguments per module, over the play's, under the task's."),
     Keyword("run_once", "Every task of the block runs on the first host only."),
+    Keyword("throttle", "Applies to every task of the block."),
+    Keyword("timeout", "Applies to every task of the block."),
 )
 
 # Keywords allowed next to import_tasks / include_tasks (they become a block's).
@@ -137,8 +143,6 @@ UNSUPPORTED_PLAY_KEYWORDS: Mapping[str, str] = MappingProxyType({
 })
 
 UNSUPPORTED_TASK_KEYWORDS: Mapping[str, str] = MappingProxyType({
-    "async": "is not supported by corral",
-    "poll": "is not supported by corral",
     "delegate_facts": "is not supported by corral",
     "with_fileglob": "is not supported by corral; use `loop: \"{{ query('fileglob', ...) }}\"`",
     "with_sequence": "is not supported by corral; use `loop: \"{{ range(...) | list }}\"`",
@@ -150,8 +154,6 @@ UNSUPPORTED_TASK_KEYWORDS: Mapping[str, str] = MappingProxyType({
     "with_indexed_items": "is not supported by corral; use loop_control's index_var",
     "with_random_choice": "is not supported by corral",
     "with_inventory_hostnames": "is not supported by corral",
-    "throttle": "is not supported by corral",
-    "timeout": "is not supported by corral",
     "collections": "is not supported by corral",
     "become_flags": "is not supported by corral",
     "become_exe": "is not supported by corral",

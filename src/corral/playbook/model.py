@@ -75,6 +75,10 @@ class Task:
     any_errors_fatal: bool | None = None
     ignore_unreachable: bool | None = None
     module_defaults: list[Any] = field(default_factory=list)  # enclosing blocks' first
+    throttle: int | str | None = None  # at most this many hosts run the task at once
+    timeout: int | str | None = None  # seconds before the task fails (the host goes on)
+    async_: int | str | None = None  # `async`: run in the background for at most N seconds
+    poll: int | str | None = None  # with async: seconds between checks (0: do not wait)
     # Where each keyword (and each module argument) was written, for run-time errors.
     keyword_positions: dict[str, Position] = field(default_factory=dict, compare=False, repr=False)
     arg_positions: dict[str, Position] = field(default_factory=dict, compare=False, repr=False)
@@ -111,6 +115,8 @@ class Block:
     any_errors_fatal: bool | None = None
     ignore_unreachable: bool | None = None
     run_once: bool | None = None
+    throttle: int | str | None = None
+    timeout: int | str | None = None
     module_defaults: list[Any] = field(default_factory=list)
     keyword_positions: dict[str, Position] = field(default_factory=dict, compare=False, repr=False)
 

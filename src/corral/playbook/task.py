@@ -59,7 +59,9 @@ def read_task(ctx: ParseContext, data: PosDict, handler: bool = False) -> Task |
         delegate_to=read_str(ctx, data, "delegate_to"),
         retries=read_int_or_template(ctx, data, "retries"),
         delay=read_int_or_template(ctx, data, "delay"),
-        module_defaults=defaults,
+        module_defaults=defaults, throttle=common.throttle, timeout=common.timeout,
+        async_=read_int_or_template(ctx, data, "async"),
+        poll=read_int_or_template(ctx, data, "poll"),
     )
     return task if key is not None else None
 

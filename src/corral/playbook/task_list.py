@@ -98,6 +98,7 @@ def _block_keywords(common: CommonKeywords) -> dict[str, Any]:
         "check_mode": common.check_mode, "diff": common.diff, "no_log": common.no_log,
         "any_errors_fatal": common.any_errors_fatal,
         "ignore_unreachable": common.ignore_unreachable, "run_once": common.run_once,
+        "throttle": common.throttle, "timeout": common.timeout,
     }
 
 

@@ -101,14 +101,14 @@ CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
           tasks:
             - community.general.ufw: rule=allow
         """, [("site.yml:3:7", "unknown module 'community.general.ufw'")]),
-    ("async unsupported", """
+    ("async needs a whole number", """
         - hosts: all
           tasks:
             - command: sleep 10
-              async: 45
-              poll: 0
-        """, [("site.yml:4:7", "'async' is not supported by corral"),
-              ("site.yml:5:7", "'poll' is not supported by corral")]),
+              async: soon
+              poll: -1
+        """, [("site.yml:4:7", "'async' must be a whole number"),
+              ("site.yml:5:7", "'poll' must be a whole number")]),
     ("with_fileglob unsupported", """
         - hosts: all
           tasks:
