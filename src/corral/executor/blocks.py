@@ -7,7 +7,7 @@ from typing import Any
 
 from corral.playbook.model import Block, Task, TaskNode
 
-_OVERRIDABLE = ("become", "become_user", "check_mode", "diff", "no_log", "any_errors_fatal",
+_OVERRIDABLE = ("become", "become_user", "become_method", "check_mode", "diff", "no_log", "any_errors_fatal",
                 "ignore_unreachable", "throttle", "timeout")
 
 

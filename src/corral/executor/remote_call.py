@@ -21,7 +21,7 @@ CONNECTION_VARS = (
     "ansible_host", "ansible_ssh_host", "ansible_port", "ansible_ssh_port", "ansible_user",
     "ansible_ssh_user", "ansible_ssh_private_key_file", "ansible_connection",
     "ansible_python_interpreter", "ansible_become", "ansible_become_user",
-    "ansible_become_password", "ansible_become_pass", "corral_known_hosts",
+    "ansible_become_password", "ansible_become_pass", "ansible_become_method", "corral_known_hosts",
     "corral_host_key_policy", "ansible_host_key_checking",
 )
 
@@ -74,7 +74,13 @@ class RemoteCaller:
                 raise PlaybookError("delegate_to supports only localhost for now")
             host_vars = {"ansible_connection": "local"}
         become, become_user = self._become(task, play, host_vars)
-        session = await self.pool.agent(target, host_vars, become, become_user)
+        method = task.become_method or play.play.become_method or host_vars.get(
+            "ansible_become_method") or "sudo"
+        method = str(templar.render(method)).strip()
+        if become and method not in ("sudo", "su"):
+            raise PlaybookError(f"become_method {method!r} is not supported by corral; "
+                                "only 'sudo' and 'su' are")
+        session = await self.pool.agent(target, host_vars, become, become_user, method)
         clean = strip_omitted(dict(args))
         upload = None
         if info.prepare is not None:

@@ -230,6 +230,7 @@ class TaskRunner:
             if not task.until or outcome.result.status is Status.UNREACHABLE:
                 return outcome
             if self._condition_with_result(task, play, state, item_vars, outcome, task.until):
+                outcome.registered = {**(outcome.registered or {}), "attempts": attempt}
                 return outcome
             if attempt > retries:
                 result = _replace(outcome.result, status=Status.FAILED,

@@ -18,7 +18,7 @@ import tempfile
 import time
 
 try:  # typing only
-    from typing import Any, Callable, Dict, Iterable  # noqa: F401 (type comments)
+    from typing import Any, Callable, Dict, Iterable, List  # noqa: F401 (type comments)
 except ImportError:  # pragma: no cover
     pass
 
@@ -99,6 +99,11 @@ def _watch(path, header, limit, timeout_msg, run):
         if time.monotonic() >= deadline:
             break
         time.sleep(0.05)
+    for pid in [worker] + _descendants(worker):  # a child may have its own session
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
     try:
         os.killpg(worker, signal.SIGKILL)
     except OSError:
@@ -109,6 +114,33 @@ def _watch(path, header, limit, timeout_msg, run):
               "data": {"timedout": {"period": int(limit) if limit == int(limit) else limit}}}
     write_job(path, dict(header, finished=True, result=failed))
     os._exit(0)
+
+
+def _descendants(root):
+    # type: (int) -> List[int]
+    """Every process below ``root`` (from /proc; empty where there is none)."""
+    parents = {}  # type: Dict[int, int]
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return []
+    for name in names:
+        if not name.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % name, "r") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            parents[int(name)] = int(fields[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    found = []  # type: List[int]
+    frontier = [root]
+    while frontier:
+        current = frontier.pop()
+        children = [pid for pid, parent in parents.items() if parent == current]
+        found.extend(children)
+        frontier.extend(children)
+    return found
 
 
 def _work(path, header, run):

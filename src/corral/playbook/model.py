@@ -60,6 +60,7 @@ class Task:
     notify: list[str] = field(default_factory=list)
     become: bool | None = None
     become_user: str | None = None
+    become_method: str | None = None
     tags: list[str] = field(default_factory=list)
     check_mode: bool | None = None
     diff: bool | None = None
@@ -70,7 +71,7 @@ class Task:
     delegate_to: str | None = None
     retries: int | str | None = None
     until: list[Condition] | None = None
-    delay: int | str | None = None
+    delay: float | str | None = None
     listen: list[str] = field(default_factory=list)
     any_errors_fatal: bool | None = None
     ignore_unreachable: bool | None = None
@@ -105,6 +106,7 @@ class Block:
     when: list[Condition] = field(default_factory=list)
     become: bool | None = None
     become_user: str | None = None
+    become_method: str | None = None
     tags: list[str] = field(default_factory=list)
     vars: dict[str, Any] = field(default_factory=dict)
     environment: dict[str, Any] = field(default_factory=dict)
@@ -140,6 +142,7 @@ class Play:
     handlers: list[Task] = field(default_factory=list)
     become: bool | None = None
     become_user: str | None = None
+    become_method: str | None = None
     remote_user: str | None = None
     connection: Literal["ssh", "local"] | None = None
     gather_facts: bool = True

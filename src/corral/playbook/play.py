@@ -44,7 +44,7 @@ def read_play(ctx: ParseContext, data: PosDict, path: Path) -> Play | None:
                                               TaskScope(path, path.parent, handlers=True))
                     if isinstance(node, Task)]
     check_notify(ctx, [n for nodes in sections.values() for n in nodes], handlers)
-    check_become_method(ctx, data)
+    become_method = check_become_method(ctx, data)
     hosts = _read_hosts(ctx, data)
     play = Play(
         hosts=hosts or "", position=data.position or Position(str(path)), path=path,
@@ -53,6 +53,7 @@ def read_play(ctx: ParseContext, data: PosDict, path: Path) -> Play | None:
         pre_tasks=sections["pre_tasks"], tasks=sections["tasks"],
         post_tasks=sections["post_tasks"], handlers=handlers,
         become=read_bool(ctx, data, "become"), become_user=read_str(ctx, data, "become_user"),
+        become_method=become_method,
         remote_user=read_str(ctx, data, "remote_user"), connection=_read_connection(ctx, data),
         gather_facts=_bool(read_bool(ctx, data, "gather_facts"), True),
         strategy=_read_strategy(ctx, data), order=_read_order(ctx, data), tags=read_str_list(ctx, data, "tags", commas=True),

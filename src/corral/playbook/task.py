@@ -17,6 +17,7 @@ from corral.playbook.validate import check_mode_trap, check_module_args
 from corral.playbook.values import (
     read_identifier,
     read_int_or_template,
+    read_seconds_or_template,
     read_str,
     read_str_list,
 )
@@ -43,7 +44,8 @@ def read_task(ctx: ParseContext, data: PosDict, handler: bool = False) -> Task |
         args=margs.args, arg_positions=margs.positions,
         keyword_positions=common.positions | _notify_positions(data),
         name=common.name, when=common.when, become=common.become,
-        become_user=common.become_user, tags=common.tags, vars=common.vars,
+        become_user=common.become_user, become_method=common.become_method,
+        tags=common.tags, vars=common.vars,
         environment=common.environment, ignore_errors=common.ignore_errors or False,
         check_mode=common.check_mode, diff=common.diff, no_log=common.no_log or False,
         any_errors_fatal=common.any_errors_fatal,
@@ -58,7 +60,7 @@ def read_task(ctx: ParseContext, data: PosDict, handler: bool = False) -> Task |
         run_once=common.run_once or False,
         delegate_to=read_str(ctx, data, "delegate_to"),
         retries=read_int_or_template(ctx, data, "retries"),
-        delay=read_int_or_template(ctx, data, "delay"),
+        delay=read_seconds_or_template(ctx, data, "delay"),
         module_defaults=defaults, throttle=common.throttle, timeout=common.timeout,
         async_=read_int_or_template(ctx, data, "async"),
         poll=read_int_or_template(ctx, data, "poll"),

@@ -93,7 +93,8 @@ def _stray_block_key(ctx: ParseContext, key: str, allowed: frozenset[str]) -> st
 def _block_keywords(common: CommonKeywords) -> dict[str, Any]:
     return {
         "name": common.name, "when": common.when, "become": common.become,
-        "become_user": common.become_user, "tags": common.tags, "vars": common.vars,
+        "become_user": common.become_user, "become_method": common.become_method,
+        "tags": common.tags, "vars": common.vars,
         "environment": common.environment, "ignore_errors": common.ignore_errors,
         "check_mode": common.check_mode, "diff": common.diff, "no_log": common.no_log,
         "any_errors_fatal": common.any_errors_fatal,

@@ -107,6 +107,21 @@ def read_int_or_template(ctx: ParseContext, data: PosDict, key: str) -> int | st
     return None
 
 
+def read_seconds_or_template(ctx: ParseContext, data: PosDict, key: str) -> float | str | None:
+    """A number of seconds, whole or not (``delay``), or a template string."""
+    value = data.get(key)
+    if value is None or is_template(value):
+        return value
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = -1.0
+    if isinstance(value, bool) or number < 0:
+        bad(ctx, data, key, "a number of seconds")
+        return None
+    return number
+
+
 def read_identifier(ctx: ParseContext, data: PosDict, key: str) -> str | None:
     """A variable name (``register``, ``loop_var``)."""
     value = read_str(ctx, data, key)

@@ -57,3 +57,15 @@ def test_unsafe_tag_marks_scalars_lists_and_mappings() -> None:
     assert isinstance(data["b"], UnsafeList) and isinstance(data["b"][0], UnsafeText)
     assert isinstance(data["c"], UnsafeDict) and isinstance(data["c"]["k"], UnsafeText)
     assert not is_template(data["a"]) and data.key_positions["a"].line == 1
+
+
+def test_su_wrap_and_prompt() -> None:
+    from corral.transport.become import Become, classify_sudo_failure, is_su_prompt
+
+    become = Become("alice", "secret", method="su")
+    assert become.wrap("python3 -c x") == "su -s /bin/sh alice -c 'python3 -c x'"
+    assert "secret" not in become.wrap("python3 -c x")
+    assert is_su_prompt("Password: ") and is_su_prompt("Mot de passe : ")
+    assert not is_su_prompt("Password: \nuid=1001")
+    error = classify_sudo_failure("su: Authentication failure\n", become)
+    assert error is not None and "su rejected the become password for alice" in str(error)

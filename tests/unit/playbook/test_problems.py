@@ -121,12 +121,13 @@ CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
             - include_role:
                 name: web
         """, [("site.yml:3:7", "'include_role' is not supported by corral yet")]),
-    ("become_method su", """
+    ("become_method doas", """
         - hosts: all
           tasks:
             - ping:
-              become_method: su
-        """, [("site.yml:4:7", "become_method 'su' is not supported by corral; only 'sudo'")]),
+              become_method: doas
+        """, [("site.yml:4:7",
+               "become_method 'doas' is not supported by corral; only 'sudo' and 'su'")]),
     ("listen outside handlers", """
         - hosts: all
           tasks:
