@@ -67,7 +67,7 @@ def aggregate_loop(host: str, task: str, module: str, results: list[TaskResult],
         status = Status.FAILED
     elif Status.CHANGED in statuses:
         status = Status.CHANGED
-    elif results and statuses == {Status.SKIPPED}:
+    elif statuses <= {Status.SKIPPED}:  # every item skipped, or no item at all
         status = Status.SKIPPED
     else:
         status = Status.OK
@@ -80,11 +80,14 @@ def aggregate_loop(host: str, task: str, module: str, results: list[TaskResult],
     summary = TaskResult(host, task, module, status, msg=msg, changes=changes,
                          data={"changed": changed}, no_log=any(r.no_log for r in results),
                          ignored=bool(failed) and all(r.ignored for r in failed))
-    value = {
+    value: dict[str, Any] = {
         "results": registered,
         "changed": changed,
         "failed": status is Status.FAILED,
         "msg": "One or more items failed" if failed else msg,
         "skipped": status is Status.SKIPPED,
     }
+    if not results:  # Ansible's shape for an empty loop
+        value = {"results": [], "changed": False, "skipped": True,
+                 "skipped_reason": "No items in the list"}
     return summary, value

@@ -171,13 +171,13 @@ class TaskRunner:
             status = Status.UNREACHABLE if isinstance(exc, HostUnreachable) else Status.FAILED
             outcome = TaskOutcome(TaskResult(state.name, self.task_name(task), task.module, status,
                                              msg=str(exc), item_label=label),
-                                  {"failed": True, "unreachable": status is Status.UNREACHABLE,
-                                   "msg": str(exc), "changed": False})
+                                  mark_unsafe({"failed": True, "msg": str(exc), "changed": False,
+                                               "unreachable": status is Status.UNREACHABLE}))
         except (CorralError, ArgumentError) as exc:
             message = exc.msg if isinstance(exc, ArgumentError) else str(exc)
             outcome = TaskOutcome(TaskResult(state.name, self.task_name(task), task.module,
                                              Status.FAILED, msg=message, item_label=label),
-                                  {"failed": True, "msg": message, "changed": False})
+                                  mark_unsafe({"failed": True, "msg": message, "changed": False}))
         return self._finish(outcome, task, templar, time.monotonic() - started)
 
     def _label(self, task: Task, templar: Templar, item_vars: dict[str, Any] | None) -> str | None:
@@ -319,16 +319,18 @@ class TaskRunner:
             failed = self._condition_with_result(task, play, state, item_vars, probe, task.failed_when)
             registered["failed"] = failed
             registered["failed_when_result"] = failed
-            if failed:
+            if failed:  # a change made before failed_when held still counts (as in Ansible)
                 result = _replace(result, status=Status.FAILED,
-                                  msg=result.msg or "failed_when condition held")
+                                  msg=result.msg or "failed_when condition held",
+                                  data={**result.data, "changed": bool(registered.get("changed"))})
             elif result.status is Status.FAILED:
                 result = _replace(result, status=Status.CHANGED if registered.get("changed") else Status.OK)
         return TaskOutcome(result, registered, outcome.facts, outcome.meta, outcome.notify)
 
     def _failed(self, state: HostState, task: Task, message: str) -> TaskOutcome:
         result = TaskResult(state.name, self.task_name(task), task.module, Status.FAILED, msg=message)
-        return TaskOutcome(result, {"failed": True, "msg": message, "changed": False})
+        # An error message may quote a template: registered, it is data, never rendered.
+        return TaskOutcome(result, mark_unsafe({"failed": True, "msg": message, "changed": False}))
 
 
 def loop_info(items: list[Any], index: int, allitems: bool) -> dict[str, Any]:
