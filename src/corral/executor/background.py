@@ -58,6 +58,11 @@ async def run_job(remote: RemoteCaller, host: str, task: Task, play: PlayContext
                   templar: Templar, args: Mapping[str, Any], check: bool, diff: bool,
                   plan: JobPlan) -> dict[str, Any]:
     """Start the job, then wait for it as ``plan`` says; the agent's result dict."""
+    info = remote.registry.find(task.module)
+    if plan.keep_header and info is not None and info.prepare is not None:
+        # Its controller-side step (a template to render, a file to send) cannot wait.
+        return {"status": "failed", "msg": f"This action ({task.module}) does not support async.",
+                "diff": None, "changes": [], "data": {}}
     jid = f"j{secrets.randbelow(10**12)}.{os.getpid()}"
     limit = int(plan.limit) if plan.limit == int(plan.limit) else plan.limit
     job = {"jid": jid, "timeout": limit, "timeout_msg": plan.timeout_msg}
