@@ -282,3 +282,17 @@ def test_order_templated_strategy_and_run_once_on_a_block(project: Path) -> None
 def test_a_strategy_that_renders_to_an_unknown_one_is_an_input_error(project: Path) -> None:
     result = run(project, "- debug: msg=x", head="  strategy: \"{{ 'host_pinned' }}\"\n")
     assert result.code == 4 and "rendered to 'host_pinned'" in result.stdout + result.stderr
+
+
+def test_play_timeout_applies_to_each_task(project: Path) -> None:
+    result = run(project, """
+- command: sleep 10
+  ignore_errors: true
+- command: echo quick
+  register: quick
+- debug: msg="{{ quick.stdout }}"
+""", head="  timeout: 1\n")
+    assert result.code == 0, result.stdout + result.stderr
+    assert result.statuses("h1") == ["ignored", "changed", "ok"]
+    assert result.host("h1")["tasks"][0]["msg"] == "Timed out after 1 second(s)."
+    assert msgs(result) == ["quick"]

@@ -234,11 +234,11 @@ class PlayRunner:
     def _throttle(self, state: HostState, task: Task,
                   context: PlayContext) -> asyncio.Semaphore | None:
         """The semaphore shared by the hosts running ``task`` under ``throttle: N``."""
-        if task.throttle is None:
+        value = task.throttle if task.throttle is not None else self.play.throttle
+        if value is None:
             return None
         key = (task.position, task.name)
         if key not in self._throttles:
-            value = task.throttle
             if isinstance(value, str):
                 value = self.runner.make_templar(context.stack_for(state, task)).render(value)
             limit = int(value or 0)

@@ -59,6 +59,8 @@ class TaskRunner:
         return task.name or task.module
 
     async def run(self, state: HostState, task: Task, play: PlayContext) -> TaskOutcome:
+        if task.timeout is None and play.play.timeout is not None:
+            task = replace(task, timeout=play.play.timeout)
         if task.loop is None:
             outcome = await self._run_item(state, task, play, None, None)
             if outcome.result.status is Status.CHANGED:

@@ -45,6 +45,8 @@ PLAY_KEYWORDS: tuple[Keyword, ...] = (
     Keyword("diff", "Force diff output on or off for the play."),
     Keyword("environment", "Environment variables for every task's process."),
     Keyword("module_defaults", "Default arguments per module (`file: {mode: '0644'}`); a task's own win."),
+    Keyword("throttle", "At most this many hosts run each task at the same time."),
+    Keyword("timeout", "Seconds after which a task fails (each task; the host goes on)."),
 )
 
 TASK_KEYWORDS: tuple[Keyword, ...] = (
@@ -52,10 +54,11 @@ TASK_KEYWORDS: tuple[Keyword, ...] = (
     Keyword("args", "Module arguments as a mapping, merged under those given inline."),
     Keyword("when", "Run only if every condition is true (Jinja expressions, no braces)."),
     Keyword("loop", "Run once per item of a list (or a template giving a list)."),
-    Keyword("with_items", "Like `loop`, flattening nested lists one level."),
-    Keyword("with_list", "Like `loop`."),
+    Keyword("with_items", "Like `loop`, flattening nested lists one level; a single value is one item."),
+    Keyword("with_list", "Like `loop`; a single value is one item."),
     Keyword("with_dict", "Loop over a mapping; each item has `key` and `value`."),
-    Keyword("loop_control", "`loop_var`, `index_var`, `label`, `pause` of a loop."),
+    Keyword("loop_control", "`loop_var`, `index_var`, `label`, `pause`, `extended` (`ansible_loop`), "
+                            "`extended_allitems`, `break_when` of a loop."),
     Keyword("register", "Save the result in this variable."),
     Keyword("changed_when", "Conditions that decide whether the task changed something."),
     Keyword("failed_when", "Conditions that decide whether the task failed."),
@@ -125,7 +128,6 @@ UNSUPPORTED_PLAY_KEYWORDS: Mapping[str, str] = MappingProxyType({
     "roles": _NOT_YET + "; use import_tasks with the role's tasks file",
     "collections": _NOT_YET + "; corral modules need no collection",
     "vars_prompt": _NOT_YET + "; pass values with -e NAME=VALUE",
-    "throttle": _NOT_YET + "; use --forks or serial",
     "force_handlers": _NOT_YET,
     "fact_path": _NOT_YET,
     "gather_subset": _NOT_YET,
@@ -134,7 +136,6 @@ UNSUPPORTED_PLAY_KEYWORDS: Mapping[str, str] = MappingProxyType({
     "run_once": _NOT_YET + " on a play; put it on the tasks",
     "ignore_errors": _NOT_YET + " on a play; put it on the tasks or a block",
     "no_log": _NOT_YET + " on a play; put it on the tasks or a block",
-    "timeout": _NOT_YET,
     "become_flags": _NOT_YET,
     "become_exe": _NOT_YET,
     "port": _NOT_YET + "; set the ansible_port variable in the inventory",

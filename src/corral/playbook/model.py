@@ -157,6 +157,8 @@ class Play:
     diff: bool | None = None
     environment: dict[str, Any] = field(default_factory=dict)
     module_defaults: list[Any] = field(default_factory=list)
+    throttle: int | str | None = None  # for every task that sets none
+    timeout: int | str | None = None
     keyword_positions: dict[str, Position] = field(default_factory=dict, compare=False, repr=False)
 
     @property

@@ -21,6 +21,7 @@ from corral.playbook.values import (
     describe,
     is_template,
     read_bool,
+    read_int_or_template,
     read_mapping,
     read_str,
     read_str_list,
@@ -62,6 +63,8 @@ def read_play(ctx: ParseContext, data: PosDict, path: Path) -> Play | None:
         ignore_unreachable=_bool(read_bool(ctx, data, "ignore_unreachable"), False),
         check_mode=read_bool(ctx, data, "check_mode"), diff=read_bool(ctx, data, "diff"),
         environment=read_mapping(ctx, data, "environment"), module_defaults=defaults,
+        throttle=read_int_or_template(ctx, data, "throttle"),
+        timeout=read_int_or_template(ctx, data, "timeout"),
         keyword_positions=key_positions(data),
     )
     return play if hosts else None
