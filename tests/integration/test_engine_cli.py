@@ -29,7 +29,7 @@ import corral as corral_package
 
 pytestmark = pytest.mark.fleet
 
-STATUSES = {"ok", "changed", "failed", "skipped", "unreachable"}
+STATUSES = {"ok", "changed", "failed", "ignored", "skipped", "unreachable"}
 
 
 # -- ad-hoc -----------------------------------------------------------------------------
@@ -262,7 +262,7 @@ def _assert_host_schema(run: CorralRun, host: str, data: dict[str, Any]) -> None
     assert recap_line(run, host) == (
         f"{host} : ok={data['ok']} changed={data['changed']} "
         f"unreachable={int(data['unreachable'])} failed={data['failed']} "
-        f"skipped={data['skipped']}")
+        f"skipped={data['skipped']} rescued={data['rescued']} ignored={data['ignored']}")
 
 
 # -- bad usage, version ----------------------------------------------------------------

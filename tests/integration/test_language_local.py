@@ -79,9 +79,9 @@ def test_changed_when_failed_when_ignore_errors(project: Path) -> None:
     - debug: msg=unreached
 """)
     assert result.code == 1
-    assert result.statuses("w1") == ["ok", "failed", "failed"]
+    assert result.statuses("w1") == ["ok", "ignored", "failed"]
     host = result.host("w1")
-    assert (host["ok"], host["failed"], host["changed"]) == (1, 1, 0)
+    assert (host["ok"], host["failed"], host["changed"], host["ignored"]) == (2, 1, 0, 1)
     assert host["tasks"][1]["ignored"] is True
 
 

@@ -291,6 +291,10 @@ class Agent(object):
                                tmpdir=self.staging, staged=request.get("staged") or {})
         saved = self.set_environment(request.get("environment") or {})
         try:
+            if request.get("job") is not None:  # async/timeout: see modules/_jobs.py
+                return sys.modules["corral.modules._jobs"].start(
+                    request["job"], lambda: self.api.run_module(module, request.get("args") or {}, ctx),
+                    (self.reader.fd, self.out_fd))
             return self.api.run_module(module, request.get("args") or {}, ctx)
         except SystemExit as exc:
             return {"status": "failed", "diff": None, "changes": [], "data": {},

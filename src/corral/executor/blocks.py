@@ -7,8 +7,8 @@ from typing import Any
 
 from corral.playbook.model import Block, Task, TaskNode
 
-_OVERRIDABLE = ("become", "become_user", "check_mode", "diff", "no_log", "any_errors_fatal",
-                "ignore_unreachable")
+_OVERRIDABLE = ("become", "become_user", "become_method", "check_mode", "diff", "no_log", "any_errors_fatal",
+                "ignore_unreachable", "throttle", "timeout")
 
 
 def inherit_node(node: TaskNode, parent: Block) -> TaskNode:
@@ -32,10 +32,13 @@ def _merge(node: TaskNode, parent: Block) -> TaskNode:
         "tags": list(dict.fromkeys(list(parent.tags) + list(node.tags))),
         "vars": {**parent.vars, **node.vars},
         "environment": {**parent.environment, **node.environment},
+        "module_defaults": list(parent.module_defaults) + list(node.module_defaults),
     }
     for name in _OVERRIDABLE:
         if getattr(node, name) is None and getattr(parent, name) is not None:
             changes[name] = getattr(parent, name)
+    if parent.run_once and not node.run_once:
+        changes["run_once"] = True
     if isinstance(node, Task):
         if parent.ignore_errors is not None and node.ignore_errors is False:
             changes["ignore_errors"] = parent.ignore_errors

@@ -25,9 +25,9 @@ class ConnectionPool:
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def agent(self, host: str, host_vars: Mapping[str, Any], become: bool,
-                    become_user: str | None) -> AgentSession:
+                    become_user: str | None, become_method: str = "sudo") -> AgentSession:
         """The agent for ``host`` (as ``become_user`` when ``become``), started once."""
-        key = (host, (become_user or "root") if become else None)
+        key = (host, f"{become_method}:{become_user or 'root'}" if become else None)
         if key in self._agents:
             return self._agents[key]
         lock = self._locks.setdefault(host, asyncio.Lock())
@@ -44,7 +44,8 @@ class ConnectionPool:
                 password = host_vars.get("ansible_become_password") or host_vars.get(
                     "ansible_become_pass") or self.options.become_password
             session = await connection.agent(become, become_user or "root" if become else None,
-                                             str(password) if password is not None else None)
+                                             str(password) if password is not None else None,
+                                             become_method)
             self._agents[key] = session
             return session
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from corral.errors import CorralError
 from corral.executor.connections import ConnectionPool
+from corral.executor.host_order import ordered_hosts
 from corral.executor.host_state import HostState
 from corral.executor.host_vars import facts_layer, inventory_stack, magic_layer, play_magic
 from corral.executor.options import RunOptions
@@ -106,6 +107,7 @@ class Engine:
             self.states.setdefault(name, HostState(name))
             state = self.states[name]
             state.ended = False  # end_play/end_host last for one play
+        hosts = ordered_hosts(hosts, play.order)  # the report stays in inventory order
         runner = TaskRunner(RemoteCaller(self.pool, self.registry), self.templar,
                             self.options.check, self.options.diff, self.options.verbosity)
 

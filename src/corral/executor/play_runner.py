@@ -6,9 +6,10 @@ import asyncio
 import functools
 import math
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from corral.errors import PlaybookError
 from corral.executor.blocks import prepared_block
 from corral.executor.host_state import HostState
 from corral.executor.host_vars import with_module_facts
@@ -76,6 +77,8 @@ class PlayRunner:
     gather_facts: Callable[[HostState, PlayContext], Awaitable[TaskResult | None]]
     start_at: StartAt
     _fatal: bool = False  # a task with any_errors_fatal failed on some host
+    # (task position, name) -> the semaphore of its `throttle`
+    _throttles: dict[tuple[Any, str | None], asyncio.Semaphore | None] = field(default_factory=dict)
 
     async def run(self, hosts: list[str]) -> None:
         groups = batches(hosts, self.play.serial)
@@ -104,8 +107,9 @@ class PlayRunner:
             if self._should_abort(batch):
                 return True
         sections = (self.play.pre_tasks, self.play.tasks, self.play.post_tasks)
+        strategy = self._strategy(batch, context)
         for section in sections:
-            if self.play.strategy == "free":
+            if strategy == "free":
                 await self._on_hosts(batch, functools.partial(self._free_host, nodes=section, context=context))
             else:
                 if await self._linear(batch, section, context):
@@ -114,6 +118,19 @@ class PlayRunner:
             if self._should_abort(batch):
                 return True
         return self._should_abort(batch)
+
+    def _strategy(self, batch: list[str], context: PlayContext) -> str:
+        """The play's strategy; a template is rendered with the first host's variables."""
+        value = self.play.strategy
+        if value in ("linear", "free"):
+            return value
+        templar = self.runner.make_templar(context.stack_for(self.states[batch[0]]))
+        rendered = str(templar.render(value)).strip()
+        if rendered not in ("linear", "free"):
+            raise PlaybookError(f"{self.play.keyword_positions.get('strategy', self.play.position)}: "
+                                f"strategy {value!r} rendered to {rendered!r}; corral runs linear "
+                                "or free")
+        return rendered
 
     async def _facts(self, state: HostState, context: PlayContext) -> None:
         result = await self.gather_facts(state, context)
@@ -212,9 +229,28 @@ class PlayRunner:
 
     async def _run_task(self, state: HostState, task: Task, context: PlayContext,
                         handler: bool = False) -> TaskOutcome | None:
-        outcome = await self.runner.run(state, task, context)
+        throttle = self._throttle(state, task, context)
+        if throttle is None:
+            outcome = await self.runner.run(state, task, context)
+        else:
+            async with throttle:
+                outcome = await self.runner.run(state, task, context)
         self._absorb(state, task, outcome, record=True)
         return outcome
+
+    def _throttle(self, state: HostState, task: Task,
+                  context: PlayContext) -> asyncio.Semaphore | None:
+        """The semaphore shared by the hosts running ``task`` under ``throttle: N``."""
+        value = task.throttle if task.throttle is not None else self.play.throttle
+        if value is None:
+            return None
+        key = (task.position, task.name)
+        if key not in self._throttles:
+            if isinstance(value, str):
+                value = self.runner.make_templar(context.stack_for(state, task)).render(value)
+            limit = int(value or 0)
+            self._throttles[key] = asyncio.Semaphore(limit) if limit > 0 else None
+        return self._throttles[key]
 
     def _absorb(self, state: HostState, task: Task, outcome: TaskOutcome, record: bool) -> None:
         result = outcome.result

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
+from importlib import resources
 from typing import Any
 
 from corral.errors import PlaybookError
@@ -20,7 +22,7 @@ CONNECTION_VARS = (
     "ansible_host", "ansible_ssh_host", "ansible_port", "ansible_ssh_port", "ansible_user",
     "ansible_ssh_user", "ansible_ssh_private_key_file", "ansible_connection",
     "ansible_python_interpreter", "ansible_become", "ansible_become_user",
-    "ansible_become_password", "ansible_become_pass", "corral_known_hosts",
+    "ansible_become_password", "ansible_become_pass", "ansible_become_method", "corral_known_hosts",
     "corral_host_key_policy", "ansible_host_key_checking",
 )
 
@@ -54,7 +56,9 @@ class RemoteCaller:
         return dict(cached)
 
     async def call(self, host: str, task: Task, play: PlayContext, templar: Templar,
-                   args: Mapping[str, Any], check: bool, diff: bool) -> dict[str, Any]:
+                   args: Mapping[str, Any], check: bool, diff: bool,
+                   job: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Run the task's module; with ``job`` (jid, timeout) start it in the background."""
         info = self.registry.find(task.module)
         if info is None:
             raise PlaybookError(f"unknown module {task.module!r}")
@@ -71,7 +75,13 @@ class RemoteCaller:
                 raise PlaybookError("delegate_to supports only localhost for now")
             host_vars = {"ansible_connection": "local"}
         become, become_user = self._become(task, play, host_vars)
-        session = await self.pool.agent(target, host_vars, become, become_user)
+        method = task.become_method or play.play.become_method or host_vars.get(
+            "ansible_become_method") or "sudo"
+        method = str(templar.render(method)).strip()
+        if become and method not in ("sudo", "su"):
+            raise PlaybookError(f"become_method {method!r} is not supported by corral; "
+                                "only 'sudo' and 'su' are")
+        session = await self.pool.agent(target, host_vars, become, become_user, method)
         clean = strip_omitted(wire_args(args))
         upload = None
         if info.prepare is not None:
@@ -81,8 +91,13 @@ class RemoteCaller:
             clean, upload = dict(prepared.args), prepared.upload
         *support, (_, source) = info.sources
         environment = self._environment(task, play, templar)
+        if job is not None:
+            support = [*[s for s in support if s[0] != "_jobs"], ("_jobs", _jobs_source())]
+            if upload is not None:  # a background job cannot ask for it: stage it first
+                clean = {**clean, "_staged_src": await session.put_file(upload)}
         result: dict[str, Any] = await session.run(info.name, source, clean, check, diff,
-                                                   requires=support, environment=environment)
+                                                   requires=support, environment=environment,
+                                                   job=job)
         if result.get("status") == "needs_upload" and upload is not None:
             staged = await session.put_file(upload)
             argument = str((result.get("data") or {}).get("arg") or "_staged_src")
@@ -110,6 +125,12 @@ class RemoteCaller:
         user = (task.become_user or play.play.become_user or host_vars.get("ansible_become_user")
                 or defaults.become_user)
         return bool(become), (str(user) if user else None)
+
+
+@functools.lru_cache(maxsize=1)
+def _jobs_source() -> str:
+    """The host-side support file that runs background jobs (modules/_jobs.py)."""
+    return resources.files("corral.modules").joinpath("_jobs.py").read_text(encoding="utf-8")
 
 
 def _truthy(value: Any) -> bool:

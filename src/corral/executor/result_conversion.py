@@ -63,11 +63,11 @@ def aggregate_loop(host: str, task: str, module: str, results: list[TaskResult],
     statuses = {r.status for r in results}
     if Status.UNREACHABLE in statuses:
         status = Status.UNREACHABLE
-    elif any(r.status is Status.FAILED and not r.ignored for r in results):
+    elif any(r.status is Status.FAILED for r in results):
         status = Status.FAILED
     elif Status.CHANGED in statuses:
         status = Status.CHANGED
-    elif results and statuses == {Status.SKIPPED}:
+    elif statuses <= {Status.SKIPPED}:  # every item skipped, or no item at all
         status = Status.SKIPPED
     else:
         status = Status.OK
@@ -75,13 +75,19 @@ def aggregate_loop(host: str, task: str, module: str, results: list[TaskResult],
     msg = "; ".join(failed_msgs) if failed_msgs else ("All items completed" if results else
                                                        "No items in the list")
     changes = tuple(c for r in results for c in r.changes)
+    changed = any(r.status is Status.CHANGED or r.data.get("changed") is True for r in results)
+    failed = [r for r in results if r.status is Status.FAILED]
     summary = TaskResult(host, task, module, status, msg=msg, changes=changes,
-                         no_log=any(r.no_log for r in results))
-    value = {
+                         data={"changed": changed}, no_log=any(r.no_log for r in results),
+                         ignored=bool(failed) and all(r.ignored for r in failed))
+    value: dict[str, Any] = {
         "results": registered,
-        "changed": status is Status.CHANGED,
+        "changed": changed,
         "failed": status is Status.FAILED,
-        "msg": msg,
+        "msg": "One or more items failed" if failed else msg,
         "skipped": status is Status.SKIPPED,
     }
+    if not results:  # Ansible's shape for an empty loop
+        value = {"results": [], "changed": False, "skipped": True,
+                 "skipped_reason": "No items in the list"}
     return summary, value

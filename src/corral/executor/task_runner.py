@@ -10,7 +10,8 @@ from typing import Any
 
 from corral.errors import BecomeError, CorralError, HostUnreachable, InputError
 from corral.executor.actions import ACTIONS, ActionContext
-from corral.executor.actions.base import validate_action_args
+from corral.executor.actions.base import ActionOutcome, validate_action_args
+from corral.executor.background import job_plan, run_job, timeout_message
 from corral.executor.host_state import HostState
 from corral.executor.play_context import PlayContext
 from corral.executor.remote_call import RemoteCaller
@@ -20,7 +21,9 @@ from corral.executor.result_conversion import (
     result_from_module,
 )
 from corral.modules._api import ArgumentError
+from corral.playbook.loops import loop_items, loop_type_error
 from corral.playbook.model import Task
+from corral.playbook.module_defaults import defaults_for
 from corral.report.model import Status, TaskResult
 from corral.templating import Templar
 from corral.templating.omit import strip_omitted
@@ -56,16 +59,33 @@ class TaskRunner:
         return task.name or task.module
 
     async def run(self, state: HostState, task: Task, play: PlayContext) -> TaskOutcome:
+        if task.timeout is None and play.play.timeout is not None:
+            task = replace(task, timeout=play.play.timeout)
         if task.loop is None:
             outcome = await self._run_item(state, task, play, None, None)
             if outcome.result.status is Status.CHANGED:
                 outcome.notify = self._notify_names(state, task, play)
             return outcome
+        templar: Templar = self.make_templar(play.stack_for(state, task))
         try:
-            items = self._loop_items(task, self.make_templar(play.stack_for(state, task)))
+            items = self._loop_items(task, templar)
         except CorralError as exc:
-            return self._failed(state, task, str(exc))
+            return self._loop_failed(state, task, templar, str(exc))
         return await self._run_loop(state, task, play, items)
+
+    def _loop_failed(self, state: HostState, task: Task, templar: Templar,
+                     message: str) -> TaskOutcome:
+        """The loop could not be rendered: skipped under a false `when`, else failed."""
+        try:
+            skip = bool(task.when) and not templar.condition(task.when)
+        except CorralError:
+            skip = False
+        if skip:
+            result = TaskResult(state.name, self.task_name(task), task.module, Status.SKIPPED,
+                                msg="Conditional result was False")
+            return TaskOutcome(result, {"changed": False, "skipped": True,
+                                        "skip_reason": "Conditional result was False"})
+        return self._finish(self._failed(state, task, message), task, templar, 0.0)
 
     def _notify_names(self, state: HostState, task: Task, play: PlayContext) -> list[str]:
         """Handler names to notify; a templated name is rendered for this host."""
@@ -80,49 +100,58 @@ class TaskRunner:
 
     # -- loops -------------------------------------------------------------
     def _loop_items(self, task: Task, templar: Templar) -> list[Any]:
-        items = templar.render(task.loop)
+        value = templar.render(task.loop)
         kind = task.loop_kind or "loop"
-        if kind == "dict" and isinstance(items, Mapping):
-            return [{"key": k, "value": v} for k, v in items.items()]
-        if isinstance(items, str) or not isinstance(items, list | tuple):
-            raise InputError(
-                f"loop needs a list, got {type(items).__name__}"
-                + ("; to loop over a dict use '{{ d | dict2items }}'" if isinstance(items, Mapping) else "")
-            )
-        if kind == "items":
-            flat: list[Any] = []
-            for item in items:
-                flat.extend(item if isinstance(item, list) else [item])
-            return flat
-        return list(items)
+        items = loop_items(kind, value)
+        if items is None:
+            raise InputError(loop_type_error(kind, value))
+        return items
 
     async def _run_loop(self, state: HostState, task: Task, play: PlayContext,
                         items: list[Any]) -> TaskOutcome:
         control = task.loop_control
+        extended = self._extended(task, play, state)
         outcomes: list[TaskOutcome] = []
+        facts: dict[str, Any] = {}
         for index, item in enumerate(items):
             item_vars: dict[str, Any] = {control.loop_var: item, "ansible_loop_var": control.loop_var}
             if control.index_var:
                 item_vars[control.index_var] = index
+            if extended:
+                item_vars["ansible_loop"] = loop_info(items, index, control.extended_allitems)
             outcome = await self._run_item(state, task, play, item_vars, index)
             registered = dict(outcome.registered or {})
-            registered.update({control.loop_var: item, "ansible_loop_var": control.loop_var})
-            if control.index_var:
-                registered[control.index_var] = index
+            registered.update(item_vars)
             outcome.registered = mark_unsafe(registered) if control.loop_var == "item" else registered
             outcomes.append(outcome)
-            if control.pause:
-                await asyncio.sleep(float(control.pause))
-            if outcome.result.status is Status.UNREACHABLE:
+            # Each iteration sees the facts the previous ones set, as in Ansible.
+            facts.update(outcome.facts)
+            state.registered.update(outcome.facts)
+            if outcome.result.status is Status.UNREACHABLE or self._breaks(
+                    task, play, state, item_vars, outcome):
                 break
-        items = [o.result for o in outcomes]
-        result, registered = aggregate_loop(state.name, self.task_name(task), task.module, items,
+            if control.pause and index < len(items) - 1:
+                await asyncio.sleep(float(self.make_templar(play.stack_for(state, task)).render(
+                    control.pause)))
+        results = [o.result for o in outcomes]
+        result, registered = aggregate_loop(state.name, self.task_name(task), task.module, results,
                                             [o.registered or {} for o in outcomes])
         notify = self._notify_names(state, task, play) if result.status is Status.CHANGED else []
-        facts: dict[str, Any] = {}
-        for outcome in outcomes:
-            facts.update(outcome.facts)
-        return TaskOutcome(result, registered, facts, None, notify, items)
+        return TaskOutcome(result, registered, facts, None, notify, results)
+
+    def _extended(self, task: Task, play: PlayContext, state: HostState) -> bool:
+        value = task.loop_control.extended
+        if isinstance(value, str):
+            return bool(self.make_templar(play.stack_for(state, task)).condition(value))
+        return value
+
+    def _breaks(self, task: Task, play: PlayContext, state: HostState,
+                item_vars: dict[str, Any], outcome: TaskOutcome) -> bool:
+        """``loop_control.break_when``, with this item's result registered."""
+        conditions = task.loop_control.break_when
+        if not conditions or outcome.result.status is Status.SKIPPED:
+            return False
+        return self._condition_with_result(task, play, state, item_vars, outcome, conditions)
 
     # -- one item ----------------------------------------------------------
     async def _run_item(self, state: HostState, task: Task, play: PlayContext,
@@ -144,13 +173,13 @@ class TaskRunner:
             status = Status.UNREACHABLE if isinstance(exc, HostUnreachable) else Status.FAILED
             outcome = TaskOutcome(TaskResult(state.name, self.task_name(task), task.module, status,
                                              msg=str(exc), item_label=label),
-                                  {"failed": True, "unreachable": status is Status.UNREACHABLE,
-                                   "msg": str(exc), "changed": False})
+                                  mark_unsafe({"failed": True, "msg": str(exc), "changed": False,
+                                               "unreachable": status is Status.UNREACHABLE}))
         except (CorralError, ArgumentError) as exc:
             message = exc.msg if isinstance(exc, ArgumentError) else str(exc)
             outcome = TaskOutcome(TaskResult(state.name, self.task_name(task), task.module,
                                              Status.FAILED, msg=message, item_label=label),
-                                  {"failed": True, "msg": message, "changed": False})
+                                  mark_unsafe({"failed": True, "msg": message, "changed": False}))
         return self._finish(outcome, task, templar, time.monotonic() - started)
 
     def _label(self, task: Task, templar: Templar, item_vars: dict[str, Any] | None) -> str | None:
@@ -203,6 +232,7 @@ class TaskRunner:
             if not task.until or outcome.result.status in (Status.UNREACHABLE, Status.SKIPPED):
                 return outcome  # a skipped attempt (check mode) is not retried, as in Ansible
             if self._condition_with_result(task, play, state, item_vars, outcome, task.until):
+                outcome.registered = {**(outcome.registered or {}), "attempts": attempt}
                 return outcome
             if attempt > retries:
                 result = _replace(outcome.result, status=Status.FAILED,
@@ -228,22 +258,44 @@ class TaskRunner:
         check = self.check if task.check_mode is None else bool(task.check_mode)
         diff = self.diff if task.diff is None else bool(task.diff)
         action = ACTIONS.get(task.module)
+        given = self._with_defaults(task, play, templar)
         if action is not None:
-            outcome = await self._run_action(state, task, templar, check, label)
+            outcome = await self._run_action(state, task, templar, check, label, given)
         else:
-            args = templar.render(task.args)
-            raw = await self.remote.call(state.name, task, play, templar, args, check, diff)
+            args = templar.render(given)
+            job = job_plan(task, templar)
+            if job is None:
+                raw = await self.remote.call(state.name, task, play, templar, args, check, diff)
+            else:
+                raw = await run_job(self.remote, state.name, task, play, templar, args, check,
+                                    diff, job)
             result = result_from_module(state.name, name, task.module, raw, label)
             outcome = TaskOutcome(result, registered_value(raw))
         return self._apply_overrides(state, task, play, item_vars, outcome)
 
+    def _with_defaults(self, task: Task, play: PlayContext, templar: Templar) -> dict[str, Any]:
+        """The task's arguments over its ``module_defaults`` (play's, blocks', task's)."""
+        entries = list(play.play.module_defaults) + list(task.module_defaults)
+        if not entries:
+            return task.args
+        rendered = [templar.render(entry) for entry in entries]
+        if not all(isinstance(entry, Mapping) for entry in rendered):
+            raise InputError("module_defaults must render to mappings of module names to arguments")
+        return {**defaults_for(task.module, rendered), **task.args}
+
     async def _run_action(self, state: HostState, task: Task, templar: Templar, check: bool,
-                          label: str | None) -> TaskOutcome:
+                          label: str | None, given: dict[str, Any]) -> TaskOutcome:
         action = ACTIONS[task.module]
-        raw_args = templar.render(task.args) if action.render_args else dict(task.args)
+        raw_args = templar.render(given) if action.render_args else dict(given)
         args = validate_action_args(action, strip_omitted(raw_args))
-        ctx = ActionContext(state.name, templar, check, task.args, self.verbosity)
-        out = await action.run(ctx, args)
+        ctx = ActionContext(state.name, templar, check, given, self.verbosity)
+        limit = int(templar.render(task.timeout)) if task.timeout is not None else 0
+        try:
+            out = await (asyncio.wait_for(action.run(ctx, args), limit) if limit > 0
+                         else action.run(ctx, args))
+        except asyncio.TimeoutError:
+            out = ActionOutcome(Status.FAILED, timeout_message(limit),
+                                data={"timedout": {"period": limit}})
         result = TaskResult(state.name, self.task_name(task), task.module, out.status, msg=out.msg,
                             data=out.data, item_label=label)
         registered = {"changed": False, "failed": out.status is Status.FAILED, "msg": out.msg,
@@ -268,16 +320,35 @@ class TaskRunner:
             probe = TaskOutcome(result, registered)
             failed = self._condition_with_result(task, play, state, item_vars, probe, task.failed_when)
             registered["failed"] = failed
-            if failed:
+            registered["failed_when_result"] = failed
+            if failed:  # a change made before failed_when held still counts (as in Ansible)
                 result = _replace(result, status=Status.FAILED,
-                                  msg=result.msg or "failed_when condition held")
+                                  msg=result.msg or "failed_when condition held",
+                                  data={**result.data, "changed": bool(registered.get("changed"))})
             elif result.status is Status.FAILED:
                 result = _replace(result, status=Status.CHANGED if registered.get("changed") else Status.OK)
         return TaskOutcome(result, registered, outcome.facts, outcome.meta, outcome.notify)
 
     def _failed(self, state: HostState, task: Task, message: str) -> TaskOutcome:
         result = TaskResult(state.name, self.task_name(task), task.module, Status.FAILED, msg=message)
-        return TaskOutcome(result, {"failed": True, "msg": message, "changed": False})
+        # An error message may quote a template: registered, it is data, never rendered.
+        return TaskOutcome(result, mark_unsafe({"failed": True, "msg": message, "changed": False}))
+
+
+def loop_info(items: list[Any], index: int, allitems: bool) -> dict[str, Any]:
+    """``ansible_loop`` for item ``index`` (``loop_control: extended``)."""
+    length = len(items)
+    info: dict[str, Any] = {
+        "index": index + 1, "index0": index, "first": index == 0, "last": index == length - 1,
+        "length": length, "revindex": length - index, "revindex0": length - index - 1,
+    }
+    if allitems:
+        info["allitems"] = items
+    if index > 0:
+        info["previtem"] = items[index - 1]
+    if index < length - 1:
+        info["nextitem"] = items[index + 1]
+    return info
 
 
 def _replace(result: TaskResult, **changes: Any) -> TaskResult:

@@ -9,8 +9,10 @@ from corral.errors import Position
 from corral.playbook.conditions import read_conditions
 from corral.playbook.context import ParseContext
 from corral.playbook.values import (
+    is_template,
     read_bool,
     read_bool_or_template,
+    read_int_or_template,
     read_mapping,
     read_str,
     read_str_list,
@@ -26,6 +28,7 @@ class CommonKeywords:
     when: list[str | bool] = field(default_factory=list)
     become: bool | None = None
     become_user: str | None = None
+    become_method: str | None = None
     tags: list[str] = field(default_factory=list)
     vars: dict[str, Any] = field(default_factory=dict)
     environment: dict[str, Any] = field(default_factory=dict)
@@ -35,14 +38,17 @@ class CommonKeywords:
     no_log: bool | str | None = None
     any_errors_fatal: bool | None = None
     ignore_unreachable: bool | None = None
+    run_once: bool | None = None
+    throttle: int | str | None = None
+    timeout: int | str | None = None
     positions: dict[str, Position] = field(default_factory=dict)
 
 
 def read_common(ctx: ParseContext, data: PosDict) -> CommonKeywords:
     """Read the shared keywords of ``data``, recording problems in ``ctx``."""
-    check_become_method(ctx, data)
     return CommonKeywords(
         name=read_str(ctx, data, "name"),
+        become_method=check_become_method(ctx, data),
         when=read_conditions(ctx, data, "when") or [],
         become=read_bool(ctx, data, "become"),
         become_user=read_str(ctx, data, "become_user"),
@@ -55,6 +61,9 @@ def read_common(ctx: ParseContext, data: PosDict) -> CommonKeywords:
         no_log=read_bool_or_template(ctx, data, "no_log"),
         any_errors_fatal=read_bool(ctx, data, "any_errors_fatal"),
         ignore_unreachable=read_bool(ctx, data, "ignore_unreachable"),
+        run_once=read_bool(ctx, data, "run_once"),
+        throttle=read_int_or_template(ctx, data, "throttle"),
+        timeout=read_int_or_template(ctx, data, "timeout"),
         positions=key_positions(data),
     )
 
@@ -64,12 +73,17 @@ def key_positions(data: PosDict) -> dict[str, Position]:
     return {str(key): where for key, where in data.key_positions.items()}
 
 
-def check_become_method(ctx: ParseContext, data: PosDict) -> None:
-    """Only sudo: su, doas, runas and friends are rejected loudly."""
+BECOME_METHODS = ("sudo", "su")
+
+
+def check_become_method(ctx: ParseContext, data: PosDict) -> str | None:
+    """sudo, su or a template; doas, runas and friends are rejected loudly."""
     method = data.get("become_method")
-    if method is not None and method != "sudo":
-        ctx.add(f"become_method '{method}' is not supported by corral; only 'sudo' is",
-                data.key_position("become_method"))
+    if method is None or method in BECOME_METHODS or is_template(method):
+        return None if method is None else str(method)
+    ctx.add(f"become_method '{method}' is not supported by corral; only 'sudo' and 'su' are",
+            data.key_position("become_method"))
+    return None
 
 
 def read_vars(ctx: ParseContext, data: PosDict, key: str = "vars") -> dict[str, Any]:

@@ -18,6 +18,8 @@ class ParseContext:
     modules: ModuleLookup
     condition_syntax: ConditionSyntax | None = None
     problems: list[Problem] = field(default_factory=list)
+    # Modules that get module_defaults where the loader now is ("*": maybe any).
+    defaulted: set[str] = field(default_factory=set)
 
     def add(self, message: str, position: Position | None) -> None:
         """Record one problem; parsing carries on to find the others."""

@@ -14,6 +14,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 _KEY_VALUE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)", re.DOTALL)
+# set_fact's names may be templates: ``{{ prefix }}_x=1``.
+_TEMPLATED_KEY_VALUE = re.compile(r"((?:[A-Za-z0-9_]|\{\{(?:(?!\}\}).)*\}\})+)=(.*)", re.DOTALL)
 _OPEN = ("{{", "{%", "{#")
 _CLOSE = ("}}", "%}", "#}")
 
@@ -86,6 +88,8 @@ def parse_free_form(text: str, keys: Collection[str] | None) -> FreeForm:
     end = 0
     for word, start, stop in words:
         match = _KEY_VALUE.fullmatch(word)
+        if match is None and keys is None and "{{" in word.partition("=")[0]:
+            match = _TEMPLATED_KEY_VALUE.fullmatch(word)
         if match and (keys is None or match.group(1) in keys):
             result.args[match.group(1)] = unquote(match.group(2))
             kept.append(text[end:start])

@@ -30,11 +30,12 @@ PLAY_KEYWORDS: tuple[Keyword, ...] = (
     Keyword("handlers", "Tasks run once at the end of a section when notified."),
     Keyword("become", "Run tasks through sudo (yes/no)."),
     Keyword("become_user", "The user sudo switches to (default root)."),
-    Keyword("become_method", "Only `sudo` is supported."),
+    Keyword("become_method", "`sudo` (default) or `su` (the password on stdin, never in argv)."),
     Keyword("remote_user", "The SSH user (same as the `ansible_user` variable)."),
     Keyword("connection", "`ssh` (default) or `local` (run on the controller)."),
     Keyword("gather_facts", "Collect facts before the first task (default yes)."),
-    Keyword("strategy", "`linear` (hosts in step, task by task) or `free`."),
+    Keyword("strategy", "`linear` (hosts in step, task by task) or `free` (may be a template)."),
+    Keyword("order", "Host order: inventory, reverse_inventory, sorted, reverse_sorted, shuffle."),
     Keyword("tags", "Tags added to every task of the play."),
     Keyword("serial", "Rolling batches: a number, a percentage like '30%', or a list of them."),
     Keyword("max_fail_percentage", "Stop the play when more than this % of a batch failed."),
@@ -43,6 +44,9 @@ PLAY_KEYWORDS: tuple[Keyword, ...] = (
     Keyword("check_mode", "Force check mode on (yes) or off (no) for the play."),
     Keyword("diff", "Force diff output on or off for the play."),
     Keyword("environment", "Environment variables for every task's process."),
+    Keyword("module_defaults", "Default arguments per module (`file: {mode: '0644'}`); a task's own win."),
+    Keyword("throttle", "At most this many hosts run each task at the same time."),
+    Keyword("timeout", "Seconds after which a task fails (each task; the host goes on)."),
 )
 
 TASK_KEYWORDS: tuple[Keyword, ...] = (
@@ -50,10 +54,11 @@ TASK_KEYWORDS: tuple[Keyword, ...] = (
     Keyword("args", "Module arguments as a mapping, merged under those given inline."),
     Keyword("when", "Run only if every condition is true (Jinja expressions, no braces)."),
     Keyword("loop", "Run once per item of a list (or a template giving a list)."),
-    Keyword("with_items", "Like `loop`, flattening nested lists one level."),
-    Keyword("with_list", "Like `loop`."),
+    Keyword("with_items", "Like `loop`, flattening nested lists one level; a single value is one item."),
+    Keyword("with_list", "Like `loop`; a single value is one item."),
     Keyword("with_dict", "Loop over a mapping; each item has `key` and `value`."),
-    Keyword("loop_control", "`loop_var`, `index_var`, `label`, `pause` of a loop."),
+    Keyword("loop_control", "`loop_var`, `index_var`, `label`, `pause`, `extended` (`ansible_loop`), "
+                            "`extended_allitems`, `break_when` of a loop."),
     Keyword("register", "Save the result in this variable."),
     Keyword("changed_when", "Conditions that decide whether the task changed something."),
     Keyword("failed_when", "Conditions that decide whether the task failed."),
@@ -61,7 +66,7 @@ TASK_KEYWORDS: tuple[Keyword, ...] = (
     Keyword("notify", "Handlers (by name or `listen` topic) to run if the task changed."),
     Keyword("become", "Run this task through sudo (yes/no)."),
     Keyword("become_user", "The user sudo switches to."),
-    Keyword("become_method", "Only `sudo` is supported."),
+    Keyword("become_method", "`sudo` (default) or `su` (the password on stdin, never in argv)."),
     Keyword("tags", "Tags for --tags/--skip-tags."),
     Keyword("check_mode", "Force check mode on or off for this task."),
     Keyword("diff", "Force diff output on or off for this task."),
@@ -75,6 +80,13 @@ TASK_KEYWORDS: tuple[Keyword, ...] = (
     Keyword("delay", "Seconds between retries (default 5)."),
     Keyword("any_errors_fatal", "A failure of this task stops the play for all hosts."),
     Keyword("ignore_unreachable", "If the host is unreachable for this task, carry on with the next one."),
+    Keyword("action", "The module and its arguments: `copy src=a dest=b` or `{module: copy, src: a}`."),
+    Keyword("local_action", "Like `action`, run on the controller (`delegate_to: localhost`)."),
+    Keyword("module_defaults", "Default arguments per module for this task."),
+    Keyword("throttle", "At most this many hosts run the task at the same time."),
+    Keyword("timeout", "Fail the task (the host goes on) when it runs longer than this many seconds."),
+    Keyword("async", "Run in the background on the host, for at most this many seconds."),
+    Keyword("poll", "With async: seconds between checks; 0 starts the job and goes on (see async_status)."),
 )
 
 HANDLER_KEYWORDS: tuple[Keyword, ...] = (
@@ -89,7 +101,7 @@ BLOCK_KEYWORDS: tuple[Keyword, ...] = (
     Keyword("when", "Conditions added to every task of the block."),
     Keyword("become", "Applies to every task of the block."),
     Keyword("become_user", "Applies to every task of the block."),
-    Keyword("become_method", "Only `sudo` is supported."),
+    Keyword("become_method", "`sudo` (default) or `su` (the password on stdin, never in argv)."),
     Keyword("tags", "Tags added to every task of the block."),
     Keyword("vars", "Variables for every task of the block."),
     Keyword("environment", "Environment variables for every task of the block."),
@@ -99,6 +111,10 @@ BLOCK_KEYWORDS: tuple[Keyword, ...] = (
     Keyword("no_log", "Applies to every task of the block."),
     Keyword("any_errors_fatal", "Applies to every task of the block."),
     Keyword("ignore_unreachable", "Applies to every task of the block."),
+    Keyword("module_defaults", "Default arguments per module, over the play's, under the task's."),
+    Keyword("run_once", "Every task of the block runs on the first host only."),
+    Keyword("throttle", "Applies to every task of the block."),
+    Keyword("timeout", "Applies to every task of the block."),
 )
 
 # Keywords allowed next to import_tasks / include_tasks (they become a block's).
@@ -112,9 +128,6 @@ UNSUPPORTED_PLAY_KEYWORDS: Mapping[str, str] = MappingProxyType({
     "roles": _NOT_YET + "; use import_tasks with the role's tasks file",
     "collections": _NOT_YET + "; corral modules need no collection",
     "vars_prompt": _NOT_YET + "; pass values with -e NAME=VALUE",
-    "module_defaults": _NOT_YET + "; give the arguments on each task",
-    "order": _NOT_YET,
-    "throttle": _NOT_YET + "; use --forks or serial",
     "force_handlers": _NOT_YET,
     "fact_path": _NOT_YET,
     "gather_subset": _NOT_YET,
@@ -123,7 +136,6 @@ UNSUPPORTED_PLAY_KEYWORDS: Mapping[str, str] = MappingProxyType({
     "run_once": _NOT_YET + " on a play; put it on the tasks",
     "ignore_errors": _NOT_YET + " on a play; put it on the tasks or a block",
     "no_log": _NOT_YET + " on a play; put it on the tasks or a block",
-    "timeout": _NOT_YET,
     "become_flags": _NOT_YET,
     "become_exe": _NOT_YET,
     "port": _NOT_YET + "; set the ansible_port variable in the inventory",
@@ -132,11 +144,7 @@ UNSUPPORTED_PLAY_KEYWORDS: Mapping[str, str] = MappingProxyType({
 })
 
 UNSUPPORTED_TASK_KEYWORDS: Mapping[str, str] = MappingProxyType({
-    "async": "is not supported by corral",
-    "poll": "is not supported by corral",
     "delegate_facts": "is not supported by corral",
-    "local_action": "is not supported by corral; use the module with `delegate_to: localhost`",
-    "action": "is not supported by corral; write the module name as the task's key",
     "with_fileglob": "is not supported by corral; use `loop: \"{{ query('fileglob', ...) }}\"`",
     "with_sequence": "is not supported by corral; use `loop: \"{{ range(...) | list }}\"`",
     "with_nested": "is not supported by corral; use `loop` with the `product` filter",
@@ -147,10 +155,7 @@ UNSUPPORTED_TASK_KEYWORDS: Mapping[str, str] = MappingProxyType({
     "with_indexed_items": "is not supported by corral; use loop_control's index_var",
     "with_random_choice": "is not supported by corral",
     "with_inventory_hostnames": "is not supported by corral",
-    "throttle": "is not supported by corral",
-    "timeout": "is not supported by corral",
     "collections": "is not supported by corral",
-    "module_defaults": "is not supported by corral",
     "become_flags": "is not supported by corral",
     "become_exe": "is not supported by corral",
     "debugger": "is not supported by corral",

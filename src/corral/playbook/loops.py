@@ -12,21 +12,25 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+from corral.playbook.conditions import read_conditions
 from corral.playbook.context import ParseContext
 from corral.playbook.model import LoopControl, LoopKind
 from corral.playbook.values import (
     describe,
     is_template,
+    read_bool,
+    read_bool_or_template,
     read_identifier,
     read_str,
 )
 from corral.playbook.yaml_loader import PosDict
 
+_DICT_HINT = "to loop over a dict use `{{ d | dict2items }}`"
 LOOP_KEYWORDS: Mapping[str, LoopKind] = MappingProxyType({
     "loop": "loop", "with_items": "items", "with_list": "list", "with_dict": "dict",
 })
-_LOOP_CONTROL_KEYS = ("loop_var", "index_var", "label", "pause")
-_DICT_HINT = "to loop over a dict use `{{ d | dict2items }}`"
+_LOOP_CONTROL_KEYS = ("loop_var", "index_var", "label", "pause", "extended",
+                      "extended_allitems", "break_when")
 
 
 def dict_items(value: dict[Any, Any]) -> list[dict[str, Any]]:
@@ -35,16 +39,32 @@ def dict_items(value: dict[Any, Any]) -> list[dict[str, Any]]:
 
 
 def loop_items(kind: LoopKind, value: Any) -> list[Any] | None:
-    """The items of a rendered loop value, or None when it is not loopable."""
+    """The items of a rendered loop value, or None when it is not loopable.
+
+    As ansible-core: ``loop`` needs a list; ``with_items`` and ``with_list``
+    take any other value as a list of that one value (an empty string or None
+    is one item), ``with_items`` flattening one level; ``with_dict`` needs a
+    mapping (or the already converted list of ``{key, value}``).
+    """
     if kind == "dict":
         if isinstance(value, dict):
             return dict_items(value)
         return list(value) if isinstance(value, list) else None
+    if isinstance(value, tuple):
+        value = list(value)
     if not isinstance(value, list):
-        return None
+        return None if kind == "loop" else [value]
     if kind == "items":
         return [inner for item in value for inner in (item if isinstance(item, list) else [item])]
     return list(value)
+
+
+def loop_type_error(kind: LoopKind, value: Any) -> str:
+    """Why ``value`` cannot be looped over, in ansible-core's words."""
+    if kind == "dict":
+        return f"with_dict expects a dictionary, got {type(value).__name__}"
+    hint = "; to loop over a dict use '{{ d | dict2items }}'" if isinstance(value, dict) else ""
+    return f"The `loop` value must resolve to a 'list', not '{type(value).__name__}'{hint}"
 
 
 def read_loop(ctx: ParseContext, task: PosDict) -> tuple[Any, LoopKind | None]:
@@ -65,11 +85,15 @@ def read_loop(ctx: ParseContext, task: PosDict) -> tuple[Any, LoopKind | None]:
             return dict_items(value), kind
         ctx.add(f"with_dict needs a mapping; got {describe(value)}", task.key_position(key))
         return None, None
+    if value is None and kind != "loop":
+        ctx.add(f"you must specify a value when using {key}", task.key_position(key))
+        return None, None
     if isinstance(value, list):
         return value, kind
-    if kind == "items" and isinstance(value, str | int | float) and not isinstance(value, bool):
-        return [value], kind
-    ctx.add(f"{key} needs a list; {_DICT_HINT} (got {describe(value)})", task.key_position(key))
+    if kind != "loop":
+        return [value], kind  # with_items/with_list: a scalar is a list of one (ansible-core)
+    # A literal that is not a list fails on every host in ansible-core too.
+    ctx.add(f"loop needs a list; {_DICT_HINT} (got {describe(value)})", task.key_position(key))
     return None, None
 
 
@@ -90,12 +114,13 @@ def read_loop_control(ctx: ParseContext, task: PosDict) -> LoopControl:
         index_var=read_identifier(ctx, data, "index_var"),
         label=read_str(ctx, data, "label"),
         pause=_read_pause(ctx, data),
+        extended=read_bool_or_template(ctx, data, "extended") or False,
+        extended_allitems=read_bool(ctx, data, "extended_allitems") is not False,
+        break_when=read_conditions(ctx, data, "break_when") or [],
     )
 
 
 def _unknown_key(key: str) -> str:
-    if key == "extended":
-        return "loop_control 'extended' is not supported by corral; use index_var"
     close = difflib.get_close_matches(key, _LOOP_CONTROL_KEYS, n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     return (f"unknown loop_control key '{key}'{hint} "

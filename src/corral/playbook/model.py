@@ -19,12 +19,20 @@ Condition = str | bool
 
 @dataclass(frozen=True, kw_only=True)
 class LoopControl:
-    """``loop_control``: the loop variable's name, an index variable, a label."""
+    """``loop_control``: the loop variable's name, an index variable, a label, …
+
+    ``extended`` (a bool or a template) sets ``ansible_loop`` for each item
+    (with ``allitems`` unless ``extended_allitems`` is false); ``break_when``
+    stops the loop after the first item for which its conditions hold.
+    """
 
     loop_var: str = "item"
     index_var: str | None = None
     label: str | None = None
     pause: int | float | str = 0
+    extended: bool | str = False
+    extended_allitems: bool = True
+    break_when: list[Condition] = field(default_factory=list)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -52,6 +60,7 @@ class Task:
     notify: list[str] = field(default_factory=list)
     become: bool | None = None
     become_user: str | None = None
+    become_method: str | None = None
     tags: list[str] = field(default_factory=list)
     check_mode: bool | None = None
     diff: bool | None = None
@@ -62,10 +71,15 @@ class Task:
     delegate_to: str | None = None
     retries: int | str | None = None
     until: list[Condition] | None = None
-    delay: int | str | None = None
+    delay: float | str | None = None
     listen: list[str] = field(default_factory=list)
     any_errors_fatal: bool | None = None
     ignore_unreachable: bool | None = None
+    module_defaults: list[Any] = field(default_factory=list)  # enclosing blocks' first
+    throttle: int | str | None = None  # at most this many hosts run the task at once
+    timeout: int | str | None = None  # seconds before the task fails (the host goes on)
+    async_: int | str | None = None  # `async`: run in the background for at most N seconds
+    poll: int | str | None = None  # with async: seconds between checks (0: do not wait)
     # Where each keyword (and each module argument) was written, for run-time errors.
     keyword_positions: dict[str, Position] = field(default_factory=dict, compare=False, repr=False)
     arg_positions: dict[str, Position] = field(default_factory=dict, compare=False, repr=False)
@@ -92,6 +106,7 @@ class Block:
     when: list[Condition] = field(default_factory=list)
     become: bool | None = None
     become_user: str | None = None
+    become_method: str | None = None
     tags: list[str] = field(default_factory=list)
     vars: dict[str, Any] = field(default_factory=dict)
     environment: dict[str, Any] = field(default_factory=dict)
@@ -101,6 +116,10 @@ class Block:
     no_log: bool | str | None = None
     any_errors_fatal: bool | None = None
     ignore_unreachable: bool | None = None
+    run_once: bool | None = None
+    throttle: int | str | None = None
+    timeout: int | str | None = None
+    module_defaults: list[Any] = field(default_factory=list)
     keyword_positions: dict[str, Position] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -123,10 +142,12 @@ class Play:
     handlers: list[Task] = field(default_factory=list)
     become: bool | None = None
     become_user: str | None = None
+    become_method: str | None = None
     remote_user: str | None = None
     connection: Literal["ssh", "local"] | None = None
     gather_facts: bool = True
-    strategy: Literal["linear", "free"] = "linear"
+    strategy: str = "linear"  # linear, free, or a template rendered when the play starts
+    order: str = "inventory"
     tags: list[str] = field(default_factory=list)
     serial: list[int | str] = field(default_factory=list)
     max_fail_percentage: float | None = None
@@ -135,6 +156,9 @@ class Play:
     check_mode: bool | None = None
     diff: bool | None = None
     environment: dict[str, Any] = field(default_factory=dict)
+    module_defaults: list[Any] = field(default_factory=list)
+    throttle: int | str | None = None  # for every task that sets none
+    timeout: int | str | None = None
     keyword_positions: dict[str, Position] = field(default_factory=dict, compare=False, repr=False)
 
     @property

@@ -11,13 +11,25 @@ from corral.playbook.common import check_become_method, key_positions, read_vars
 from corral.playbook.context import ParseContext
 from corral.playbook.keywords import PLAY_KEYWORDS, UNSUPPORTED_PLAY_KEYWORDS, keyword_names
 from corral.playbook.model import Play, Task, TaskNode
+from corral.playbook.module_defaults import defaults_in_scope, read_module_defaults
 from corral.playbook.notify_check import check_notify
 from corral.playbook.serial import read_serial
 from corral.playbook.task_keys import short_name
 from corral.playbook.task_list import TaskScope, read_task_list
-from corral.playbook.values import bad, describe, read_bool, read_mapping, read_str, read_str_list
+from corral.playbook.values import (
+    bad,
+    describe,
+    is_template,
+    read_bool,
+    read_int_or_template,
+    read_mapping,
+    read_str,
+    read_str_list,
+)
 from corral.playbook.yaml_loader import PosDict
 
+STRATEGIES = ("linear", "free")
+ORDERS = ("inventory", "reverse_inventory", "sorted", "reverse_sorted", "shuffle")
 _CONNECTIONS = {"ssh": "ssh", "smart": "ssh", "local": "local"}
 
 
@@ -25,13 +37,15 @@ def read_play(ctx: ParseContext, data: PosDict, path: Path) -> Play | None:
     """The play in ``data`` from file ``path``; None when it has no hosts."""
     _check_keys(ctx, data)
     scope = TaskScope(file=path, playbook_dir=path.parent)
-    sections = {name: _section(ctx, data, name, scope)
-                for name in ("pre_tasks", "tasks", "post_tasks")}
-    handlers = [node for node in _section(ctx, data, "handlers",
-                                          TaskScope(path, path.parent, handlers=True))
-                if isinstance(node, Task)]
+    defaults = read_module_defaults(ctx, data)
+    with defaults_in_scope(ctx, defaults):
+        sections = {name: _section(ctx, data, name, scope)
+                    for name in ("pre_tasks", "tasks", "post_tasks")}
+        handlers = [node for node in _section(ctx, data, "handlers",
+                                              TaskScope(path, path.parent, handlers=True))
+                    if isinstance(node, Task)]
     check_notify(ctx, [n for nodes in sections.values() for n in nodes], handlers)
-    check_become_method(ctx, data)
+    become_method = check_become_method(ctx, data)
     hosts = _read_hosts(ctx, data)
     play = Play(
         hosts=hosts or "", position=data.position or Position(str(path)), path=path,
@@ -40,14 +54,17 @@ def read_play(ctx: ParseContext, data: PosDict, path: Path) -> Play | None:
         pre_tasks=sections["pre_tasks"], tasks=sections["tasks"],
         post_tasks=sections["post_tasks"], handlers=handlers,
         become=read_bool(ctx, data, "become"), become_user=read_str(ctx, data, "become_user"),
+        become_method=become_method,
         remote_user=read_str(ctx, data, "remote_user"), connection=_read_connection(ctx, data),
         gather_facts=_bool(read_bool(ctx, data, "gather_facts"), True),
-        strategy=_read_strategy(ctx, data), tags=read_str_list(ctx, data, "tags", commas=True),
+        strategy=_read_strategy(ctx, data), order=_read_order(ctx, data), tags=read_str_list(ctx, data, "tags", commas=True),
         serial=read_serial(ctx, data), max_fail_percentage=_read_percentage(ctx, data),
         any_errors_fatal=_bool(read_bool(ctx, data, "any_errors_fatal"), False),
         ignore_unreachable=_bool(read_bool(ctx, data, "ignore_unreachable"), False),
         check_mode=read_bool(ctx, data, "check_mode"), diff=read_bool(ctx, data, "diff"),
-        environment=read_mapping(ctx, data, "environment"),
+        environment=read_mapping(ctx, data, "environment"), module_defaults=defaults,
+        throttle=read_int_or_template(ctx, data, "throttle"),
+        timeout=read_int_or_template(ctx, data, "timeout"),
         keyword_positions=key_positions(data),
     )
     return play if hosts else None
@@ -104,14 +121,21 @@ def _read_connection(ctx: ParseContext, data: PosDict) -> Literal["ssh", "local"
     return None
 
 
-def _read_strategy(ctx: ParseContext, data: PosDict) -> Literal["linear", "free"]:
+def _read_strategy(ctx: ParseContext, data: PosDict) -> str:
     value = data.get("strategy", "linear")
-    if value == "free":
-        return "free"
-    if value != "linear":
-        ctx.add(f"strategy {describe(value)} is not supported by corral; use linear or free",
-                data.key_position("strategy"))
+    if value in STRATEGIES or is_template(value):
+        return str(value)
+    ctx.add(f"strategy {describe(value)} is not supported by corral; use linear or free",
+            data.key_position("strategy"))
     return "linear"
+
+
+def _read_order(ctx: ParseContext, data: PosDict) -> str:
+    value = data.get("order", "inventory")
+    if value in ORDERS:
+        return str(value)
+    ctx.add(f"order {describe(value)} is not one of {', '.join(ORDERS)}", data.key_position("order"))
+    return "inventory"
 
 
 def _read_percentage(ctx: ParseContext, data: PosDict) -> float | None:

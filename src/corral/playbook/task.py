@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from corral.errors import Position
+from corral.playbook.action_form import expand_action
 from corral.playbook.common import read_common
 from corral.playbook.conditions import read_conditions
 from corral.playbook.context import ParseContext
@@ -10,12 +11,13 @@ from corral.playbook.keywords import HANDLER_KEYWORDS, TASK_KEYWORDS, keyword_na
 from corral.playbook.loops import read_loop, read_loop_control
 from corral.playbook.model import Task
 from corral.playbook.module_args import ModuleArgs, read_module_args
+from corral.playbook.module_defaults import defaults_in_scope, read_module_defaults
 from corral.playbook.task_keys import find_module, short_name
 from corral.playbook.validate import check_mode_trap, check_module_args
 from corral.playbook.values import (
-    read_bool,
     read_identifier,
     read_int_or_template,
+    read_seconds_or_template,
     read_str,
     read_str_list,
 )
@@ -30,8 +32,11 @@ def task_keywords(handler: bool) -> frozenset[str]:
 
 def read_task(ctx: ParseContext, data: PosDict, handler: bool = False) -> Task | None:
     """The task in ``data``, or None when it has no usable module (problems recorded)."""
+    data = expand_action(ctx, data)
     key = find_module(ctx, data, task_keywords(handler), handler)
-    margs = _module_args(ctx, data, key)
+    defaults = read_module_defaults(ctx, data)
+    with defaults_in_scope(ctx, defaults):
+        margs = _module_args(ctx, data, key)
     common = read_common(ctx, data)
     loop, loop_kind = read_loop(ctx, data)
     task = Task(
@@ -39,7 +44,8 @@ def read_task(ctx: ParseContext, data: PosDict, handler: bool = False) -> Task |
         args=margs.args, arg_positions=margs.positions,
         keyword_positions=common.positions | _notify_positions(data),
         name=common.name, when=common.when, become=common.become,
-        become_user=common.become_user, tags=common.tags, vars=common.vars,
+        become_user=common.become_user, become_method=common.become_method,
+        tags=common.tags, vars=common.vars,
         environment=common.environment, ignore_errors=common.ignore_errors or False,
         check_mode=common.check_mode, diff=common.diff, no_log=common.no_log or False,
         any_errors_fatal=common.any_errors_fatal,
@@ -51,10 +57,13 @@ def read_task(ctx: ParseContext, data: PosDict, handler: bool = False) -> Task |
         until=read_conditions(ctx, data, "until"),
         notify=read_str_list(ctx, data, "notify"),
         listen=read_str_list(ctx, data, "listen"),
-        run_once=read_bool(ctx, data, "run_once") or False,
+        run_once=common.run_once or False,
         delegate_to=read_str(ctx, data, "delegate_to"),
         retries=read_int_or_template(ctx, data, "retries"),
-        delay=read_int_or_template(ctx, data, "delay"),
+        delay=read_seconds_or_template(ctx, data, "delay"),
+        module_defaults=defaults, throttle=common.throttle, timeout=common.timeout,
+        async_=read_int_or_template(ctx, data, "async"),
+        poll=read_int_or_template(ctx, data, "poll"),
     )
     return task if key is not None else None
 

@@ -17,7 +17,7 @@ from corral.playbook.yaml_loader import PosDict
 _PREFIXES = ("ansible.builtin.", "ansible.legacy.", "corral.")
 # Unsupported keys that stand where a module would: no "needs a module" on top.
 _ACTIONS = frozenset({"include_role", "import_role", "include_vars", "include",
-                      "import_playbook", "local_action", "action"})
+                      "import_playbook"})
 
 
 def short_name(name: str) -> str:

@@ -12,6 +12,7 @@ from corral.playbook.common import CommonKeywords, read_common
 from corral.playbook.context import ParseContext
 from corral.playbook.keywords import BLOCK_KEYWORDS, IMPORT_KEYWORDS, keyword_names
 from corral.playbook.model import Block, TaskNode
+from corral.playbook.module_defaults import defaults_in_scope, read_module_defaults
 from corral.playbook.task import read_task
 from corral.playbook.task_keys import short_name
 from corral.playbook.tasks_file import load_tasks_file
@@ -69,13 +70,16 @@ def _read_block(ctx: ParseContext, data: PosDict, scope: TaskScope) -> Block | N
         if key not in allowed:
             ctx.add(_stray_block_key(ctx, key, allowed), data.key_position(key))
     common = read_common(ctx, data)
+    defaults = read_module_defaults(ctx, data)
 
     def section(name: str) -> list[TaskNode]:
-        return read_task_list(ctx, data.get(name), data.key_position(name), name, scope)
+        with defaults_in_scope(ctx, defaults):
+            return read_task_list(ctx, data.get(name), data.key_position(name), name, scope)
 
     return Block(position=data.position or Position(str(scope.file)),
                  block=section("block"), rescue=section("rescue"), always=section("always"),
-                 keyword_positions=common.positions, **_block_keywords(common))
+                 keyword_positions=common.positions, module_defaults=defaults,
+                 **_block_keywords(common))
 
 
 def _stray_block_key(ctx: ParseContext, key: str, allowed: frozenset[str]) -> str:
@@ -89,11 +93,13 @@ def _stray_block_key(ctx: ParseContext, key: str, allowed: frozenset[str]) -> st
 def _block_keywords(common: CommonKeywords) -> dict[str, Any]:
     return {
         "name": common.name, "when": common.when, "become": common.become,
-        "become_user": common.become_user, "tags": common.tags, "vars": common.vars,
+        "become_user": common.become_user, "become_method": common.become_method,
+        "tags": common.tags, "vars": common.vars,
         "environment": common.environment, "ignore_errors": common.ignore_errors,
         "check_mode": common.check_mode, "diff": common.diff, "no_log": common.no_log,
         "any_errors_fatal": common.any_errors_fatal,
-        "ignore_unreachable": common.ignore_unreachable,
+        "ignore_unreachable": common.ignore_unreachable, "run_once": common.run_once,
+        "throttle": common.throttle, "timeout": common.timeout,
     }
 
 
@@ -108,7 +114,9 @@ def _read_import(ctx: ParseContext, data: PosDict, key: str, scope: TaskScope) -
         return []
     content = load_tasks_file(ctx, path)
     inner = replace(scope, file=path, stack=(*scope.stack, path.resolve()))
-    nodes = read_task_list(ctx, content, Position(str(path)), str(path), inner)
+    defaults = read_module_defaults(ctx, data)
+    with defaults_in_scope(ctx, defaults):
+        nodes = read_task_list(ctx, content, Position(str(path)), str(path), inner)
     keywords = [k for k in map(str, data) if k in IMPORT_KEYWORDS and k != "name"]
     if not keywords:
         return nodes
@@ -118,7 +126,8 @@ def _read_import(ctx: ParseContext, data: PosDict, key: str, scope: TaskScope) -
         return nodes
     common = read_common(ctx, data)
     return [Block(position=data.position or Position(str(scope.file)), block=nodes,
-                  keyword_positions=common.positions, **_block_keywords(common))]
+                  keyword_positions=common.positions, module_defaults=defaults,
+                  **_block_keywords(common))]
 
 
 def load_target(ctx: ParseContext, data: PosDict, key: str, scope: TaskScope) -> Path | None:

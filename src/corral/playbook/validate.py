@@ -53,7 +53,7 @@ def check_module_args(ctx: ParseContext, info: ArgsInfo, margs: ModuleArgs,
         else:
             given[name] = key
             _check_value(ctx, info, name, key, value, at)
-    if not margs.broken:
+    if not margs.broken and not ctx.defaulted & {info.name, "*"}:
         _check_required(ctx, info, given, margs, where)
 
 

@@ -10,14 +10,16 @@ from typing import Any
 
 from corral.playbook.context import ParseContext
 from corral.playbook.yaml_loader import PosDict
+from corral.templating.unsafe import UnsafeText
 
 _TRUE = frozenset({"yes", "on", "true", "y"})
 _FALSE = frozenset({"no", "off", "false", "n"})
 
 
 def is_template(value: Any) -> bool:
-    """True for a string that Jinja would render (``{{ }}`` or ``{% %}``)."""
-    return isinstance(value, str) and ("{{" in value or "{%" in value)
+    """True for a string that Jinja would render (``{{ }}`` or ``{% %}``; not ``!unsafe``)."""
+    return (isinstance(value, str) and not isinstance(value, UnsafeText)
+            and ("{{" in value or "{%" in value))
 
 
 def describe(value: Any) -> str:
@@ -103,6 +105,21 @@ def read_int_or_template(ctx: ParseContext, data: PosDict, key: str) -> int | st
         return int(value)
     bad(ctx, data, key, "a whole number")
     return None
+
+
+def read_seconds_or_template(ctx: ParseContext, data: PosDict, key: str) -> float | str | None:
+    """A number of seconds, whole or not (``delay``), or a template string."""
+    value = data.get(key)
+    if value is None or is_template(value):
+        return value
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = -1.0
+    if isinstance(value, bool) or number < 0:
+        bad(ctx, data, key, "a number of seconds")
+        return None
+    return number
 
 
 def read_identifier(ctx: ParseContext, data: PosDict, key: str) -> str | None:

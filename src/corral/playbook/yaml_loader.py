@@ -17,6 +17,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from corral.errors import Position, Problem
+from corral.templating.unsafe import UnsafeText, mark_unsafe
 from corral.vault.active import decode_file_text
 from corral.vault.yaml_tag import add_vault_tag
 
@@ -118,8 +119,19 @@ class PositionLoader(yaml.SafeLoader):
                 first_lines[key_node.value] = line
 
 
+    def construct_unsafe(self, node: Node) -> Any:
+        """``!unsafe``: a value that is never rendered as a template (Ansible's tag)."""
+        if isinstance(node, ScalarNode):
+            return UnsafeText(self.construct_scalar(node))
+        if isinstance(node, SequenceNode):
+            return mark_unsafe(list(self.construct_sequence(node, deep=True)))
+        assert isinstance(node, MappingNode)
+        return mark_unsafe(dict(self.construct_mapping(node, deep=True)))
+
+
 PositionLoader.add_constructor("tag:yaml.org,2002:seq", PositionLoader.construct_pos_list)
 PositionLoader.add_constructor("tag:yaml.org,2002:map", PositionLoader.construct_pos_dict)
+PositionLoader.add_constructor("!unsafe", PositionLoader.construct_unsafe)
 add_vault_tag(PositionLoader)
 
 

@@ -142,11 +142,8 @@ def render_recap(report: RunReport, paint: Callable[[str, str], str] = _no_paint
 def _recap_line(name: str, host: HostReport, paint: Callable[[str, str], str]) -> str:
     recap = host.recap()
     text = (f"{name} : ok={recap.ok} changed={recap.changed} "
-            f"unreachable={int(recap.unreachable)} failed={recap.failed} skipped={recap.skipped}")
-    if recap.rescued:
-        text += f" rescued={recap.rescued}"
-    if recap.ignored:
-        text += f" ignored={recap.ignored}"
+            f"unreachable={int(recap.unreachable)} failed={recap.failed} skipped={recap.skipped} "
+            f"rescued={recap.rescued} ignored={recap.ignored}")
     if host.never_touched:
         text += " (never touched: the rollout stopped before this host)"
     if recap.failed or recap.unreachable:

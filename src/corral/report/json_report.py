@@ -16,9 +16,14 @@ from corral.vault.redact import redact_data
 NO_LOG_TEXT = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"
 
 
+def task_status(result: TaskResult) -> str:
+    """The task's status word: a failure under ignore_errors is "ignored"."""
+    return "ignored" if result.ignored else result.status.value
+
+
 def task_to_dict(result: TaskResult) -> dict[str, Any]:
     if result.no_log:
-        return {"name": result.task, "module": result.module, "status": result.status.value,
+        return {"name": result.task, "module": result.module, "status": task_status(result),
                 "diff": None, "msg": NO_LOG_TEXT}
     diff: dict[str, Any] | None = None
     if result.diff is not None or result.changes:
@@ -33,7 +38,7 @@ def task_to_dict(result: TaskResult) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "name": result.task,
         "module": result.module,
-        "status": result.status.value,
+        "status": task_status(result),
         "diff": diff,
         "msg": result.msg,
     }

@@ -94,15 +94,17 @@ class HostReport:
 
     def recap(self) -> HostRecap:
         counts = {status: 0 for status in Status}
-        ignored = 0
+        ignored = ignored_changed = 0
         for result in self.results:
             counts[result.status] += 1
             if result.ignored:
                 ignored += 1
-        # Ansible counts a changed task as ok too.
+                ignored_changed += bool(result.data.get("changed") is True)
+        # Ansible counts a changed task as ok too, and an ignored failure as ok
+        # (and changed when the module said so) besides ignored.
         return HostRecap(
-            ok=counts[Status.OK] + counts[Status.CHANGED] + counts[Status.UNKNOWN],
-            changed=counts[Status.CHANGED],
+            ok=counts[Status.OK] + counts[Status.CHANGED] + counts[Status.UNKNOWN] + ignored,
+            changed=counts[Status.CHANGED] + ignored_changed,
             failed=max(0, counts[Status.FAILED] - ignored - self.rescued),
             skipped=counts[Status.SKIPPED],
             unreachable=self.unreachable_msg is not None,

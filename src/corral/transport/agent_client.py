@@ -121,8 +121,12 @@ class AgentSession:
     async def run(self, module_name: str, source: str, args: dict[str, Any], check: bool,
                   diff: bool, staged: dict[str, str] | None = None,
                   requires: Sequence[tuple[str, str]] = (),
-                  environment: Mapping[str, Any] | None = None) -> dict[str, Any]:
+                  environment: Mapping[str, Any] | None = None,
+                  job: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Run a module on the host; returns its result dict (status, msg, diff, changes, data).
+
+        ``job`` (``jid``, ``timeout``): start it in the background instead
+        (``async``, task ``timeout``; needs the ``_jobs`` support file in ``requires``).
 
         ``requires``: (name, source) of support files the module imports as
         ``corral.modules.NAME``; like the module, each is sent once per agent.
@@ -132,6 +136,8 @@ class AgentSession:
         support = [(name, *_packed_source(text)) for name, text in requires]
         request: dict[str, Any] = {"op": "run", "module": module_name, "sha": sha, "args": args,
                                    "check": check, "diff": diff, "staged": staged or {}}
+        if job is not None:
+            request["job"] = dict(job)
         if environment:
             request["environment"] = {str(k): None if v is None else str(v)
                                       for k, v in environment.items()}

@@ -1,7 +1,8 @@
-"""Privilege escalation with sudo: the command wrapper and its failure messages."""
+"""Privilege escalation with sudo or su: the command wrapper and its failure messages."""
 
 from __future__ import annotations
 
+import re
 import secrets
 import shlex
 from dataclasses import dataclass, field
@@ -19,9 +20,13 @@ class Become:
     password: str | None = field(default=None, repr=False)
     timeout: float = DEFAULT_BECOME_TIMEOUT
     marker: str = field(default_factory=lambda: f"[corral-sudo-{secrets.token_hex(8)}]")
+    method: str = "sudo"  # or "su" (which reads the password from stdin when it is no tty)
 
     def wrap(self, command: str) -> str:
-        """``command`` run as ``user`` through sudo (non-interactive without a password)."""
+        """``command`` run as ``user`` through sudo (non-interactive without a password) or su."""
+        if self.method == "su":
+            return " ".join(shlex.quote(w) for w in ("su", "-s", "/bin/sh", self.user, "-c",
+                                                     command))
         if self.password is None:
             flags = ["-H", "-n"]
         else:
@@ -48,9 +53,34 @@ _SUDO_FAILURES: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 
 
+# su: (what it says, what we tell the user); first match wins.
+_SU_FAILURES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("authentication failure", "incorrect password"),
+     "su rejected the become password for {user}: wrong or missing password "
+     "(set ansible_become_password or pass -K)"),
+    (("does not exist", "unknown id", "no passwd entry"),
+     "cannot become {user}: no such user on the host"),
+    (("su: not found", "su: command not found"), "su is not installed on the host"),
+    (("must be run from a terminal",),
+     "su wants a terminal on this host; use become_method: sudo"),
+)
+# su's password prompt, in the languages it is most often seen in: "Password: ".
+_SU_PROMPT = re.compile(r"(?i)(password|passwort|mot de passe|contrase\S*a|senha)[^\n]*[:：]\s*$")
+
+
+def is_su_prompt(text: str) -> bool:
+    """True when su's stderr so far ends with its password prompt."""
+    return bool(_SU_PROMPT.search(text))
+
+
 def classify_sudo_failure(stderr: str, become: Become) -> BecomeError | None:
-    """A BecomeError naming what went wrong, if ``stderr`` shows a sudo failure."""
+    """A BecomeError naming what went wrong, if ``stderr`` shows a sudo (or su) failure."""
     lowered = stderr.lower()
+    if become.method == "su":
+        for needles, message in _SU_FAILURES:
+            if any(needle in lowered for needle in needles):
+                return BecomeError(message.format(user=become.user))
+        return None
     for needles, message in _SUDO_FAILURES:
         if any(needle in lowered for needle in needles):
             return BecomeError(message.format(user=become.user))
@@ -58,4 +88,5 @@ def classify_sudo_failure(stderr: str, become: Become) -> BecomeError | None:
 
 
 def wrong_password(become: Become) -> BecomeError:
-    return BecomeError(f"sudo rejected the become password for {become.user}: wrong password")
+    return BecomeError(f"{become.method} rejected the become password for {become.user}: "
+                       "wrong password")

@@ -10,7 +10,7 @@ from corral.transport.become import DEFAULT_BECOME_TIMEOUT, Become
 from corral.transport.bootstrap import loader_command
 from corral.transport.pipes import AgentPipes
 
-AgentKey = tuple[bool, str]
+AgentKey = tuple[bool, str, str]  # (become, user, method)
 
 
 class Connection(ABC):
@@ -38,16 +38,18 @@ class Connection(ABC):
         """Close what ``open`` opened."""
 
     async def agent(self, become: bool = False, become_user: str | None = None,
-                    become_password: str | None = None) -> AgentSession:
+                    become_password: str | None = None,
+                    become_method: str = "sudo") -> AgentSession:
         """The agent for this login (or this become user), started on first use."""
         user = (become_user or "root") if become else ""
-        key = (become, user)
+        key = (become, user, become_method if become else "")
         lock = self._starting.setdefault(key, asyncio.Lock())
         async with lock:
             session = self._agents.get(key)
             if session is None:
                 session = await self._start(
-                    Become(user, become_password, self._become_timeout) if become else None)
+                    Become(user, become_password, self._become_timeout, method=become_method)
+                    if become else None)
                 self._agents[key] = session
         return session
 

@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 from corral.errors import BecomeError, HostError, HostUnreachable, UnreachableCause
-from corral.transport.become import Become, classify_sudo_failure, wrong_password
+from corral.transport.become import Become, classify_sudo_failure, is_su_prompt, wrong_password
 from corral.transport.bootstrap import (
     DEFAULT_INTERPRETERS,
     NO_ISOLATION,
@@ -30,7 +30,9 @@ async def start_agent(host: str, pipes: AgentPipes, tail: StderrTail,
 
 
 async def _start(pipes: AgentPipes, tail: StderrTail, become: Become | None) -> None:
-    if become is not None and become.password is not None:
+    if become is not None and become.password is not None and become.method == "su":
+        await _su_with_password(pipes, tail, become)
+    elif become is not None and become.password is not None:
         await _sudo_with_password(pipes, tail, become)
     else:
         await _send_payload(pipes)
@@ -56,6 +58,30 @@ async def _sudo_with_password(pipes: AgentPipes, tail: StderrTail, become: Becom
 
             def rejected(text: str) -> bool:
                 return text.count(marker) > 1 or "sorry, try again" in text.lower()
+
+            if await _first(ready, tail.wait_for(rejected)):
+                raise wrong_password(become)
+        await ready
+    finally:
+        ready.cancel()
+    await _send_payload(pipes)
+
+
+async def _su_with_password(pipes: AgentPipes, tail: StderrTail, become: Become) -> None:
+    """su prompts on stderr and reads the password from stdin (no tty); then the loader runs.
+
+    The payload goes only after the loader said it is ready, so su never reads
+    more than the password line.
+    """
+    assert become.password is not None
+    ready = asyncio.ensure_future(pipes.stdout.readuntil(READY_LINE))
+    try:
+        if await _first(ready, tail.wait_for(is_su_prompt)):
+            pipes.stdin.write(become.password.encode("utf-8") + b"\n")
+            await pipes.stdin.drain()
+
+            def rejected(text: str) -> bool:
+                return "authentication failure" in text.lower()
 
             if await _first(ready, tail.wait_for(rejected)):
                 raise wrong_password(become)
@@ -126,7 +152,7 @@ def _timed_out(host: str, tail: StderrTail, become: Become | None, timeout: floa
         error = classify_sudo_failure(text, become)
         if error is not None:
             return error
-        return BecomeError(f"sudo to {become.user} did not finish within {timeout:g}s"
+        return BecomeError(f"{become.method} to {become.user} did not finish within {timeout:g}s"
                            f"{': ' + _last_lines(text) if text.strip() else ''}")
     return HostUnreachable(host, UnreachableCause.TIMEOUT,
                            f"the agent did not start within {timeout:g}s")

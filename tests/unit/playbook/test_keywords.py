@@ -33,6 +33,7 @@ def test_supported_and_unsupported_do_not_overlap() -> None:
 @pytest.mark.parametrize("keyword", sorted(keyword_names(BLOCK_KEYWORDS) - {"block"}))
 def test_every_block_keyword_is_accepted(load_text: LoadText, keyword: str) -> None:
     values = {"rescue": "[]", "always": "[]", "when": "x", "vars": "{}", "environment": "{}",
-              "become_method": "sudo", "become_user": "root", "name": "b", "tags": "t"}
+              "become_method": "sudo", "become_user": "root", "name": "b", "tags": "t",
+              "module_defaults": "{ping: {}}", "throttle": "2", "timeout": "5"}
     value = values.get(keyword, "yes")
     load_text(f"- hosts: all\n  tasks:\n    - block: [{{ping: }}]\n      {keyword}: {value}\n")

@@ -101,14 +101,14 @@ CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
           tasks:
             - community.general.ufw: rule=allow
         """, [("site.yml:3:7", "unknown module 'community.general.ufw'")]),
-    ("async unsupported", """
+    ("async needs a whole number", """
         - hosts: all
           tasks:
             - command: sleep 10
-              async: 45
-              poll: 0
-        """, [("site.yml:4:7", "'async' is not supported by corral"),
-              ("site.yml:5:7", "'poll' is not supported by corral")]),
+              async: soon
+              poll: -1
+        """, [("site.yml:4:7", "'async' must be a whole number"),
+              ("site.yml:5:7", "'poll' must be a whole number")]),
     ("with_fileglob unsupported", """
         - hosts: all
           tasks:
@@ -121,12 +121,13 @@ CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
             - include_role:
                 name: web
         """, [("site.yml:3:7", "'include_role' is not supported by corral yet")]),
-    ("become_method su", """
+    ("become_method doas", """
         - hosts: all
           tasks:
             - ping:
-              become_method: su
-        """, [("site.yml:4:7", "become_method 'su' is not supported by corral; only 'sudo'")]),
+              become_method: doas
+        """, [("site.yml:4:7",
+               "become_method 'doas' is not supported by corral; only 'sudo' and 'su'")]),
     ("listen outside handlers", """
         - hosts: all
           tasks:
@@ -434,3 +435,18 @@ def test_problems_in_an_imported_file_name_that_file(problems: Problems) -> None
         "site.yml:4:7: unknown module 'fille'; did you mean 'file'?",
         "tasks/setup.yml:2:3: unknown task keyword 'whn'; did you mean 'when'?",
     ]
+
+
+def test_module_defaults_may_give_a_required_argument(load_text) -> None:
+    """ansible-core accepts `copy: content=x` when module_defaults give dest."""
+    load_text("""
+        - hosts: all
+          module_defaults:
+            copy: {dest: /tmp/x}
+          tasks:
+            - copy: content=x
+            - block:
+                - file: state=directory
+              module_defaults:
+                file: {path: /tmp/d}
+        """)

@@ -61,7 +61,14 @@ async def _debug(ctx: ActionContext, args: dict[str, Any]) -> ActionOutcome:
 
 
 async def _set_fact(ctx: ActionContext, args: dict[str, Any]) -> ActionOutcome:
-    facts = {k: v for k, v in args.items() if k not in ("cacheable",) and not k.startswith("_")}
+    facts: dict[str, Any] = {}
+    for key, value in args.items():
+        name = str(ctx.templar.render(key)) if ctx.templar.is_template(key) else str(key)
+        if name in ("cacheable",) or name.startswith("_"):
+            continue
+        if not name.isidentifier():
+            raise ArgumentError(f"set_fact: {name!r} is not a valid variable name")
+        facts[name] = value
     if not facts:
         raise ArgumentError("set_fact needs at least one name: value")
     return ActionOutcome(Status.OK, "set " + ", ".join(sorted(facts)), data={"ansible_facts": facts},
@@ -110,7 +117,8 @@ ACTIONS: dict[str, Action] = {
             "verbosity": Arg(int, default=0, doc="Print only with at least this many -v."),
         }, _debug),
         Action("set_fact", "Set host variables that later tasks can use.", {
-            "cacheable": Arg(bool, default=False, doc="Accepted for compatibility; ignored."),
+            "cacheable": Arg(bool, default=False,
+                             doc="Accepted; corral keeps no fact cache between runs."),
         }, _set_fact, render_args=True),
         Action("assert", "Fail unless every condition holds.", {
             "that": Arg(list, required=True, doc="Conditions (bare Jinja2 expressions)."),
