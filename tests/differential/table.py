@@ -1,0 +1,57 @@
+"""The parity table: one row per case, one column per thing compared."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from tests.differential.compare import ASPECTS
+from tests.differential.suite import CaseResult
+
+MATCH, DIFFERS, INTENDED, KNOWN, NOT_RUN = "=", "DIFF", "intended", "known", "-"
+
+
+def _cell(result: CaseResult, aspect: str, check: bool) -> str:
+    if check and "check" not in result.runs:
+        return NOT_RUN
+    judged = [j for j in result.judged
+              if j.difference.aspect == aspect and j.difference.what.startswith("check.") == check]
+    if not judged:
+        return MATCH
+    if any(j.entry is None for j in judged):
+        return DIFFERS
+    return KNOWN if any(j.entry and j.entry.temporary for j in judged) else INTENDED
+
+
+def parity_table(results: Mapping[str, CaseResult]) -> str:
+    heads = ["case", *ASPECTS, *(f"check {a}" for a in ASPECTS), "ansible s", "corral s"]
+    rows = []
+    for name in sorted(results):
+        result = results[name]
+        if result.error:
+            rows.append([name, f"ERROR: {result.error}"])
+            continue
+        apply = result.runs.get("apply")
+        times = [f"{apply[0].seconds:.1f}", f"{apply[1].seconds:.1f}"] if apply else ["", ""]
+        rows.append([name, *(_cell(result, a, False) for a in ASPECTS),
+                     *(_cell(result, a, True) for a in ASPECTS), *times])
+    widths = [max(len(r[i]) for r in [heads, *rows] if i < len(r)) for i in range(len(heads))]
+    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip()
+             for row in [heads, *rows]]
+    counts = {"match": 0, "differs": 0}
+    for result in results.values():
+        counts["differs" if result.unlisted or result.error else "match"] += 1
+    legend = (f"{MATCH} same result; {INTENDED}/{KNOWN}: differs as listed in "
+              f"tests/differential/intended.yml; {DIFFERS}: an unlisted difference (the case fails)")
+    summary = f"{counts['match']} cases at parity (or listed), {counts['differs']} with unlisted differences"
+    return "\n".join(["PARITY WITH ANSIBLE-CORE", *lines, legend, summary])
+
+
+def details(results: Mapping[str, CaseResult]) -> str:
+    """Every difference found, with what it is and why it is allowed (or not)."""
+    lines = []
+    for name in sorted(results):
+        for judged in results[name].judged:
+            tag = "UNLISTED" if judged.entry is None else (
+                "known" if judged.entry.temporary else "intended")
+            lines.append(f"{name}: {judged.difference.what}: {judged.difference.detail} [{tag}]")
+    return "\n".join(lines)
