@@ -55,7 +55,10 @@ def load_case(name: str, corpus: Path = CORPUS) -> Case:
     meta_path = folder / "case.yml"
     meta: dict[str, Any] = {}
     if meta_path.is_file():
-        loaded = yaml.safe_load(meta_path.read_text()) or {}
+        try:
+            loaded = yaml.safe_load(meta_path.read_text()) or {}
+        except yaml.YAMLError as exc:
+            raise CaseError(f"{meta_path}: not valid YAML: {exc}") from exc
         if not isinstance(loaded, dict):
             raise CaseError(f"{meta_path}: must be a mapping")
         meta = loaded

@@ -2,7 +2,7 @@
 
 A difference found by the harness fails its case unless an entry of ``intended``
 (corral means it) or ``known`` (temporary: a bug being fixed) matches it: ``case``
-and ``what`` are shell-style patterns, and every entry has a ``reason``.
+and ``what`` (one or a list) are shell-style patterns, and every entry has a ``reason``.
 """
 
 from __future__ import annotations
@@ -20,12 +20,13 @@ INTENDED_FILE = Path(__file__).resolve().parent / "intended.yml"
 @dataclass(frozen=True)
 class Entry:
     case: str
-    what: str
+    what: tuple[str, ...]
     reason: str
     temporary: bool
 
     def matches(self, case: str, what: str) -> bool:
-        return fnmatch.fnmatchcase(case, self.case) and fnmatch.fnmatchcase(what, self.what)
+        return fnmatch.fnmatchcase(case, self.case) and any(
+            fnmatch.fnmatchcase(what, pattern) for pattern in self.what)
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,9 @@ def load_intended(path: Path = INTENDED_FILE) -> Intended:
         for raw in data.get(section) or ():
             if not raw.get("reason"):
                 raise ValueError(f"{path}: {section} entry {raw!r} has no reason")
-            entries.append(Entry(str(raw["case"]), str(raw["what"]), str(raw["reason"]), temporary))
+            what = raw["what"] if isinstance(raw["what"], list) else [raw["what"]]
+            entries.append(Entry(str(raw["case"]), tuple(str(w) for w in what), str(raw["reason"]),
+                                 temporary))
     codes = data["exit_codes"]
     return Intended(
         exit_map={int(k): int(v) for k, v in codes["apply"].items()},

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from tests.differential.cases import case_names, load_case
+from tests.differential.cases import CORPUS, Case, CaseError, case_names, load_case
 from tests.differential.intended import load_intended
 from tests.differential.stash import RESULTS_KEY, TABLE_KEY
 from tests.differential.suite import CaseResult, run_suite
@@ -54,8 +54,13 @@ def differential_results(request: pytest.FixtureRequest, fleet: Any) -> Iterator
         for twin in pair:
             fleet.reset(twin.fleet_name)  # earlier tests may have left anything on them
     intended = load_intended()
-    cases = [load_case(name) for name in _selected_cases(request)]
-    results = run_suite(cases, pairs, fleet.exec, intended)
+    cases, broken = [], {}
+    for name in _selected_cases(request):
+        try:
+            cases.append(load_case(name))
+        except CaseError as exc:
+            broken[name] = CaseResult(Case(name, CORPUS / name), error=str(exc))
+    results = {**run_suite(cases, pairs, fleet.exec, intended), **broken}
     request.config.stash[RESULTS_KEY] = results
     request.config.stash[TABLE_KEY] = parity_table(results) + "\n" + details(results)
     yield results
