@@ -19,6 +19,7 @@ from corral.executor.result_conversion import (
     registered_value,
     result_from_module,
 )
+from corral.lookups.loop_items import lookup_loop_items
 from corral.modules._api import ArgumentError
 from corral.playbook.model import Task
 from corral.report.model import Status, TaskResult
@@ -80,6 +81,10 @@ class TaskRunner:
 
     # -- loops -------------------------------------------------------------
     def _loop_items(self, task: Task, templar: Templar) -> list[Any]:
+        if task.loop_kind == "lookup" and task.loop_lookup:
+            return lookup_loop_items(task.loop_lookup, task.loop, templar, module=task.module,
+                                     position=task.keyword_positions.get(f"with_{task.loop_lookup}",
+                                                                         task.position))
         items = templar.render(task.loop)
         kind = task.loop_kind or "loop"
         if kind == "dict" and isinstance(items, Mapping):

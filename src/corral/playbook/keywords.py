@@ -53,6 +53,10 @@ TASK_KEYWORDS: tuple[Keyword, ...] = (
     Keyword("with_items", "Like `loop`, flattening nested lists one level."),
     Keyword("with_list", "Like `loop`."),
     Keyword("with_dict", "Loop over a mapping; each item has `key` and `value`."),
+    Keyword("with_<lookup>", "Loop over a lookup's results, run on the controller: `with_sequence`, "
+            "`with_nested`, `with_together`, `with_subelements`, `with_indexed_items`, `with_lines`, "
+            "`with_first_found`, `with_fileglob`, `with_file`, `with_random_choice`, "
+            "`with_inventory_hostnames`, ... (every lookup corral has)."),
     Keyword("loop_control", "`loop_var`, `index_var`, `label`, `pause` of a loop."),
     Keyword("register", "Save the result in this variable."),
     Keyword("changed_when", "Conditions that decide whether the task changed something."),
@@ -137,16 +141,6 @@ UNSUPPORTED_TASK_KEYWORDS: Mapping[str, str] = MappingProxyType({
     "delegate_facts": "is not supported by corral",
     "local_action": "is not supported by corral; use the module with `delegate_to: localhost`",
     "action": "is not supported by corral; write the module name as the task's key",
-    "with_fileglob": "is not supported by corral; use `loop: \"{{ query('fileglob', ...) }}\"`",
-    "with_sequence": "is not supported by corral; use `loop: \"{{ range(...) | list }}\"`",
-    "with_nested": "is not supported by corral; use `loop` with the `product` filter",
-    "with_together": "is not supported by corral; use `loop` with the `zip` filter",
-    "with_subelements": "is not supported by corral; use `loop` with the `subelements` filter",
-    "with_first_found": "is not supported by corral",
-    "with_lines": "is not supported by corral",
-    "with_indexed_items": "is not supported by corral; use loop_control's index_var",
-    "with_random_choice": "is not supported by corral",
-    "with_inventory_hostnames": "is not supported by corral",
     "throttle": "is not supported by corral",
     "timeout": "is not supported by corral",
     "collections": "is not supported by corral",

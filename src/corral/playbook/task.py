@@ -7,7 +7,12 @@ from corral.playbook.common import read_common
 from corral.playbook.conditions import read_conditions
 from corral.playbook.context import ParseContext
 from corral.playbook.keywords import HANDLER_KEYWORDS, TASK_KEYWORDS, keyword_names
-from corral.playbook.loops import read_loop, read_loop_control
+from corral.playbook.loops import (
+    LOOKUP_LOOP_KEYWORDS,
+    read_loop,
+    read_loop_control,
+    read_loop_lookup,
+)
 from corral.playbook.model import Task
 from corral.playbook.module_args import ModuleArgs, read_module_args
 from corral.playbook.task_keys import find_module, short_name
@@ -24,7 +29,7 @@ from corral.playbook.yaml_loader import PosDict, PosList
 
 def task_keywords(handler: bool) -> frozenset[str]:
     """The keywords a task (or a handler) may have."""
-    names = keyword_names(TASK_KEYWORDS)
+    names = keyword_names(TASK_KEYWORDS) | LOOKUP_LOOP_KEYWORDS
     return names | keyword_names(HANDLER_KEYWORDS) if handler else names
 
 
@@ -44,7 +49,7 @@ def read_task(ctx: ParseContext, data: PosDict, handler: bool = False) -> Task |
         check_mode=common.check_mode, diff=common.diff, no_log=common.no_log or False,
         any_errors_fatal=common.any_errors_fatal,
         ignore_unreachable=common.ignore_unreachable,
-        loop=loop, loop_kind=loop_kind, loop_control=read_loop_control(ctx, data),
+        loop=loop, loop_kind=loop_kind, loop_lookup=read_loop_lookup(data), loop_control=read_loop_control(ctx, data),
         register=read_identifier(ctx, data, "register"),
         changed_when=read_conditions(ctx, data, "changed_when"),
         failed_when=read_conditions(ctx, data, "failed_when"),
