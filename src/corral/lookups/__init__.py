@@ -100,10 +100,11 @@ def _terms(args: tuple[Any, ...]) -> list[Any]:
 
 @pass_context
 def lookup(context: Context, name: str, *args: Any, wantlist: bool = False, **kwargs: Any) -> Any:
+    lenient = kwargs.get("errors", "strict") != "strict"
     result = run_lookup(name, _terms(args), kwargs, _context(context))
     if wantlist:
         return result
-    if not result and kwargs.get("errors", "strict") != "strict":
+    if not result and lenient:
         return None
     return _join(result)
 
