@@ -92,9 +92,8 @@ def _context(context: Context) -> LookupContext:
 
 
 def _terms(args: tuple[Any, ...]) -> list[Any]:
-    """``lookup('x', 'a', 'b')`` and ``lookup('x', ['a', 'b'])`` both mean terms a, b."""
-    if len(args) == 1 and isinstance(args[0], list | tuple):
-        return list(args[0])
+    """``lookup('x', 'a', 'b')``: terms a and b; ``lookup('x', [1, 2])``: one term, a list
+    (as in Ansible: ``items`` then flattens it, ``list`` keeps it)."""
     return list(args)
 
 

@@ -108,12 +108,20 @@ def template(terms: list[Any], kwargs: dict[str, Any], ctx: LookupContext) -> li
         path = require_file(ctx, "template", str(term), "templates")
         scope = _Overlay(dict(extra), ctx.variables) if extra else ctx.variables
         try:
-            out.append(render_to_text(ctx.env, read_text(path, "template"), scope))
+            source = read_text(path, "template")
+            out.append(_keep_trailing_newlines(source, render_to_text(ctx.env, source, scope)))
         except LookupFailed:
             raise
         except Exception as exc:
             raise LookupFailed(f"lookup 'template': {path}: {exc}") from exc
     return out
+
+
+def _keep_trailing_newlines(source: str, rendered: str) -> str:
+    """Newlines ending the template that trim_blocks ate after a last ``{% endif %}`` come back
+    (Ansible does the same)."""
+    missing = (len(source) - len(source.rstrip("\n"))) - (len(rendered) - len(rendered.rstrip("\n")))
+    return rendered + "\n" * missing if missing > 0 else rendered
 
 
 class _Overlay(Mapping[str, Any]):

@@ -61,7 +61,7 @@ def _parse(term: str, kwargs: dict[str, Any]) -> _Spec:
 
 def _int(key: str, value: str, term: str) -> int:
     try:
-        return int(value, 0)
+        return int(value, 10) if value.lstrip("+-").isdigit() else int(value, 0)  # 010 is ten
     except ValueError:
         raise LookupFailed(f"lookup 'sequence': {key}={value!r} is not a number (in {term!r})") from None
 

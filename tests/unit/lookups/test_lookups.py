@@ -22,6 +22,7 @@ def play_dir(tmp_path: Path) -> Path:
     (tmp_path / "files" / "conf.d" / "y.conf").write_text("y")
     (tmp_path / "files" / "conf.d" / "sub.conf").mkdir()
     (tmp_path / "templates" / "t.j2").write_text("{{ greeting }} {{ name | default('you') }}\n")
+    (tmp_path / "templates" / "block.j2").write_text("a\n{% if true %}b{% endif %}\n")
     (tmp_path / "templates" / "evil.j2").write_text("{{ '{{' }} x {{ '}}' }}")
     return tmp_path
 
@@ -65,6 +66,7 @@ CASES: list[tuple[str, str, list[Any], dict[str, Any], list[Any]]] = [
      ["n05", "n10", "n15"]),
     ("sequence end only", "sequence", ["end=2"], {}, ["1", "2"]),
     ("sequence hex", "sequence", ["start=0x0a end=0x0c format=%x"], {}, ["a", "b", "c"]),
+    ("sequence leading zeros are decimal", "sequence", ["start=08 end=010"], {}, ["8", "9", "10"]),
     ("sequence shorthand", "sequence", ["4-8/2:host%d"], {}, ["host4", "host6", "host8"]),
     ("sequence shorthand end only", "sequence", ["3"], {}, ["1", "2", "3"]),
     ("sequence counting down", "sequence", ["start=5 end=1 stride=-2"], {}, ["5", "3", "1"]),
@@ -82,6 +84,7 @@ CASES: list[tuple[str, str, list[Any], dict[str, Any], list[Any]]] = [
     ("template", "template", ["t.j2"], {}, ["hi you\n"]),
     ("template with template_vars", "template", ["t.j2"], {"template_vars": {"name": "ann"}},
      ["hi ann\n"]),
+    ("template keeps its last newline after a block", "template", ["block.j2"], {}, ["a\nb\n"]),
     ("password from /dev/null with a seed", "password", ["/dev/null length=6 chars=digits seed=1"],
      {}, ["770166"]),  # the same as ansible-core gives
 ]
