@@ -28,6 +28,7 @@ class LookupContext:
 
     variables: Mapping[str, Any]
     env: CorralEnvironment
+    search_path: tuple[Path, ...] = ()  # given by the caller (a role's folders): wins
 
     def var(self, name: str, default: Any = None) -> Any:
         """A variable's rendered value, or ``default`` when it is not defined."""
@@ -40,10 +41,13 @@ class LookupContext:
     def search_paths(self) -> list[Path]:
         """Folders a relative file name is looked up in, best first.
 
+        ``search_path`` when the caller gives one, else
         ``ansible_search_path`` when set (a role or an included file may set it),
         else the role's folder (``role_path``) and then the playbook's folder.
         Each folder ``d`` is tried as ``d/<subdir>/name`` and then ``d/name``.
         """
+        if self.search_path:
+            return list(self.search_path)
         explicit = self.var("ansible_search_path")
         if isinstance(explicit, list | tuple) and explicit:
             return [Path(str(p)) for p in explicit]

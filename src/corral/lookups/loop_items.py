@@ -7,7 +7,8 @@ one term. ``with_first_found`` on a template task looks in ``templates/``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from corral.errors import Position
@@ -18,7 +19,8 @@ from .context import LookupContext, LookupFailed
 
 
 def lookup_loop_items(lookup: str, raw_terms: Any, templar: Templar, *, module: str = "",
-                      position: Position | None = None) -> list[Any]:
+                      position: Position | None = None,
+                      search_path: Sequence[Path] = ()) -> list[Any]:
     """The items of ``with_<lookup>: raw_terms`` for one host; a failure names where."""
     terms = templar.render(raw_terms, f"with_{lookup}")
     if isinstance(terms, str | Mapping) or not isinstance(terms, list | tuple):
@@ -26,7 +28,7 @@ def lookup_loop_items(lookup: str, raw_terms: Any, templar: Templar, *, module: 
     kwargs: dict[str, Any] = {}
     if lookup == "first_found" and module == "template":
         kwargs["subdir"] = "templates"
-    ctx = LookupContext(templar.variables.scope, templar.env)
+    ctx = LookupContext(templar.variables.scope, templar.env, tuple(search_path))
     try:
         return run_lookup(lookup, list(terms), kwargs, ctx)
     except LookupFailed as exc:

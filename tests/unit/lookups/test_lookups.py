@@ -208,3 +208,17 @@ TEMPLATES: list[tuple[str, str, Any]] = [
 def test_in_templates(play_dir: Path, text: str, expected: Any) -> None:
     ctx = ctx_for(play_dir, x="EVALUATED")
     assert Templar(ctx.env, ctx.variables).render(text) == expected
+
+
+def test_search_path_given_by_the_caller_wins(play_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    role = tmp_path_factory.mktemp("role")
+    (role / "files").mkdir()
+    (role / "files" / "a.txt").write_text("from the role\n")
+    base = ctx_for(play_dir)
+    ctx = LookupContext(base.variables, base.env, (role, play_dir))
+    assert run_lookup("file", ["a.txt"], {}, ctx) == ["from the role"]
+    assert run_lookup("file", ["b.txt"], {}, ctx) == ["  beta"]  # then the playbook's folder
+    by_variable = ctx_for(play_dir, ansible_search_path=[str(role)])
+    assert run_lookup("file", ["a.txt"], {}, by_variable) == ["from the role"]
+    by_role_path = ctx_for(play_dir, role_path=str(role))
+    assert run_lookup("first_found", ["a.txt"], {}, by_role_path) == [str(role / "files" / "a.txt")]
