@@ -181,3 +181,17 @@ def test_an_unknown_with_lookup_is_refused_before_any_host(project: Path) -> Non
 """)
     assert result.code == 4
     assert "play.yml:6:7: 'with_hashi_vault': corral has no lookup 'hashi_vault'" in result.stderr + result.stdout
+
+
+def test_a_lookup_failing_before_any_task_is_invalid_input_with_file_and_line(project: Path) -> None:
+    result = run(project, """
+- hosts: w1
+  gather_facts: false
+  vars_files: ["{{ lookup('file', 'nope.yml') }}"]
+  tasks:
+    - debug: {msg: never}
+""")
+    assert result.code == 4
+    assert "could not find file 'nope.yml'" in result.stdout + result.stderr
+    assert "(in vars_files at " in result.stdout + result.stderr
+    assert "play.yml:4:3)" in result.stdout + result.stderr
