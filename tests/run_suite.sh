@@ -35,8 +35,8 @@ fi
 
 # ansible-core, the oracle of tests/differential: a test-only venv, never a corral dependency.
 ANSIBLE_CORE_VERSION=2.19.14
-if [ -z "${CORRAL_ANSIBLE_VENV:-}" ] && ! .venv-ansible/bin/ansible-playbook --version 2>/dev/null \
-        | grep -q "core $ANSIBLE_CORE_VERSION\]"; then
+have_ansible=$(.venv-ansible/bin/ansible-playbook --version 2>/dev/null || true)
+if [ -z "${CORRAL_ANSIBLE_VENV:-}" ] && [[ "$have_ansible" != *"[core $ANSIBLE_CORE_VERSION]"* ]]; then
     echo "== creating .venv-ansible (ansible-core $ANSIBLE_CORE_VERSION, for tests/differential)"
     "$PY" -m venv .venv-ansible
     .venv-ansible/bin/python -m pip install -q "ansible-core==$ANSIBLE_CORE_VERSION"
