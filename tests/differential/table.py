@@ -47,11 +47,19 @@ def parity_table(results: Mapping[str, CaseResult]) -> str:
 
 
 def details(results: Mapping[str, CaseResult]) -> str:
-    """Every difference found, with what it is and why it is allowed (or not)."""
+    """Every unlisted difference in full; listed ones counted under the entry that allows them."""
     lines = []
     for name in sorted(results):
+        listed: dict[str, tuple[str, int]] = {}
         for judged in results[name].judged:
-            tag = "UNLISTED" if judged.entry is None else (
-                "known" if judged.entry.temporary else "intended")
-            lines.append(f"{name}: {judged.difference.what}: {judged.difference.detail} [{tag}]")
+            entry = judged.entry
+            if entry is None:
+                lines.append(f"{name}: {judged.difference.what}: {judged.difference.detail} [UNLISTED]")
+                continue
+            tag = "known" if entry.temporary else "intended"
+            key = f"{tag}: {entry.reason}"
+            listed[key] = (key, listed.get(key, (key, 0))[1] + 1)
+        for key, count in listed.values():
+            reason = key if len(key) <= 110 else key[:107] + "..."
+            lines.append(f"{name}: {count} difference(s) listed ({reason})")
     return "\n".join(lines)
