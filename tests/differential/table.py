@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from tests.differential.compare import ASPECTS
+from tests.differential.intended import Intended
 from tests.differential.suite import CaseResult
 
 MATCH, DIFFERS, INTENDED, KNOWN, NOT_RUN = "=", "DIFF", "intended", "known", "-"
@@ -62,4 +63,17 @@ def details(results: Mapping[str, CaseResult]) -> str:
         for key, count in listed.values():
             reason = key if len(key) <= 110 else key[:107] + "..."
             lines.append(f"{name}: {count} difference(s) listed ({reason})")
+    return "\n".join(lines)
+
+
+def unused_entries(results: Mapping[str, CaseResult], intended: Intended) -> str:
+    """Entries of intended.yml no difference needed in this run (when every case ran):
+    a known bug that is fixed now, to take out of the list."""
+    used = {id(j.entry) for r in results.values() for j in r.judged if j.entry is not None}
+    unused = [e for e in intended.entries if id(e) not in used]
+    if not unused:
+        return ""
+    lines = ["intended.yml entries that matched no difference in this run (remove them?):"]
+    lines += [f"  [{'known' if e.temporary else 'intended'}] case {e.case}, what {', '.join(e.what)}"
+              for e in unused]
     return "\n".join(lines)

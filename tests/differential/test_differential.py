@@ -20,7 +20,7 @@ from tests.differential.cases import CORPUS, Case, CaseError, case_names, load_c
 from tests.differential.intended import load_intended
 from tests.differential.stash import RESULTS_KEY, TABLE_KEY
 from tests.differential.suite import CaseResult, run_suite
-from tests.differential.table import details, parity_table
+from tests.differential.table import details, parity_table, unused_entries
 from tests.differential.tools import Twin, ansible_playbook
 
 
@@ -62,7 +62,10 @@ def differential_results(request: pytest.FixtureRequest, fleet: Any) -> Iterator
             broken[name] = CaseResult(Case(name, CORPUS / name), error=str(exc))
     results = {**run_suite(cases, pairs, fleet.exec, intended), **broken}
     request.config.stash[RESULTS_KEY] = results
-    request.config.stash[TABLE_KEY] = parity_table(results) + "\n" + details(results)
+    report = [parity_table(results), details(results)]
+    if set(results) == set(case_names()):
+        report.append(unused_entries(results, intended))
+    request.config.stash[TABLE_KEY] = "\n".join(part for part in report if part)
     yield results
 
 

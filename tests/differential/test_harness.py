@@ -104,3 +104,17 @@ def test_a_bad_case_file_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "bad" / "case.yml").write_text("colour: red\n")
     with pytest.raises(CaseError, match="unknown keys"):
         load_case("bad", tmp_path)
+
+
+def test_unused_entries_are_reported() -> None:
+    from tests.differential.cases import Case
+    from tests.differential.compare import Difference
+    from tests.differential.suite import CaseResult, Judged
+    from tests.differential.table import unused_entries
+
+    entry = INTENDED.reason_for("files_basics", "file:/srv/diff:mode")
+    result = CaseResult(Case("files_basics", Path(".")),
+                        judged=[Judged(Difference("file:/srv/diff:mode", "x"), entry)])
+    text = unused_entries({"files_basics": result}, INTENDED)
+    assert "case files_basics, what file:/srv/diff:mode" not in text
+    assert "case set_fact_loop" in text
