@@ -7,10 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.differential.cases import CaseError, case_names, load_case
-from tests.differential.compare import compare_runs, json_differences
+from tests.differential.cases import Case, CaseError, case_names, load_case
+from tests.differential.compare import Difference, compare_runs, json_differences
 from tests.differential.intended import load_intended
 from tests.differential.snapshot import Snapshot
+from tests.differential.suite import CaseResult, Judged
+from tests.differential.table import unused_entries
 from tests.differential.tools import ToolRun, parse_ansible_recap
 
 INTENDED = load_intended()
@@ -107,11 +109,6 @@ def test_a_bad_case_file_is_an_error(tmp_path: Path) -> None:
 
 
 def test_unused_entries_are_reported() -> None:
-    from tests.differential.cases import Case
-    from tests.differential.compare import Difference
-    from tests.differential.suite import CaseResult, Judged
-    from tests.differential.table import unused_entries
-
     entry = INTENDED.reason_for("files_basics", "file:/srv/diff:mode")
     result = CaseResult(Case("files_basics", Path(".")),
                         judged=[Judged(Difference("file:/srv/diff:mode", "x"), entry)])
