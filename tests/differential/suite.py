@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import queue
+import shutil
 import tempfile
 import threading
 import time
@@ -78,6 +79,9 @@ def run_suite(cases: Sequence[Case], pairs: Sequence[tuple[Twin, Twin]], exec_: 
         finally:
             free.put(pair)
 
-    with ThreadPoolExecutor(max_workers=len(pairs)) as pool:
-        list(pool.map(one, cases))
+    try:
+        with ThreadPoolExecutor(max_workers=len(pairs)) as pool:
+            list(pool.map(one, cases))
+    finally:
+        shutil.rmtree(scratch_root, ignore_errors=True)
     return results

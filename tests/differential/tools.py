@@ -82,7 +82,7 @@ def ansible_command(case: Case, twin: Twin, scratch: Path, check: bool) -> tuple
         ANSIBLE_HOME=str(scratch / "home"),
         ANSIBLE_LOCAL_TEMP=str(scratch / "tmp"),
         ANSIBLE_SSH_CONTROL_PATH_DIR=str(scratch / "cp"),
-        ANSIBLE_SSH_ARGS=("-o ControlMaster=auto -o ControlPersist=300s "
+        ANSIBLE_SSH_ARGS=("-o ControlMaster=auto -o ControlPersist=60s "
                           f"-o UserKnownHostsFile={twin.known_hosts} -o StrictHostKeyChecking=yes"),
         ANSIBLE_PIPELINING="True",
         ANSIBLE_PYTHON_INTERPRETER="/usr/bin/python3",
