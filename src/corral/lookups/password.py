@@ -98,7 +98,7 @@ def _read(path: Path) -> str:
 
 def _store(path: Path, value: str) -> str:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # as Ansible makes it
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         return _read(path)  # another host of this run wrote it first

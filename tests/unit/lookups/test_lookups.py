@@ -167,6 +167,7 @@ def test_password_file_is_created_once_and_kept(play_dir: Path) -> None:
     assert len(first[0]) == 16 and first[0].isalpha()
     assert path.read_text() == first[0] + "\n"
     assert os.stat(path).st_mode & 0o777 == 0o600
+    assert os.stat(path.parent).st_mode & 0o777 == 0o700
     assert run(play_dir, "password", ["creds/db length=40"]) == first  # kept, not regenerated
 
 
