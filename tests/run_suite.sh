@@ -33,6 +33,15 @@ fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e '.[test]'
 
+# ansible-core, the oracle of tests/differential: a test-only venv, never a corral dependency.
+ANSIBLE_CORE_VERSION=2.19.14
+have_ansible=$(.venv-ansible/bin/ansible-playbook --version 2>/dev/null || true)
+if [ -z "${CORRAL_ANSIBLE_VENV:-}" ] && [[ "$have_ansible" != *"[core $ANSIBLE_CORE_VERSION]"* ]]; then
+    echo "== creating .venv-ansible (ansible-core $ANSIBLE_CORE_VERSION, for tests/differential)"
+    "$PY" -m venv .venv-ansible
+    .venv-ansible/bin/python -m pip install -q "ansible-core==$ANSIBLE_CORE_VERSION"
+fi
+
 echo "== ruff"
 .venv/bin/ruff check src tests modules
 echo "== mypy (controller, strict)"

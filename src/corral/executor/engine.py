@@ -148,7 +148,8 @@ class Engine:
         context.play_layers[host] = list(layers)
         for entry in play.vars_files:
             templar = self.templar(context.stack_for(self.states[host]))
-            name = str(templar.render(entry))
+            where = play.keyword_positions.get("vars_files", play.position)
+            name = str(templar.render(entry, f"vars_files at {where}"))
             path = Path(name)
             if not path.is_absolute():
                 path = play.path.parent / path

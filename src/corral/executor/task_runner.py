@@ -20,6 +20,7 @@ from corral.executor.result_conversion import (
     registered_value,
     result_from_module,
 )
+from corral.lookups.loop_items import lookup_loop_items
 from corral.modules._api import ArgumentError
 from corral.playbook.loops import loop_items, loop_type_error
 from corral.playbook.model import Task
@@ -100,6 +101,10 @@ class TaskRunner:
 
     # -- loops -------------------------------------------------------------
     def _loop_items(self, task: Task, templar: Templar) -> list[Any]:
+        if task.loop_kind == "lookup" and task.loop_lookup:
+            return lookup_loop_items(task.loop_lookup, task.loop, templar, module=task.module,
+                                     position=task.keyword_positions.get(f"with_{task.loop_lookup}",
+                                                                         task.position))
         value = templar.render(task.loop)
         kind = task.loop_kind or "loop"
         items = loop_items(kind, value)

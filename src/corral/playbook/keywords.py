@@ -57,6 +57,10 @@ TASK_KEYWORDS: tuple[Keyword, ...] = (
     Keyword("with_items", "Like `loop`, flattening nested lists one level; a single value is one item."),
     Keyword("with_list", "Like `loop`; a single value is one item."),
     Keyword("with_dict", "Loop over a mapping; each item has `key` and `value`."),
+    Keyword("with_<lookup>", "Loop over a lookup's results, run on the controller: `with_sequence`, "
+            "`with_nested`, `with_together`, `with_subelements`, `with_indexed_items`, `with_lines`, "
+            "`with_first_found`, `with_fileglob`, `with_file`, `with_random_choice`, "
+            "`with_inventory_hostnames`, ... (every lookup corral has)."),
     Keyword("loop_control", "`loop_var`, `index_var`, `label`, `pause`, `extended` (`ansible_loop`), "
                             "`extended_allitems`, `break_when` of a loop."),
     Keyword("register", "Save the result in this variable."),
@@ -145,16 +149,6 @@ UNSUPPORTED_PLAY_KEYWORDS: Mapping[str, str] = MappingProxyType({
 
 UNSUPPORTED_TASK_KEYWORDS: Mapping[str, str] = MappingProxyType({
     "delegate_facts": "is not supported by corral",
-    "with_fileglob": "is not supported by corral; use `loop: \"{{ query('fileglob', ...) }}\"`",
-    "with_sequence": "is not supported by corral; use `loop: \"{{ range(...) | list }}\"`",
-    "with_nested": "is not supported by corral; use `loop` with the `product` filter",
-    "with_together": "is not supported by corral; use `loop` with the `zip` filter",
-    "with_subelements": "is not supported by corral; use `loop` with the `subelements` filter",
-    "with_first_found": "is not supported by corral",
-    "with_lines": "is not supported by corral",
-    "with_indexed_items": "is not supported by corral; use loop_control's index_var",
-    "with_random_choice": "is not supported by corral",
-    "with_inventory_hostnames": "is not supported by corral",
     "collections": "is not supported by corral",
     "become_flags": "is not supported by corral",
     "become_exe": "is not supported by corral",

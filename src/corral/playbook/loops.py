@@ -1,4 +1,4 @@
-"""``loop``, ``with_items``, ``with_list``, ``with_dict`` and ``loop_control``.
+"""``loop``, ``with_items``, ``with_list``, ``with_dict``, ``with_<lookup>`` and ``loop_control``.
 
 A loop is kept raw (a literal list or a template string) with the keyword
 that wrote it; ``loop_items`` turns the rendered value into the items, so the
@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+from corral.lookups import LOOKUPS
 from corral.playbook.conditions import read_conditions
 from corral.playbook.context import ParseContext
 from corral.playbook.model import LoopControl, LoopKind
@@ -29,6 +30,10 @@ _DICT_HINT = "to loop over a dict use `{{ d | dict2items }}`"
 LOOP_KEYWORDS: Mapping[str, LoopKind] = MappingProxyType({
     "loop": "loop", "with_items": "items", "with_list": "list", "with_dict": "dict",
 })
+# with_<lookup>: every lookup corral has, but those with their own kind above.
+LOOKUP_LOOP_KEYWORDS: frozenset[str] = frozenset(
+    f"with_{name}" for name in LOOKUPS if f"with_{name}" not in LOOP_KEYWORDS
+)
 _LOOP_CONTROL_KEYS = ("loop_var", "index_var", "label", "pause", "extended",
                       "extended_allitems", "break_when")
 
@@ -69,13 +74,15 @@ def loop_type_error(kind: LoopKind, value: Any) -> str:
 
 def read_loop(ctx: ParseContext, task: PosDict) -> tuple[Any, LoopKind | None]:
     """The task's raw loop and its kind, or (None, None) when it has none."""
-    present = [key for key in LOOP_KEYWORDS if key in task]
+    present = [key for key in task if key in LOOP_KEYWORDS or key in LOOKUP_LOOP_KEYWORDS]
     if len(present) > 1:
         ctx.add(f"a task has one loop; found {' and '.join(present)}",
                 task.key_position(present[1]))
     if not present:
         return None, None
     key = present[0]
+    if key in LOOKUP_LOOP_KEYWORDS:
+        return task[key], "lookup"  # terms of any shape; the lookup checks them
     kind = LOOP_KEYWORDS[key]
     value = task[key]
     if is_template(value):
@@ -95,6 +102,12 @@ def read_loop(ctx: ParseContext, task: PosDict) -> tuple[Any, LoopKind | None]:
     # A literal that is not a list fails on every host in ansible-core too.
     ctx.add(f"loop needs a list; {_DICT_HINT} (got {describe(value)})", task.key_position(key))
     return None, None
+
+
+def read_loop_lookup(task: PosDict) -> str | None:
+    """The lookup of a ``with_<lookup>`` loop (``with_sequence`` -> ``sequence``), else None."""
+    key = next((key for key in task if key in LOOKUP_LOOP_KEYWORDS), None)
+    return None if key is None else str(key).removeprefix("with_")
 
 
 def read_loop_control(ctx: ParseContext, task: PosDict) -> LoopControl:

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from corral.errors import Position
 
-LoopKind = Literal["loop", "items", "list", "dict"]
+LoopKind = Literal["loop", "items", "list", "dict", "lookup"]
 Condition = str | bool
 
 
@@ -42,7 +42,8 @@ class Task:
     ``loop`` is a literal list or a template string. ``loop_kind`` says which
     keyword wrote it: "loop"/"list" (as is), "items" (``with_items``: flatten
     one level when rendered), "dict" (``with_dict``: a literal is already a
-    list of ``{key, value}``; a rendered dict must still be converted).
+    list of ``{key, value}``; a rendered dict must still be converted), "lookup"
+    (``with_<loop_lookup>``: the rendered terms go through that lookup).
     """
 
     module: str
@@ -52,6 +53,7 @@ class Task:
     when: list[Condition] = field(default_factory=list)
     loop: Any = None
     loop_kind: LoopKind | None = None
+    loop_lookup: str | None = None
     loop_control: LoopControl = field(default_factory=LoopControl)
     register: str | None = None
     changed_when: list[Condition] | None = None

@@ -8,7 +8,12 @@ from corral.playbook.common import read_common
 from corral.playbook.conditions import read_conditions
 from corral.playbook.context import ParseContext
 from corral.playbook.keywords import HANDLER_KEYWORDS, TASK_KEYWORDS, keyword_names
-from corral.playbook.loops import read_loop, read_loop_control
+from corral.playbook.loops import (
+    LOOKUP_LOOP_KEYWORDS,
+    read_loop,
+    read_loop_control,
+    read_loop_lookup,
+)
 from corral.playbook.model import Task
 from corral.playbook.module_args import ModuleArgs, read_module_args
 from corral.playbook.module_defaults import defaults_in_scope, read_module_defaults
@@ -26,7 +31,7 @@ from corral.playbook.yaml_loader import PosDict, PosList
 
 def task_keywords(handler: bool) -> frozenset[str]:
     """The keywords a task (or a handler) may have."""
-    names = keyword_names(TASK_KEYWORDS)
+    names = keyword_names(TASK_KEYWORDS) | LOOKUP_LOOP_KEYWORDS
     return names | keyword_names(HANDLER_KEYWORDS) if handler else names
 
 
@@ -51,6 +56,7 @@ def read_task(ctx: ParseContext, data: PosDict, handler: bool = False) -> Task |
         any_errors_fatal=common.any_errors_fatal,
         ignore_unreachable=common.ignore_unreachable,
         loop=loop, loop_kind=loop_kind, loop_control=read_loop_control(ctx, data),
+        loop_lookup=read_loop_lookup(data),
         register=read_identifier(ctx, data, "register"),
         changed_when=read_conditions(ctx, data, "changed_when"),
         failed_when=read_conditions(ctx, data, "failed_when"),

@@ -60,6 +60,10 @@ def _reject_keyword(ctx: ParseContext, data: PosDict, key: str, handler: bool) -
     if short in UNSUPPORTED_TASK_KEYWORDS:
         ctx.add(f"'{key}' {UNSUPPORTED_TASK_KEYWORDS[short]}", data.key_position(key))
         return True
+    if short.startswith("with_"):
+        ctx.add(f"'{key}': corral has no lookup '{short[5:]}' (loops: loop, with_items, with_list, "
+                "with_dict and with_<lookup> for the lookups in the README)", data.key_position(key))
+        return True
     if key == "listen" and not handler:
         ctx.add("'listen' only applies to handlers", data.key_position(key))
         return True

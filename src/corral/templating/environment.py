@@ -69,6 +69,9 @@ class CorralEnvironment(NativeEnvironment):
         self.tests.update(ansible_tests())
         self.tests.update(guard_all("test", self.tests))
         self.globals["omit"] = OMIT  # the executor may also push it as a variable
+        from corral.lookups import lookup_globals  # here: corral.lookups imports templating
+
+        self.globals.update(lookup_globals())
         self.compile_count = 0
         self._compile_cached: Callable[[str], CompiledTemplate] = functools.lru_cache(
             maxsize=cache_size

@@ -109,12 +109,12 @@ CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
               poll: -1
         """, [("site.yml:4:7", "'async' must be a whole number"),
               ("site.yml:5:7", "'poll' must be a whole number")]),
-    ("with_fileglob unsupported", """
+    ("with_ of an unknown lookup", """
         - hosts: all
           tasks:
             - debug: var=item
-              with_fileglob: "*.txt"
-        """, [("site.yml:4:7", "'with_fileglob' is not supported by corral")]),
+              with_passwordstore: "db"
+        """, [("site.yml:4:7", "'with_passwordstore': corral has no lookup 'passwordstore'")]),
     ("include_role unsupported", """
         - hosts: all
           tasks:
