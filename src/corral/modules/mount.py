@@ -19,6 +19,7 @@ except ImportError:  # pragma: no cover
     pass
 
 DOC = "Manage fstab entries and mounts: present, absent, mounted, unmounted, remounted, ephemeral."
+REQUIRES = ("_fileattrs", "_filecontent")
 _STATES = ("present", "absent", "absent_from_fstab", "mounted", "unmounted", "remounted", "ephemeral")
 
 ARGS = {
