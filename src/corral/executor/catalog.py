@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from corral.executor.actions import ACTIONS
 from corral.modules._api import Arg
@@ -24,6 +24,7 @@ class CatalogEntry:
     doc: str
     on_controller: bool
     any_args: bool = False  # set_fact: every argument name is a variable
+    returns: Mapping[str, str] = field(default_factory=dict)  # what `register` holds
 
 
 class ModuleCatalog:
@@ -42,7 +43,8 @@ class ModuleCatalog:
         info = self.registry.find(name)
         if info is None:
             return None
-        return CatalogEntry(info.name, info.args_spec, info.name in _FREE_FORM, info.doc, False)
+        return CatalogEntry(info.name, info.args_spec, info.name in _FREE_FORM, info.doc, False,
+                            returns=info.returns)
 
     def suggest(self, name: str) -> list[str]:
         short, _ = split_name(name)

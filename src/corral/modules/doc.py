@@ -95,4 +95,8 @@ def text(info: ModuleInfo) -> str:
         facts += [f"aliases: {row.aliases}" if row.aliases else ""]
         lines.append(f"  {row.name} ({'; '.join(f for f in facts if f)})")
         lines.append(f"      {row.doc}")
+    returns: Mapping[str, str] = getattr(info, "returns", None) or {}
+    if returns:
+        lines += ["", "returns (what `register` holds, besides changed, failed and msg):"]
+        lines += [f"  {key}: {text}" for key, text in sorted(returns.items())]
     return "\n".join(lines)

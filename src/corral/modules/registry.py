@@ -48,6 +48,7 @@ class ModuleInfo:
     doc: str
     prepare: str | None  # name of the controller-side step in corral.prepare, if any
     builtin: bool
+    returns: Mapping[str, str] = field(default_factory=dict, repr=False)  # RETURNS: key -> doc
 
 
 def split_name(name: str) -> tuple[str, bool]:
@@ -156,7 +157,8 @@ def _load_module(path: Path, builtin: bool) -> ModuleInfo:
     return ModuleInfo(
         name=path.stem, path=path, sources=tuple(sources), sha=digest.hexdigest(),
         args_spec=dict(args_spec), doc=str(getattr(module, "DOC", "")),
-        prepare=getattr(module, "PREPARE", None), builtin=builtin)
+        prepare=getattr(module, "PREPARE", None), builtin=builtin,
+        returns={str(k): str(v) for k, v in dict(getattr(module, "RETURNS", {}) or {}).items()})
 
 
 def _collect_sources(path: Path, found: list[tuple[str, str]],

@@ -112,3 +112,17 @@ def test_doc_rows_and_markdown():
     assert table.startswith("### file\n\nManage files")
     assert "| path (aliases: dest, name) | path | yes |  |  | Path to manage. |" in table
     assert all(spec.doc for i in ModuleRegistry().builtins() for spec in i.args_spec.values())
+
+
+def test_modules_document_what_they_return():
+    from corral.executor.catalog import ModuleCatalog
+    from corral.modules import doc
+
+    catalog = ModuleCatalog(ModuleRegistry())
+    for name in ("get_url", "uri", "find", "cron", "authorized_key", "unarchive"):
+        entry = catalog.lookup(name)
+        assert entry is not None and entry.returns, name
+        shown = doc.text(entry)
+        assert "returns (what `register` holds" in shown
+        for key in entry.returns:
+            assert f"  {key}: " in shown, (name, key)
