@@ -41,7 +41,8 @@ ARGS = {
     "follow": Arg(bool, default=False, doc="Follow symlinks to directories."),
     "get_checksum": Arg(bool, default=False, doc="Add each file's sha1 as checksum."),
     "checksum_algorithm": Arg(str, default="sha1", choices=("md5", "sha1", "sha224", "sha256",
-                                                            "sha384", "sha512")),
+                                                            "sha384", "sha512"),
+                                 doc="The algorithm of checksum."),
 }
 RETURNS = {"files": "A stat dict per match (path, mode, size, uid, gid, pw_name, gr_name, "
                     "mtime, atime, ctime, isdir, isreg, islnk, …).",
