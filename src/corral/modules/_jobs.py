@@ -111,7 +111,7 @@ def _watch(path, header, limit, timeout_msg, run):
     os.waitpid(worker, 0)
     msg = timeout_msg or "Timeout exceeded"
     failed = {"status": "failed", "msg": msg, "diff": None, "changes": [],
-              "data": {"timedout": {"period": int(limit) if limit == int(limit) else limit}}}
+              "data": {"timedout": {"period": int(limit) if limit == int(limit) else limit}}}  # type: Dict[str, Any]
     write_job(path, dict(header, finished=True, result=failed))
     os._exit(0)
 
