@@ -12,6 +12,7 @@ except ImportError:  # pragma: no cover
     pass
 
 DOC = "Add, change or remove a YUM/DNF repository (.repo file section)."
+REQUIRES = ("_fileattrs",)
 _LINES = ("baseurl", "gpgkey", "gpgcakey")  # several values: one per line
 _WORDS = ("exclude", "includepkgs")  # several values: space separated
 _OWN = ("name", "description", "file", "reposdir", "state", "mode", "owner", "group")
