@@ -6,7 +6,7 @@ import asyncio
 import functools
 import math
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from corral.executor.blocks import prepared_block
@@ -75,10 +75,22 @@ class PlayRunner:
     gather_facts: Callable[[HostState, PlayContext], Awaitable[TaskResult | None]]
     start_at: StartAt
     _fatal: bool = False  # a task with any_errors_fatal failed on some host
+    _batch: list[str] = field(default_factory=list)  # the batch running now
+    _waiting: list[str] = field(default_factory=list)  # hosts of the batches after it
+    _running: dict[str, str] = field(default_factory=dict)  # host -> the task it runs now
+
+    def unfinished(self) -> tuple[dict[str, str | None], list[str]]:
+        """For a Ctrl-C: the hosts still in their play (with the task each runs, if
+        any), and the hosts whose batch has not started yet."""
+        cut = {h: self._running.get(h) for h in self._batch if self.states[h].active}
+        return cut, list(self._waiting)
 
     async def run(self, hosts: list[str]) -> None:
         groups = batches(hosts, self.play.serial)
+        self._waiting = list(hosts)
         for number, batch in enumerate(groups, start=1):
+            self._batch = batch
+            self._waiting = [h for later in groups[number:] for h in later]
             self.events.batch_start(batch, number, len(groups))
             context = await self.make_context(batch)
             aborted = await self._run_batch(batch, context)
@@ -109,7 +121,9 @@ class PlayRunner:
         return self._should_abort(batch)
 
     async def _facts(self, state: HostState, context: PlayContext) -> None:
+        self._running[state.name] = "Gathering Facts"
         result = await self.gather_facts(state, context)
+        del self._running[state.name]
         if result is not None:
             self._record(state, result)
 
@@ -205,7 +219,9 @@ class PlayRunner:
 
     async def _run_task(self, state: HostState, task: Task, context: PlayContext,
                         handler: bool = False) -> TaskOutcome | None:
+        self._running[state.name] = self.runner.task_name(task)
         outcome = await self.runner.run(state, task, context)
+        del self._running[state.name]
         self._absorb(state, task, outcome, record=True)
         return outcome
 
