@@ -104,14 +104,27 @@ class ConnectionPool:
         self._connections.clear()
         if not connections:
             return
-        closing = [asyncio.ensure_future(connection.close()) for connection in connections]
-        waits: list[asyncio.Future[Any]] = [asyncio.gather(*closing, return_exceptions=True)]
-        if hurry is not None:
-            waits.append(asyncio.ensure_future(hurry.wait()))
+        closing = {asyncio.ensure_future(connection.close()) for connection in connections}
         try:
-            await asyncio.wait(waits, timeout=deadline, return_when=asyncio.FIRST_COMPLETED)
+            await _wait_all(closing, deadline, hurry)
         finally:
-            for future in [*waits, *closing]:
-                future.cancel()
+            for task in closing:
+                task.cancel()
             for connection in connections:
                 connection.abort()
+
+
+async def _wait_all(tasks: set[asyncio.Task[None]], deadline: float,
+                    hurry: asyncio.Event | None) -> None:
+    """Until every task is done, ``deadline`` seconds have passed, or ``hurry`` is set."""
+    loop = asyncio.get_running_loop()
+    ends = loop.time() + deadline
+    hurried = asyncio.ensure_future((hurry or asyncio.Event()).wait())
+    pending = set(tasks)
+    try:
+        while pending and not hurried.done() and loop.time() < ends:
+            done, _ = await asyncio.wait({*pending, hurried}, timeout=ends - loop.time(),
+                                         return_when=asyncio.FIRST_COMPLETED)
+            pending -= done
+    finally:
+        hurried.cancel()
