@@ -60,6 +60,20 @@ def batches(hosts: Sequence[str], serial: Sequence[int | str]) -> list[list[str]
     return out
 
 
+async def _stop_all(tasks: list[asyncio.Task[None]]) -> None:
+    """Cancel until every task has ended.
+
+    gather() gives up at the first cancelled task, and a task may swallow a cancel
+    (asyncio.wait_for does when what it waits for ends at that moment): no host may
+    run on, or report, after the run has said it stopped.
+    """
+    pending = {task for task in tasks if not task.done()}
+    while pending:
+        for task in pending:
+            task.cancel()
+        _, pending = await asyncio.wait(pending, timeout=0.1)
+
+
 @dataclass
 class PlayRunner:
     """Runs one play on its hosts; records everything into the run report."""
@@ -215,7 +229,12 @@ class PlayRunner:
             async with self.semaphore:
                 await work(self.states[name])
 
-        await asyncio.gather(*(guarded(h) for h in hosts))
+        tasks = [asyncio.ensure_future(guarded(h)) for h in hosts]
+        try:
+            await asyncio.gather(*tasks)
+        except asyncio.CancelledError:  # Ctrl-C: the play ends when every host has stopped
+            await _stop_all(tasks)
+            raise
 
     async def _run_task(self, state: HostState, task: Task, context: PlayContext,
                         handler: bool = False) -> TaskOutcome | None:
