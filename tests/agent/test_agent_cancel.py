@@ -87,6 +87,17 @@ def test_cancel_stops_the_running_command_and_all_it_started(agent: AgentProcess
     assert agent.call("ping")["ok"] is True  # the agent serves on
 
 
+def test_a_command_that_ignores_sigterm_is_killed(agent: AgentProcess) -> None:
+    pid = int(agent.hello["pid"])
+    agent.send(_command_request(1, "trap '' TERM; sleep 600 & sleep 601; wait"))
+    assert _wait_for(lambda: len(_descendants(pid)) >= 3, 10), _descendants(pid)
+    began = time.monotonic()
+    agent.send({"op": "cancel", "target": 1})
+    assert agent.recv()["error"]["type"] == "cancelled"
+    assert time.monotonic() - began < 2
+    assert _descendants(pid) == []
+
+
 def test_cancel_for_another_request_is_ignored(agent: AgentProcess) -> None:
     agent.send({"op": "cancel", "target": 7})  # nothing runs: ignored, no reply
     agent.send({"op": "cancel"})
