@@ -110,13 +110,14 @@ class Run:
              "--report", str(self.report_path), "--forks", str(HOSTS)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
-    def interrupt(self, again_after: float | None = None) -> tuple[float, str]:
+    def interrupt(self, again_after: float | None = None,
+                  signum: int = signal.SIGINT) -> tuple[float, str]:
         """SIGINT (twice if asked); seconds from the first signal to the exit, and stdout."""
         began = time.monotonic()
-        self.proc.send_signal(signal.SIGINT)
+        self.proc.send_signal(signum)
         if again_after is not None:
             time.sleep(again_after)
-            self.proc.send_signal(signal.SIGINT)
+            self.proc.send_signal(signum)
         out, err = self.proc.communicate(timeout=60)
         elapsed = time.monotonic() - began
         assert self.proc.returncode == 130, (out, err)
@@ -200,3 +201,17 @@ def test_second_ctrl_c_stops_waiting_but_keeps_recap_and_report(
         run.kill()
         for relay in relays.values():
             relay.stop()
+
+
+def test_sigterm_stops_like_ctrl_c(tmp_path: Path, scale_fleet: FleetHandle) -> None:
+    hosts = scale_fleet.hosts[:8]
+    run = Run(tmp_path, scale_fleet, hosts)
+    try:
+        _wait_until_all_run_the_command(scale_fleet, hosts, run.proc)
+        elapsed, out = run.interrupt(signum=signal.SIGTERM)
+        assert elapsed < STOPPED_WITHIN
+        _check_interrupted(run, out, hosts)
+        time.sleep(2)
+        assert _leftovers(scale_fleet, hosts) == {}
+    finally:
+        run.kill()
