@@ -147,3 +147,15 @@ def test_command_runs_in_a_session_of_its_own(agent: AgentProcess, module: str) 
 def _group_and_session(stat: str) -> tuple[int, int]:
     fields = stat[stat.rfind(")") + 2:].split()
     return int(fields[2]), int(fields[3])
+
+
+def test_a_request_cancelled_while_queued_never_starts(agent: AgentProcess, tmp_path: Path) -> None:
+    """Request 2 waits behind request 1 when its cancel comes: it must not run later."""
+    marker = tmp_path / "ran"
+    agent.send(_command_request(1, "sleep 0.5"))
+    agent.send(_command_request(2, f"touch {marker}"))
+    agent.send({"op": "cancel", "target": 2})
+    first, second = agent.recv(), agent.recv()
+    assert first["id"] == 1 and first["ok"] is True, first
+    assert second["id"] == 2 and second["error"]["type"] == "cancelled", second
+    assert not marker.exists()

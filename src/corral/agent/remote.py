@@ -145,6 +145,8 @@ class ProcessTree(object):
         self.sessions = set()
 
     def members(self, table):
+        """The live members in ``table``; the groups and sessions seen are remembered,
+        so what outlives its parent is still found on the next look."""
         children = {}
         for pid, row in table.items():
             children.setdefault(row[0], []).append(pid)
@@ -310,10 +312,12 @@ class Agent(object):
         self.transfers = {}
         self.running = True
         self.inbox = queue.Queue()  # request bodies, in order; None at end of input
-        self.guard = threading.Lock()  # the three fields below, shared with the reader
+        self.guard = threading.Lock()  # the fields below, shared with the reader
         self.busy = False  # a request is being answered
         self.current = None  # its id
         self.cancelled = False  # ... and it was cancelled
+        self.last_started = 0  # the highest request id started so far
+        self.cancels = set()  # ids cancelled while still queued: they never start
         self.idle = threading.Event()
         self.idle.set()
         self.input_closed = threading.Event()
@@ -378,16 +382,22 @@ class Agent(object):
         return True
 
     def cancel(self, target=None):
-        """Stop the running request (only ``target`` if given) and everything it started."""
+        """Stop the running request (only ``target`` if given) and everything it started;
+        a ``target`` still queued never starts."""
         with self.guard:
-            if not self.busy or (target is not None and target != self.current):
+            if self.busy and target in (None, self.current):
+                self.cancelled = True
+            elif isinstance(target, int) and target > self.last_started:
+                self.cancels.add(target)
                 return
-            self.cancelled = True
+            else:
+                return  # it has already been answered
         ProcessTree(os.getpid()).stop()
 
     def input_ended(self):
         """The controller is gone (or hung up): stop, clean up and exit, even mid-module."""
-        self.input_closed.set()
+        with self.guard:
+            self.input_closed.set()  # nothing starts from now on
         self.cancel()
         if not self.idle.wait(EOF_GRACE):  # a module busy in Python code: leave anyway
             self.cleanup()
@@ -418,7 +428,13 @@ class Agent(object):
     def answer(self, rid, request):
         """Dispatch one request; a cancelled one fails with type ``cancelled``."""
         with self.guard:
+            if self.input_closed.is_set() or rid in self.cancels:
+                self.cancels.discard(rid)
+                raise RequestError("cancelled", "the controller cancelled this request before "
+                                   "it started")
             self.busy, self.current, self.cancelled = True, rid, False
+            if isinstance(rid, int):
+                self.last_started = max(self.last_started, rid)
             self.idle.clear()
         try:
             result = self.dispatch(request)
