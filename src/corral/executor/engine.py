@@ -27,7 +27,7 @@ from corral.templating.omit import OMIT
 from corral.templating.unsafe import mark_unsafe
 from corral.vars_file import read_vars_file
 
-INTERRUPT_CLOSE_SECONDS = 1.0  # after Ctrl-C, how long hosts get to confirm they stopped
+INTERRUPT_CLOSE_SECONDS = 0.75  # after Ctrl-C, how long hosts get to confirm they stopped
 
 
 class Engine:
