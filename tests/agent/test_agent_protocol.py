@@ -78,7 +78,7 @@ def test_sent_program_is_python38_syntax() -> None:
 
 def test_hello_names_protocol_and_python(agent: AgentProcess) -> None:
     hello = agent.hello
-    assert hello["op"] == "hello" and hello["protocol"] == 1
+    assert hello["op"] == "hello" and hello["protocol"] == 2
     assert len(hello["python"]) == 3 and hello["python"] >= [3, 8, 0]
     assert hello["uid"] == os.getuid() and hello["pid"] > 0
     assert staging_of(agent).is_dir()

@@ -55,7 +55,7 @@ def vm_peak_kib(pid: int | str = "self") -> int:
 @pytest.mark.parametrize("python", PYTHONS)
 def test_run_sends_source_once(python: str) -> None:
     async def body(agent: AgentSession) -> None:
-        assert agent.hello is not None and agent.hello.protocol == 1
+        assert agent.hello is not None and agent.hello.protocol == 2
         first = await agent.run("echo", ECHO, {"value": "a"}, check=False, diff=False)
         assert first["status"] == "ok" and first["msg"] == "value is a"
         sent_with_source = agent.stats.bytes_sent
@@ -206,5 +206,5 @@ def test_controller_refuses_non_object_frames(body: bytes) -> None:
 def test_hello_with_other_protocol_is_refused() -> None:
     session: Any = AgentSession.__new__(AgentSession)
     session.host = "h"
-    with pytest.raises(ProtocolError, match="speaks protocol 2"):
-        session._check_hello({"op": "hello", "protocol": 2})
+    with pytest.raises(ProtocolError, match="speaks protocol 1"):
+        session._check_hello({"op": "hello", "protocol": 1})

@@ -88,7 +88,7 @@ def test_connect_and_run_a_module(fleet: Any) -> None:
     async def body(agent: AgentSession) -> None:
         data = await facts(agent)
         assert data["uid"] == 0 and data["user"] == "root"
-        assert agent.hello is not None and agent.hello.protocol == 1
+        assert agent.hello is not None and agent.hello.protocol == 2
         assert agent.stats.round_trips == 1 and agent.stats.bytes_sent > 0
         loop = asyncio.get_running_loop()
         began = loop.time()

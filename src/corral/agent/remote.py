@@ -5,6 +5,11 @@ Stdlib only, Python 3.8 syntax. The controller's loader execs this source
 the agent then serves length-prefixed JSON frames on its stdin/stdout until
 ``exit`` or end of input. See ``corral.transport.framing`` for the protocol.
 
+A thread of its own reads the frames, so a ``cancel`` frame or the end of
+input is seen at once, even while a module runs: the agent then stops every
+process the running request started (it may run as root under sudo, where the
+controller cannot signal them itself).
+
 Keep module logic out of here: modules arrive as source on first use.
 """
 
@@ -14,19 +19,23 @@ import json
 import marshal
 import os
 import pwd
+import queue
 import shutil
 import signal
 import struct
 import sys
 import tempfile
+import threading
 import time
 import traceback
 import types
 import zlib
 
-PROTOCOL = 1
+PROTOCOL = 2
 MAX_FRAME = 16 * 1024 * 1024
 _HEADER = struct.Struct(">I")
+STOP_GRACE = 0.3  # seconds between SIGTERM and SIGKILL for a cancelled request's processes
+EOF_GRACE = 1.0  # after end of input, how long a running module may take to return
 
 
 class FrameTooLarge(Exception):
@@ -99,6 +108,91 @@ def write_frame(fd, obj):
     while view:
         written = os.write(fd, view)
         view = view[written:]
+
+
+# --- stopping a request's processes -----------------------------------------
+
+def _process_table():
+    """{pid: (ppid, pgid, sid, state)} of every process we can see in /proc."""
+    table = {}
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return table
+    for name in names:
+        if not name.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % name, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            continue
+        fields = data[data.rfind(b")") + 2:].split()  # the command name may hold spaces
+        if len(fields) >= 4:
+            table[int(name)] = (int(fields[1]), int(fields[2]), int(fields[3]), fields[0])
+    return table
+
+
+class ProcessTree(object):
+    """What a running request started: the agent's descendants, their process groups
+    and sessions (commands run in sessions of their own, so what they leave behind
+    after their parent died is still found), never the agent's own group or session."""
+
+    def __init__(self, root):
+        self.root = root
+        self.own = (os.getpgid(0), os.getsid(0))
+        self.groups = set()
+        self.sessions = set()
+
+    def members(self, table):
+        """The live members in ``table``; the groups and sessions seen are remembered,
+        so what outlives its parent is still found on the next look."""
+        children = {}
+        for pid, row in table.items():
+            children.setdefault(row[0], []).append(pid)
+        found, todo = set(), [self.root]
+        while todo:
+            for child in children.get(todo.pop(), ()):
+                if child not in found:
+                    found.add(child)
+                    todo.append(child)
+        for pid in found:
+            _ppid, pgid, sid, _state = table[pid]
+            if pgid != self.own[0]:
+                self.groups.add(pgid)
+            if sid != self.own[1]:
+                self.sessions.add(sid)
+        for pid, (_ppid, pgid, sid, _state) in table.items():
+            if pgid in self.groups or sid in self.sessions:
+                found.add(pid)
+        found.discard(self.root)
+        return set(pid for pid in found if table[pid][3] != b"Z")
+
+    def signal(self, signum):
+        """Send signum to every member; True if there was any."""
+        members = self.members(_process_table())
+        for group in self.groups:
+            try:
+                os.killpg(group, signum)
+            except OSError:
+                pass
+        for pid in members:
+            try:
+                os.kill(pid, signum)
+            except OSError:
+                pass
+        return bool(members)
+
+    def stop(self, grace=STOP_GRACE):
+        """SIGTERM, then SIGKILL for whatever is still there after ``grace`` seconds."""
+        if not self.signal(signal.SIGTERM):
+            return
+        deadline = time.time() + grace
+        while time.time() < deadline:
+            time.sleep(0.02)
+            if not self.members(_process_table()):
+                return
+        self.signal(signal.SIGKILL)
 
 
 # --- synthetic corral package -----------------------------------------------
@@ -217,6 +311,16 @@ class Agent(object):
         self.modules = {}
         self.transfers = {}
         self.running = True
+        self.inbox = queue.Queue()  # request bodies, in order; None at end of input
+        self.guard = threading.Lock()  # the fields below, shared with the reader
+        self.busy = False  # a request is being answered
+        self.current = None  # its id
+        self.cancelled = False  # ... and it was cancelled
+        self.last_started = 0  # the highest request id started so far
+        self.cancels = set()  # ids cancelled while still queued: they never start
+        self.idle = threading.Event()
+        self.idle.set()
+        self.input_closed = threading.Event()
 
     def hello(self):
         try:
@@ -229,17 +333,77 @@ class Agent(object):
 
     def serve(self):
         write_frame(self.out_fd, self.hello())
-        while self.running:
-            try:
-                body = self.reader.read()
-            except FrameTooLarge as exc:
-                write_frame(self.out_fd, {"id": None, "ok": False,
-                                          "error": {"type": "frame_too_large", "msg": str(exc)}})
-                return 2
-            if body is None:
-                return 0
-            self.handle(body)
+        reader = threading.Thread(target=self.read_loop, name="corral-agent-reader")
+        reader.daemon = True
+        reader.start()
+        try:
+            while self.running:
+                body = self.inbox.get()
+                if isinstance(body, FrameTooLarge):
+                    write_frame(self.out_fd, {"id": None, "ok": False,
+                                              "error": {"type": "frame_too_large", "msg": str(body)}})
+                    return 2
+                if body is None or self.input_closed.is_set():
+                    return 0
+                self.handle(body)
+        except Terminated:
+            ProcessTree(os.getpid()).stop()
+            raise
         return 0
+
+    # --- the reader thread: requests in order, cancel and end of input at once ----
+
+    def read_loop(self):
+        try:
+            while True:
+                body = self.reader.read()
+                if body is None:
+                    break
+                if not self.out_of_band(body):
+                    self.inbox.put(body)
+        except FrameTooLarge as exc:
+            self.inbox.put(exc)  # the stream cannot be trusted any more
+        except OSError:
+            pass
+        self.inbox.put(None)
+        self.input_ended()
+
+    def out_of_band(self, body):
+        """Handle a ``cancel`` frame here, at once; False for every other frame."""
+        if len(body) > 256 or b'"cancel"' not in body:
+            return False
+        try:
+            request = json.loads(body.decode("utf-8"))
+        except ValueError:
+            return False
+        if not isinstance(request, dict) or request.get("op") != "cancel":
+            return False
+        self.cancel(request.get("target"))
+        return True
+
+    def cancel(self, target=None):
+        """Stop the running request (only ``target`` if given) and everything it started;
+        a ``target`` still queued never starts."""
+        with self.guard:
+            if self.busy and target in (None, self.current):
+                self.cancelled = True
+            elif isinstance(target, int) and target > self.last_started:
+                self.cancels.add(target)
+                return
+            else:
+                return  # it has already been answered
+        ProcessTree(os.getpid()).stop()
+
+    def input_ended(self):
+        """The controller is gone (or hung up): stop, clean up and exit, even mid-module."""
+        with self.guard:
+            self.input_closed.set()  # nothing starts from now on
+        self.cancel()
+        if not self.idle.wait(EOF_GRACE):  # a module busy in Python code: leave anyway
+            self.cleanup()
+            os._exit(3)
+
+    # --- requests ---------------------------------------------------------------
 
     def handle(self, body):
         """Answer one request; requests without an id (put_begin/put_chunk) get no reply."""
@@ -251,7 +415,7 @@ class Agent(object):
                 raise RequestError("bad_request", "a request must be a JSON object")
             rid = request.get("id")
             parsed = True
-            result = self.dispatch(request)
+            result = self.answer(rid, request)
         except (KeyboardInterrupt, Terminated):
             raise
         except BaseException as exc:  # the agent survives every request, even sys.exit()
@@ -260,6 +424,28 @@ class Agent(object):
         else:
             if rid is not None:
                 self.reply(rid, result=result)
+
+    def answer(self, rid, request):
+        """Dispatch one request; a cancelled one fails with type ``cancelled``."""
+        with self.guard:
+            if self.input_closed.is_set() or rid in self.cancels:
+                self.cancels.discard(rid)
+                raise RequestError("cancelled", "the controller cancelled this request before "
+                                   "it started")
+            self.busy, self.current, self.cancelled = True, rid, False
+            if isinstance(rid, int):
+                self.last_started = max(self.last_started, rid)
+            self.idle.clear()
+        try:
+            result = self.dispatch(request)
+        finally:
+            with self.guard:
+                cancelled, self.busy, self.current = self.cancelled, False, None
+                self.idle.set()
+            if cancelled:
+                raise RequestError("cancelled", "the controller cancelled this request; what it "
+                                   "started was stopped")
+        return result
 
     def reply(self, rid, result=None, error=None):
         if error is not None:
@@ -374,8 +560,11 @@ class Agent(object):
         return {"path": transfer.path, "sha256": digest, "size": transfer.size}
 
     def cleanup(self):
-        for transfer in self.transfers.values():
-            transfer.discard()
+        for transfer in list(self.transfers.values()):
+            try:
+                transfer.discard()
+            except (OSError, ValueError):
+                pass  # the other thread got there first
         shutil.rmtree(self.staging, ignore_errors=True)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from corral.cli.exit_codes import ExitCode, exit_code_for
 from corral.cli.extra_vars import parse_extra_vars
+from corral.cli.interrupts import Interrupts
 from corral.errors import CorralError, InputError, UsageError
 from corral.executor.options import ConnectionDefaults, RunOptions
 
@@ -100,23 +101,30 @@ def _execute(inventory: Any, registry: Any, playbook: Any, options: RunOptions,
     events = ConsoleEvents(sys.stdout, diff=options.diff, verbosity=options.verbosity,
                            show_stats=options.collect_stats)
     engine = Engine(inventory, registry, options, events)
-    try:
-        for warning in inventory.warnings:
-            events.warning(warning)
-        result = asyncio.run(engine.run(playbook))
-    except InputError as exc:
-        _print_input_error(exc)
-        return ExitCode.INVALID_INPUT
-    except CorralError as exc:
-        sys.stderr.write(f"ERROR: {exc}\n")
-        return ExitCode.TASK_FAILED
-    if report_path is not None:
+    with Interrupts() as interrupts:  # until the report is written: no signal cuts it short
         try:
-            write_json_report(result, report_path)
-        except OSError as exc:
-            sys.stderr.write(f"ERROR: cannot write the report {report_path}: {exc.strerror}\n")
-            return ExitCode.USAGE
+            for warning in inventory.warnings:
+                events.warning(warning)
+            result = asyncio.run(_run(engine, playbook, interrupts))
+        except InputError as exc:
+            _print_input_error(exc)
+            return ExitCode.INVALID_INPUT
+        except CorralError as exc:
+            sys.stderr.write(f"ERROR: {exc}\n")
+            return ExitCode.TASK_FAILED
+        if report_path is not None:
+            try:
+                write_json_report(result, report_path)
+            except OSError as exc:
+                sys.stderr.write(f"ERROR: cannot write the report {report_path}: {exc.strerror}\n")
+                return ExitCode.USAGE
     return exit_code_for(result, drift_is_failure=options.check)
+
+
+async def _run(engine: Any, playbook: Any, interrupts: Interrupts) -> Any:
+    """The engine's run, with Ctrl-C and SIGTERM handed to ``engine.interrupt``."""
+    with interrupts.forwarded(asyncio.get_running_loop(), engine.interrupt):
+        return await engine.run(playbook)
 
 
 def _check_report_path(report: Path | None) -> None:

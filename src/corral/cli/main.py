@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -277,7 +278,14 @@ def main() -> None:
             raise
         show()
         sys.exit(int(ExitCode.USAGE))
-    sys.exit(int(result) if isinstance(result, int) else 0)
+    code = int(result) if isinstance(result, int) else 0
+    if code == ExitCode.INTERRUPTED:
+        # Ctrl-C: the recap and the report are out and every host was told to stop;
+        # tearing the interpreter down can take longer than all that (seen: 0.6 s).
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,8 @@ from corral.transport.connection import Connection
 from corral.transport.local import LocalConnection
 from corral.transport.options import ConnectOptions
 
+CLOSE_SECONDS = 10.0  # a normal end: every agent exits and cleans up well within this
+
 
 class ConnectionPool:
     """Opens connections lazily and keeps them for the whole run."""
@@ -81,16 +83,49 @@ class ConnectionPool:
                 row[key] = row.get(key, 0) + value
         return out
 
-    async def close(self) -> None:
-        for session in list(self._agents.values()):
-            try:
-                await session.close()
-            except Exception:
-                continue
-        for connection in list(self._connections.values()):
-            try:
-                await connection.close()
-            except Exception:
-                continue
+    def cancel_running(self) -> int:
+        """Send a cancel to every agent that is answering a request; how many were sent.
+
+        Returns at once: the agents stop the requests' processes while the caller
+        goes on (the first step of a Ctrl-C, on every host at the same time).
+        """
+        return sum(session.cancel() for session in self._agents.values())
+
+    async def close(self, deadline: float = CLOSE_SECONDS,
+                    hurry: asyncio.Event | None = None) -> None:
+        """Close every connection at the same time (each stops its agents first).
+
+        Whatever is not closed after ``deadline`` seconds, or once ``hurry`` is set
+        (a second Ctrl-C), is cut off without waiting: its agents still see the end
+        of their input and stop on their own.
+        """
+        connections = list(self._connections.values())
+        self.cancel_running()
         self._agents.clear()
         self._connections.clear()
+        if not connections:
+            return
+        closing = {asyncio.ensure_future(connection.close()) for connection in connections}
+        try:
+            await _wait_all(closing, deadline, hurry)
+        finally:
+            for task in closing:
+                task.cancel()
+            for connection in connections:
+                connection.abort()
+
+
+async def _wait_all(tasks: set[asyncio.Task[None]], deadline: float,
+                    hurry: asyncio.Event | None) -> None:
+    """Until every task is done, ``deadline`` seconds have passed, or ``hurry`` is set."""
+    loop = asyncio.get_running_loop()
+    ends = loop.time() + deadline
+    hurried = asyncio.ensure_future((hurry or asyncio.Event()).wait())
+    pending = set(tasks)
+    try:
+        while pending and not hurried.done() and loop.time() < ends:
+            done, _ = await asyncio.wait({*pending, hurried}, timeout=ends - loop.time(),
+                                         return_when=asyncio.FIRST_COMPLETED)
+            pending -= done
+    finally:
+        hurried.cancel()

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import signal
 import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from corral.errors import CorralError
-from corral.executor.connections import ConnectionPool
+from corral.executor.connections import CLOSE_SECONDS, ConnectionPool
 from corral.executor.host_order import ordered_hosts
 from corral.executor.host_state import HostState
 from corral.executor.host_vars import facts_layer, inventory_stack, magic_layer, play_magic
@@ -29,6 +28,8 @@ from corral.templating.omit import OMIT
 from corral.templating.unsafe import mark_unsafe
 from corral.vars_file import read_vars_file
 
+INTERRUPT_CLOSE_SECONDS = 0.75  # after Ctrl-C, how long hosts get to confirm they stopped
+
 
 class Engine:
     """Runs playbooks. Owns the connections for the length of one run."""
@@ -45,6 +46,11 @@ class Engine:
         self._bases: dict[str, VariableStack] = {}
         self._contexts: dict[str, PlayContext] = {}
         self._start_at = StartAt(options.start_at_task)
+        self._task: asyncio.Task[Any] | None = None  # the run, cancelled by an interrupt
+        self._play_runner: PlayRunner | None = None  # the play running now
+        self._interrupted = False
+        self._closing = False
+        self._hurry = asyncio.Event()  # a second interrupt: stop waiting for the hosts
 
     # -- templating helpers -------------------------------------------------
     def templar(self, stack: VariableStack) -> Templar:
@@ -64,32 +70,70 @@ class Engine:
         return TemplatedVars(context.stack_for(state), self.env)
 
     # -- the run --------------------------------------------------------------
+    def interrupt(self) -> None:
+        """Ctrl-C or SIGTERM (call it on the event loop's thread).
+
+        The first stops the run: no new task starts, every host's running request
+        is cancelled at once (its agent stops what it started), then every
+        connection closes under one short deadline. A later one stops waiting for
+        the hosts. The run still returns its report either way.
+        """
+        if self._interrupted or self._closing:
+            self._interrupted = True
+            self._hurry.set()
+            return
+        self._interrupted = True
+        self.pool.cancel_running()
+        if self._task is not None:
+            self._task.cancel()
+
     async def run(self, playbook: Playbook) -> RunReport:
         report = RunReport(check_mode=self.options.check)
         started = time.monotonic()
-        current = asyncio.current_task()
-        loop = asyncio.get_running_loop()
-        interrupt_installed = False
-        if current is not None:
-            try:
-                loop.add_signal_handler(signal.SIGINT, current.cancel)
-                interrupt_installed = True
-            except (NotImplementedError, RuntimeError):
-                interrupt_installed = False
+        self._task = asyncio.current_task()
+        played = 0
         try:
             for play in playbook.plays:
+                if self._interrupted:  # before the run had a task to cancel
+                    raise asyncio.CancelledError
                 await self._run_play(play, report)
+                played += 1
         except asyncio.CancelledError:
-            report.interrupted = True
+            if not self._interrupted:
+                raise
+            uncancel = getattr(self._task, "uncancel", None)  # Python >= 3.11
+            if uncancel is not None:
+                uncancel()  # handled here: the closing that follows awaits as usual
+            current = 1 if self._play_runner is not None else 0
+            self._mark_interrupted(report, playbook.plays[played + current:])
         finally:
-            if interrupt_installed:
-                loop.remove_signal_handler(signal.SIGINT)
+            self._closing = True
             if self.options.collect_stats:
                 report.stats = self.pool.stats()
-            await asyncio.shield(self.pool.close())
+            await self.pool.close(INTERRUPT_CLOSE_SECONDS if self._interrupted else CLOSE_SECONDS,
+                                  self._hurry)
             report.duration = time.monotonic() - started
+        report.interrupted = self._interrupted
         self.events.run_end(report)
         return report
+
+    def _mark_interrupted(self, report: RunReport, later_plays: list[Play]) -> None:
+        """Every host selected gets one state: what it finished, interrupted, or never touched."""
+        waiting: list[str] = []
+        if self._play_runner is not None:
+            cut, waiting = self._play_runner.unfinished()
+            for name, task in cut.items():
+                host = report.host(name)
+                host.interrupted, host.interrupted_task = True, task
+        for play in later_plays:
+            try:
+                waiting += self.select_hosts(play)
+            except CorralError:
+                continue  # a pattern that does not resolve selects no host
+        for name in waiting:
+            host = report.host(name)
+            if not host.results and not host.interrupted:
+                host.never_touched = True
 
     def select_hosts(self, play: Play) -> list[str]:
         hosts = self.inventory.select(play.hosts)
@@ -97,6 +141,7 @@ class Engine:
         return [h.name for h in hosts]
 
     async def _run_play(self, play: Play, report: RunReport) -> None:
+        self._play_runner = None
         hosts = self.select_hosts(play)
         self.events.play_start(play.name or play.hosts, hosts, self.options.check)
         if not hosts:
@@ -114,7 +159,7 @@ class Engine:
         async def make_context(batch: list[str]) -> PlayContext:
             return self._play_context(play, hosts, batch)
 
-        play_runner = PlayRunner(
+        play_runner = self._play_runner = PlayRunner(
             play=play, options=self.options, runner=runner, events=self.events, report=report,
             states=self.states, make_context=make_context,
             semaphore=asyncio.Semaphore(max(1, self.options.forks)),

@@ -62,6 +62,20 @@ def batches(hosts: Sequence[str], serial: Sequence[int | str]) -> list[list[str]
     return out
 
 
+async def _stop_all(tasks: list[asyncio.Task[None]]) -> None:
+    """Cancel until every task has ended.
+
+    gather() gives up at the first cancelled task, and a task may swallow a cancel
+    (asyncio.wait_for does when what it waits for ends at that moment): no host may
+    run on, or report, after the run has said it stopped.
+    """
+    pending = {task for task in tasks if not task.done()}
+    while pending:
+        for task in pending:
+            task.cancel()
+        _, pending = await asyncio.wait(pending, timeout=0.1)
+
+
 @dataclass
 class PlayRunner:
     """Runs one play on its hosts; records everything into the run report."""
@@ -79,10 +93,22 @@ class PlayRunner:
     _fatal: bool = False  # a task with any_errors_fatal failed on some host
     # (task position, name) -> the semaphore of its `throttle`
     _throttles: dict[tuple[Any, str | None], asyncio.Semaphore | None] = field(default_factory=dict)
+    _batch: list[str] = field(default_factory=list)  # the batch running now
+    _waiting: list[str] = field(default_factory=list)  # hosts of the batches after it
+    _running: dict[str, str] = field(default_factory=dict)  # host -> the task it runs now
+
+    def unfinished(self) -> tuple[dict[str, str | None], list[str]]:
+        """For a Ctrl-C: the hosts still in their play (with the task each runs, if
+        any), and the hosts whose batch has not started yet."""
+        cut = {h: self._running.get(h) for h in self._batch if self.states[h].active}
+        return cut, list(self._waiting)
 
     async def run(self, hosts: list[str]) -> None:
         groups = batches(hosts, self.play.serial)
+        self._waiting = list(hosts)
         for number, batch in enumerate(groups, start=1):
+            self._batch = batch
+            self._waiting = [h for later in groups[number:] for h in later]
             self.events.batch_start(batch, number, len(groups))
             context = await self.make_context(batch)
             aborted = await self._run_batch(batch, context)
@@ -133,7 +159,9 @@ class PlayRunner:
         return rendered
 
     async def _facts(self, state: HostState, context: PlayContext) -> None:
+        self._running[state.name] = "Gathering Facts"
         result = await self.gather_facts(state, context)
+        del self._running[state.name]
         if result is not None:
             self._record(state, result)
 
@@ -225,16 +253,23 @@ class PlayRunner:
             async with self.semaphore:
                 await work(self.states[name])
 
-        await asyncio.gather(*(guarded(h) for h in hosts))
+        tasks = [asyncio.ensure_future(guarded(h)) for h in hosts]
+        try:
+            await asyncio.gather(*tasks)
+        except asyncio.CancelledError:  # Ctrl-C: the play ends when every host has stopped
+            await _stop_all(tasks)
+            raise
 
     async def _run_task(self, state: HostState, task: Task, context: PlayContext,
                         handler: bool = False) -> TaskOutcome | None:
         throttle = self._throttle(state, task, context)
+        self._running[state.name] = self.runner.task_name(task)
         if throttle is None:
             outcome = await self.runner.run(state, task, context)
         else:
             async with throttle:
                 outcome = await self.runner.run(state, task, context)
+        del self._running[state.name]
         self._absorb(state, task, outcome, record=True)
         return outcome
 

@@ -31,6 +31,7 @@ from corral.templating.omit import strip_omitted
 from corral.templating.unsafe import mark_unsafe
 
 _NO_LOG_MSG = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"
+NO_LOG_ITEM = "(censored due to no_log)"  # a loop item's label under no_log, as ansible-core 2.19 says
 
 
 @dataclass
@@ -168,12 +169,12 @@ class TaskRunner:
         try:
             if task.when and not templar.condition(task.when):
                 result = TaskResult(state.name, self.task_name(task), task.module, Status.SKIPPED,
-                                    msg="Conditional result was False", item_label=label,
-                                    no_log=self._no_log(task, templar))
-                return TaskOutcome(result, {"changed": False, "skipped": True,
-                                            "skip_reason": "Conditional result was False",
-                                            "false_condition": str(task.when[-1])})
-            outcome = await self._attempts(state, task, play, templar, item_vars, label)
+                                    msg="Conditional result was False", item_label=label)
+                outcome = TaskOutcome(result, {"changed": False, "skipped": True,
+                                               "skip_reason": "Conditional result was False",
+                                               "false_condition": str(task.when[-1])})
+            else:
+                outcome = await self._attempts(state, task, play, templar, item_vars, label)
         except (HostUnreachable, BecomeError) as exc:
             status = Status.UNREACHABLE if isinstance(exc, HostUnreachable) else Status.FAILED
             outcome = TaskOutcome(TaskResult(state.name, self.task_name(task), task.module, status,
@@ -213,6 +214,8 @@ class TaskRunner:
         ignored = result.status is Status.FAILED and self._ignore_errors(task, templar)
         if no_log or ignored or duration:
             result = _replace(result, no_log=no_log, ignored=ignored, duration=duration)
+        if no_log and result.item_label is not None:  # the item may be the secret itself
+            result = _replace(result, item_label=NO_LOG_ITEM)
         outcome.result = result
         return outcome
 

@@ -235,7 +235,7 @@ def run_validate(validate, path):
     argv = shlex.split(validate.replace("%s", shlex.quote(path)))
     try:
         proc = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE)
+                              stderr=subprocess.PIPE, start_new_session=True)
     except OSError as exc:
         raise ModuleError("validate command %r could not run: %s" % (validate, exc)) from exc
     if proc.returncode != 0:

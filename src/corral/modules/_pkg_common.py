@@ -357,9 +357,10 @@ def _run_once(argv, env, timeout):
     full_env = dict(os.environ)
     full_env.update({"LC_ALL": "C", "LANG": "C", "LANGUAGE": ""})
     full_env.update(env or {})
-    try:
+    try:  # a session of its own: a cancel stops all it started (the agent kills the group)
         proc = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, env=full_env, timeout=timeout)
+                              stderr=subprocess.PIPE, env=full_env, timeout=timeout,
+                              start_new_session=True)
     except FileNotFoundError as exc:
         raise ModuleError("%s: command not found on this host" % argv[0], rc=127) from exc
     except subprocess.TimeoutExpired as exc:

@@ -71,9 +71,9 @@ def run(argv, args, shown):
     start = datetime.datetime.now()
     # never inherit stdin: on the host it is the agent's channel to the controller
     feed = {"input": stdin.encode("utf-8")} if stdin is not None else {"stdin": subprocess.DEVNULL}
-    try:
+    try:  # a session of its own: a cancel stops all it started (the agent kills the group)
         proc = subprocess.run(argv, cwd=chdir or None, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, **feed)
+                              stderr=subprocess.PIPE, start_new_session=True, **feed)
     except OSError as exc:
         raise ModuleError("%s: %s" % (argv[0], exc.strerror or exc), rc=2, cmd=shown) from exc
     end = datetime.datetime.now()

@@ -146,6 +146,10 @@ def _recap_line(name: str, host: HostReport, paint: Callable[[str, str], str]) -
             f"rescued={recap.rescued} ignored={recap.ignored}")
     if host.never_touched:
         text += " (never touched: the rollout stopped before this host)"
+    if host.interrupted:
+        text += " interrupted=1" + (f" (during {host.interrupted_task!r})"
+                                     if host.interrupted_task else "")
+        return paint(text, "35")
     if recap.failed or recap.unreachable:
         return paint(text, "31")
     if recap.changed:
@@ -169,21 +173,25 @@ def _changed_lines(report: RunReport) -> list[str]:
 def summary_line(report: RunReport) -> str:
     """One line that stays readable at 1,000 hosts."""
     total = len(report.hosts)
-    changed = failed = unreachable = untouched = 0
+    changed = failed = unreachable = untouched = interrupted = 0
     for host in report.hosts.values():
         recap = host.recap()
         if host.never_touched:
             untouched += 1
+        elif host.interrupted:
+            interrupted += 1
         elif recap.unreachable:
             unreachable += 1
         elif recap.failed:
             failed += 1
         elif recap.changed:
             changed += 1
-    ok = total - changed - failed - unreachable - untouched
+    ok = total - changed - failed - unreachable - untouched - interrupted
     verb = "would change" if report.check_mode else "changed"
     text = (f"{total} host{'' if total == 1 else 's'}: {ok} ok, {changed} {verb}, {failed} failed, "
             f"{unreachable} unreachable")
+    if interrupted:
+        text += f", {interrupted} interrupted"
     if untouched:
         text += f", {untouched} never touched"
     text += f" in {report.duration:.1f}s"

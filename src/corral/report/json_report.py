@@ -60,6 +60,8 @@ def host_to_dict(host: HostReport) -> dict[str, Any]:
         "ignored": recap.ignored,
         "rescued": recap.rescued,
         "never_touched": host.never_touched,
+        "interrupted": host.interrupted,
+        "interrupted_task": host.interrupted_task,
         "tasks": [task_to_dict(r) for r in host.results],
     }
 

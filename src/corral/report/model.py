@@ -75,6 +75,7 @@ class HostRecap:
     unreachable: bool = False
     rescued: int = 0
     ignored: int = 0
+    interrupted: bool = False
 
 
 @dataclass
@@ -84,8 +85,10 @@ class HostReport:
     name: str
     results: list[TaskResult] = field(default_factory=list)
     unreachable_msg: str | None = None
-    never_touched: bool = False  # a rollout stopped before this host's batch
+    never_touched: bool = False  # a rollout stopped (or Ctrl-C came) before this host's turn
     rescued: int = 0  # failures a block's rescue handled
+    interrupted: bool = False  # Ctrl-C came while this host was still running its play
+    interrupted_task: str | None = None  # the task it was running then, if any
 
     def add(self, result: TaskResult) -> None:
         self.results.append(result)
@@ -110,6 +113,7 @@ class HostReport:
             unreachable=self.unreachable_msg is not None,
             ignored=ignored,
             rescued=self.rescued,
+            interrupted=self.interrupted,
         )
 
 

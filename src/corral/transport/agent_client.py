@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 from corral.errors import HostError, HostUnreachable, ProtocolError, UnreachableCause
 from corral.transport.become import Become
 from corral.transport.errors import unreachable
-from corral.transport.framing import PROTOCOL_VERSION, read_frame, write_frame
+from corral.transport.framing import PROTOCOL_VERSION, encode_frame, read_frame, write_frame
 from corral.transport.handshake import start_agent
 from corral.transport.pipes import AgentPipes, StderrTail
 
@@ -81,6 +81,8 @@ class AgentSession:
         self._host_cached: frozenset[str] = frozenset()  # shas the host has compiled already
         self._broken: HostError | None = None
         self._closed = False
+        self._inflight: int | None = None  # the request the agent is answering, if any
+        self._cancelled: int | None = None  # the last request a cancel frame was sent for
 
     @property
     def stderr(self) -> str:
@@ -195,22 +197,55 @@ class AgentSession:
             rid = next(self._ids)
             await self._send({"id": rid, "op": "put_end", "put": token,
                               "sha256": hasher.hexdigest()})
-            response = await self._receive(rid)
+            response = await self._answer(rid)
         return str(self._result(response)["path"])
 
+    def cancel(self) -> bool:
+        """Ask the agent to stop the running request and every process it started.
+
+        Sent at once, without waiting (the request's own coroutine may hold the
+        lock, or be cancelled); True if a cancel frame went out.
+        """
+        rid = self._inflight
+        if rid is None or rid == self._cancelled:
+            return False
+        try:
+            self._pipes.stdin.write(encode_frame({"op": "cancel", "target": rid}))
+        except Exception:  # the channel is already gone: the agent sees end of input
+            return False
+        self._cancelled = rid
+        return True
+
     async def close(self) -> None:
-        """Ask the agent to exit (it removes its staging dir); kill it if it does not."""
+        """Ask the agent to exit (it removes its staging dir); kill it if it does not.
+
+        A session cut mid-request (Ctrl-C) is asked nothing: a cancel and the end
+        of input make the agent stop what the request started, clean up and exit.
+        """
         if self._closed:
             return
         self._closed = True
-        if self._broken is None:
-            try:
+        try:
+            if self._broken is None and self._inflight is None:
                 await asyncio.wait_for(self._call({"op": "exit"}), EXIT_TIMEOUT)
-                self._pipes.stdin.write_eof()
-                await asyncio.wait_for(self._pipes.wait(), EXIT_TIMEOUT)
-            except (HostError, asyncio.TimeoutError, OSError):
-                pass
+            else:
+                self.cancel()
+            self._pipes.stdin.write_eof()
+            await asyncio.wait_for(self._pipes.wait(), EXIT_TIMEOUT)
+        except (HostError, asyncio.TimeoutError, OSError):
+            pass
         await self._kill()
+
+    def abort(self) -> None:
+        """Cut the channel now, without waiting: the agent sees the end of its input and
+        stops (and cleans up) on its own."""
+        self._closed = True
+        try:
+            self._pipes.stdin.close()
+        except Exception:  # already closed or broken: nothing left to cut
+            pass
+        if self._tail_task is not None:
+            self._tail_task.cancel()
 
     # --- plumbing ---------------------------------------------------------
 
@@ -219,7 +254,14 @@ class AgentSession:
             self._usable()
             rid = next(self._ids)
             await self._send({"id": rid, **request})
-            return await self._receive(rid)
+            return await self._answer(rid)
+
+    async def _answer(self, rid: int) -> dict[str, Any]:
+        """The response to ``rid``; until it arrives the request is in flight (cancellable)."""
+        self._inflight = rid
+        response = await self._receive(rid)
+        self._inflight = None
+        return response
 
     def _usable(self) -> None:
         if self._broken is not None:

@@ -64,9 +64,22 @@ class Connection(ABC):
 
     async def close(self) -> None:
         """Stop every agent (each cleans its staging dir), then the connection."""
-        agents, self._agents = list(self._agents.values()), {}
+        agents = list(self._agents.values())
         await asyncio.gather(*(agent.close() for agent in agents), return_exceptions=True)
+        self._agents = {}
         await self._close_transport()
+
+    def abort(self) -> None:
+        """Cut every agent's channel and the connection now, without waiting; each agent
+        sees the end of its input and stops what it runs on its own."""
+        for agent in self._agents.values():
+            agent.abort()
+        self._agents = {}
+        self._abort_transport()
+
+    @abstractmethod
+    def _abort_transport(self) -> None:
+        """Drop what ``open`` opened, without waiting."""
 
     async def __aenter__(self) -> Connection:
         await self.open()

@@ -1,4 +1,7 @@
-"""Wire protocol v1 between the controller and the remote agent.
+"""Wire protocol v2 between the controller and the remote agent.
+
+v2 is v1 plus ``cancel`` and the error type ``cancelled``; every v1 frame
+is still a valid v2 frame.
 
 Bootstrap
     The controller runs one command on the host (an SSH exec channel, or a
@@ -33,7 +36,7 @@ Frames
     be trusted. Never pickle.
 
 Messages
-    First frame from the agent: ``{"op": "hello", "protocol": 1, "python":
+    First frame from the agent: ``{"op": "hello", "protocol": 2, "python":
     [3, 11, 2], "pid": .., "uid": .., "user": .., "staging": DIR}``; the
     controller refuses any other protocol number.
 
@@ -56,6 +59,19 @@ Messages
                         directory, after checking the sha256 (``put_failed``).
     ``exit``            -> ``{"bye": true}``; the agent then removes its staging
                         directory and exits 0. End of input does the same.
+    ``cancel``          {target: id} (no id, no response; v2). Read at once by
+                        the agent's reader thread, even while a request runs:
+                        if request ``target`` is running, the agent stops every
+                        process it started (its descendants, their process
+                        groups and sessions: SIGTERM, SIGKILL 0.3 s later) and
+                        the request fails with type ``cancelled``. A cancel for
+                        a request that is not running is ignored.
+
+    End of input while a request runs (the controller is gone or hung up)
+    stops the request's processes the same way; the agent then removes its
+    staging directory and exits, within a second even if the module itself
+    does not return. The controller never needs to signal host processes
+    (under sudo it could not).
 
     Module output never reaches the frame channel: the agent moves its own
     stdout to stderr (fd 1 -> fd 2, stdin from /dev/null) and keeps private
@@ -70,7 +86,7 @@ from typing import Any, Protocol
 
 from corral.errors import ProtocolError
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 MAX_FRAME = 16 * 1024 * 1024
 READY_LINE = b"<corral-agent-ready>\n"
 _HEADER = struct.Struct(">I")

@@ -29,6 +29,9 @@ class LocalConnection(Connection):
     async def _close_transport(self) -> None:
         return None
 
+    def _abort_transport(self) -> None:
+        return None  # nothing but the agents' pipes, which abort() has closed
+
     async def _spawn(self, command: str) -> AgentPipes:
         process = await asyncio.create_subprocess_shell(
             command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,

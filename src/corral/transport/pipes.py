@@ -23,6 +23,8 @@ class ChunkReader(Protocol):
 class EofWriter(ByteWriter, Protocol):
     def write_eof(self) -> None: ...
 
+    def close(self) -> None: ...
+
 
 @dataclass
 class AgentPipes:

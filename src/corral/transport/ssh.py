@@ -111,6 +111,11 @@ class SshConnection(Connection):
 
         return AgentPipes(process.stdin, process.stdout, process.stderr, kill, wait)
 
+    def _abort_transport(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            conn.abort()
+
     async def _close_transport(self) -> None:
         conn, self._conn = self._conn, None
         if conn is not None:
