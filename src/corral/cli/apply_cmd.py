@@ -49,13 +49,13 @@ def build_options(check: bool, diff: bool, *, limit: str | None, tags: list[str]
 
 def apply_playbook(playbook: Path, inventory: list[str], *, check: bool, diff: bool,
                    report: Path | None, list_hosts: bool, list_tasks: bool,
-                   **kw: Any) -> ExitCode:
+                   roles_path: list[str] | None = None, **kw: Any) -> ExitCode:
     from corral.cli.loading import load_run_input
 
     try:
         _check_report_path(report)
         options = build_options(check, diff, **kw)
-        loaded = load_run_input(playbook, inventory)
+        loaded = load_run_input(playbook, inventory, roles_path or [])
     except InputError as exc:
         _print_input_error(exc)
         return ExitCode.INVALID_INPUT
@@ -95,7 +95,7 @@ def _execute(inventory: Any, registry: Any, playbook: Any, options: RunOptions,
                            show_stats=options.collect_stats)
     engine = Engine(inventory, registry, options, events)
     try:
-        for warning in inventory.warnings:
+        for warning in [*inventory.warnings, *map(str, getattr(playbook, "warnings", []))]:
             events.warning(warning)
         result = asyncio.run(engine.run(playbook))
     except InputError as exc:

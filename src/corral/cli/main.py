@@ -72,13 +72,15 @@ def apply(
     list_tasks: Annotated[bool, typer.Option("--list-tasks", help="List the tasks that would run, then exit.")] = False,
     timeout: Annotated[float, typer.Option("--timeout", "-T", help="Connect timeout in seconds.")] = 10.0,
     start_at_task: Annotated[str | None, typer.Option("--start-at-task", help="Skip tasks until the one with this name.")] = None,
+    roles_path: Annotated[list[str] | None, typer.Option("--roles-path", help="Folder to find roles in, after roles/ beside the playbook (repeatable; also ANSIBLE_ROLES_PATH).")] = None,
 ) -> None:
     """Apply PLAYBOOK to the hosts of INVENTORY."""
     _run_playbook(playbook, inventory, check, diff, limit=limit, tags=tags, skip_tags=skip_tags,
                   extra_vars=extra_vars, forks=forks, report=report, verbose=verbose,
                   ask_become_pass=ask_become_pass, force_handlers=force_handlers,
                   host_key_checking=host_key_checking, stats=stats, list_hosts=list_hosts,
-                  list_tasks=list_tasks, timeout=timeout, start_at_task=start_at_task)
+                  list_tasks=list_tasks, timeout=timeout, start_at_task=start_at_task,
+                  roles_path=roles_path)
 
 
 @app.command()
@@ -96,13 +98,14 @@ def check(
     host_key_checking: Annotated[str | None, typer.Option("--host-key-checking", help="strict, accept-new or off.")] = None,
     stats: Annotated[bool, typer.Option("--stats", help="Print round trips, bytes and timings per host.")] = False,
     timeout: Annotated[float, typer.Option("--timeout", "-T", help="Connect timeout in seconds.")] = 10.0,
+    roles_path: Annotated[list[str] | None, typer.Option("--roles-path", help="Folder to find roles in, after roles/ beside the playbook (repeatable; also ANSIBLE_ROLES_PATH).")] = None,
 ) -> None:
     """Drift check: apply in check + diff mode. Exit 2 when anything would change."""
     _run_playbook(playbook, inventory, True, True, limit=limit, tags=tags, skip_tags=skip_tags,
                   extra_vars=extra_vars, forks=forks, report=report, verbose=verbose,
                   ask_become_pass=ask_become_pass, force_handlers=False,
                   host_key_checking=host_key_checking, stats=stats, list_hosts=False,
-                  list_tasks=False, timeout=timeout)
+                  list_tasks=False, timeout=timeout, roles_path=roles_path)
 
 
 @app.command("run")
@@ -165,11 +168,13 @@ def explain_cmd(
     inventory: InventoryOpt,
     playbook: Annotated[Path | None, typer.Argument(metavar="PLAYBOOK", help="Also consider this playbook's play vars.")] = None,
     extra_vars: ExtraVarsOpt = None,
+    roles_path: Annotated[list[str] | None, typer.Option("--roles-path", help="Folder to find roles in, after roles/ beside the playbook (repeatable; also ANSIBLE_ROLES_PATH).")] = None,
 ) -> None:
     """Show the value VARIABLE has for HOST, where it comes from, and every value it shadows."""
     from corral.cli.explain_cmd import explain_variable
 
-    raise typer.Exit(int(explain_variable(variable, host, inventory, playbook, list(extra_vars or []))))
+    raise typer.Exit(int(explain_variable(variable, host, inventory, playbook, list(extra_vars or []),
+                                         list(roles_path or []))))
 
 
 @app.command("facts")

@@ -32,7 +32,10 @@ def _merge(node: TaskNode, parent: Block) -> TaskNode:
         "tags": list(dict.fromkeys(list(parent.tags) + list(node.tags))),
         "vars": {**parent.vars, **node.vars},
         "environment": {**parent.environment, **node.environment},
+        "include_params": {**parent.include_params, **node.include_params},
     }
+    if node.role is None and parent.role is not None:
+        changes["role"] = parent.role
     for name in _OVERRIDABLE:
         if getattr(node, name) is None and getattr(parent, name) is not None:
             changes[name] = getattr(parent, name)

@@ -10,20 +10,31 @@ from pathlib import Path
 from typing import Any
 
 from corral.errors import CorralError
+from corral.executor.catalog import ModuleCatalog
 from corral.executor.connections import ConnectionPool
 from corral.executor.host_state import HostState
 from corral.executor.host_vars import facts_layer, inventory_stack, magic_layer, play_magic
+from corral.executor.include_loader import IncludeLoader
+from corral.executor.includes import IncludeExpander
 from corral.executor.options import RunOptions
 from corral.executor.play_context import PlayContext
 from corral.executor.play_runner import PlayRunner, StartAt
 from corral.executor.remote_call import RemoteCaller
 from corral.executor.task_runner import TaskRunner
+from corral.executor.vars_prompt import prompt_vars, vars_file_choice
 from corral.inventory import Inventory
 from corral.modules.registry import ModuleRegistry
 from corral.playbook.model import Play, Playbook, Task
 from corral.report.events import RunEvents
 from corral.report.model import RunReport, Status, TaskResult
-from corral.templating import CorralEnvironment, Layer, Templar, TemplatedVars, VariableStack
+from corral.templating import (
+    CorralEnvironment,
+    Layer,
+    Templar,
+    TemplatedVars,
+    VariableStack,
+    check_condition_syntax,
+)
 from corral.templating.omit import OMIT
 from corral.templating.unsafe import mark_unsafe
 from corral.vars_file import read_vars_file
@@ -44,6 +55,8 @@ class Engine:
         self._bases: dict[str, VariableStack] = {}
         self._contexts: dict[str, PlayContext] = {}
         self._start_at = StartAt(options.start_at_task)
+        self._roles_path: tuple[Path, ...] = ()
+        self._prompts: dict[int, dict[str, Any]] = {}
 
     # -- templating helpers -------------------------------------------------
     def templar(self, stack: VariableStack) -> Templar:
@@ -64,6 +77,7 @@ class Engine:
 
     # -- the run --------------------------------------------------------------
     async def run(self, playbook: Playbook) -> RunReport:
+        self._roles_path = playbook.roles_path
         report = RunReport(check_mode=self.options.check)
         started = time.monotonic()
         current = asyncio.current_task()
@@ -106,6 +120,7 @@ class Engine:
             self.states.setdefault(name, HostState(name))
             state = self.states[name]
             state.ended = False  # end_play/end_host last for one play
+            state.public_roles = []  # include_role public: yes lasts for one play
         runner = TaskRunner(RemoteCaller(self.pool, self.registry), self.templar,
                             self.options.check, self.options.diff, self.options.verbosity)
 
@@ -118,6 +133,9 @@ class Engine:
             semaphore=asyncio.Semaphore(max(1, self.options.forks)),
             gather_facts=lambda state, ctx: self._gather_facts(runner, state, ctx),
             start_at=self._start_at,
+            includes=IncludeExpander(IncludeLoader(ModuleCatalog(self.registry),
+                                                   check_condition_syntax, self._roles_path,
+                                                   play.path.parent), self.templar),
         )
         await play_runner.run(hosts)
 
@@ -143,17 +161,23 @@ class Engine:
         if play.vars:
             layers.append(Layer(name="play vars", vars=play.vars, path=str(play.path),
                                 lines=_key_lines(play.vars)))
+        if play.vars_prompt:
+            layers.append(self._prompted(play))
         context.play_layers[host] = list(layers)
         for entry in play.vars_files:
             templar = self.templar(context.stack_for(self.states[host]))
-            name = str(templar.render(entry))
-            path = Path(name)
-            if not path.is_absolute():
-                path = play.path.parent / path
+            name, path = vars_file_choice(entry, templar, play.path.parent)
             layers.append(Layer(name=f"vars_files: {name}", vars=read_vars_file(path, "vars_files"),
                                 path=str(path), lines={}))
             context.play_layers[host] = list(layers)
         return layers
+
+    def _prompted(self, play: Play) -> Layer:
+        """vars_prompt answers, asked once per play (not per host or batch)."""
+        key = id(play)
+        if key not in self._prompts:
+            self._prompts[key] = prompt_vars(play.vars_prompt, self.options.extra_vars)
+        return Layer(name="vars_prompt", vars=self._prompts[key], path=str(play.path))
 
     async def _gather_facts(self, runner: TaskRunner, state: HostState,
                             context: PlayContext) -> TaskResult | None:

@@ -6,11 +6,12 @@ import asyncio
 import functools
 import math
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from corral.executor.blocks import prepared_block
 from corral.executor.host_state import HostState
+from corral.executor.includes import Expansion, IncludeExpander, Inclusion
 from corral.executor.options import RunOptions
 from corral.executor.play_context import PlayContext
 from corral.executor.tags import task_selected
@@ -18,6 +19,8 @@ from corral.executor.task_runner import TaskOutcome, TaskRunner
 from corral.playbook.model import Block, Play, Task, TaskNode
 from corral.report.events import RunEvents
 from corral.report.model import RunReport, Status, TaskResult
+
+_DYNAMIC = ("include_tasks", "include_role")
 
 
 @dataclass
@@ -74,7 +77,9 @@ class PlayRunner:
     semaphore: asyncio.Semaphore
     gather_facts: Callable[[HostState, PlayContext], Awaitable[TaskResult | None]]
     start_at: StartAt
+    includes: IncludeExpander | None = None
     _fatal: bool = False  # a task with any_errors_fatal failed on some host
+    _included_handlers: list[Task] = field(default_factory=list)  # from include_role
 
     async def run(self, hosts: list[str]) -> None:
         groups = batches(hosts, self.play.serial)
@@ -133,6 +138,10 @@ class PlayRunner:
             active = [h for h in batch if self.states[h].active]
             if not active:
                 return not guarded
+            if task.module in _DYNAMIC:
+                if await self._linear_include(batch, active, task, context, guarded):
+                    return True
+                continue
             self.events.task_start(self.runner.task_name(task), False)
             if task.run_once:
                 await self._run_once(task, active, context)
@@ -141,6 +150,37 @@ class PlayRunner:
             if not guarded and self._should_abort(batch):
                 return True
         return False
+
+    async def _linear_include(self, batch: list[str], active: list[str], task: Task,
+                              context: PlayContext, guarded: bool) -> bool:
+        """Expand the include on each host, then run each inclusion on the hosts that have it."""
+        self.events.task_start(self.runner.task_name(task), False)
+        found: dict[str, list[Inclusion]] = {}
+
+        async def expand(state: HostState) -> None:
+            found[state.name] = self._expand(state, task, context)
+
+        await self._on_hosts(active, expand)
+        groups: dict[str, tuple[Inclusion, list[str]]] = {}
+        for name in active:
+            for inclusion in found.get(name, []):
+                groups.setdefault(inclusion.key, (inclusion, []))[1].append(name)
+        for inclusion, hosts in groups.values():
+            await self._linear(hosts, inclusion.nodes, context, True)
+        return not guarded and self._should_abort(batch)
+
+    def _expand(self, state: HostState, task: Task, context: PlayContext) -> list[Inclusion]:
+        """One host's inclusions (its result recorded; handlers and public roles kept)."""
+        assert self.includes is not None
+        expansion: Expansion = self.includes.expand(state, task, context)
+        self._record(state, expansion.result, task=task)
+        for inclusion in expansion.inclusions:
+            for handler in inclusion.handlers:
+                if not any(handler is known for known in self._included_handlers):
+                    self._included_handlers.append(handler)
+            if inclusion.public is not None and inclusion.public not in state.public_roles:
+                state.public_roles.append(inclusion.public)
+        return expansion.inclusions
 
     async def _linear_block(self, batch: list[str], block: Block, context: PlayContext,
                             guarded: bool) -> bool:
@@ -170,6 +210,10 @@ class PlayRunner:
             if not state.active:
                 return
             if not self._selected(node):
+                continue
+            if node.module in _DYNAMIC:
+                for inclusion in self._expand(state, node, context):
+                    await self._free_host(state, inclusion.nodes, context)
                 continue
             await self._run_task(state, node, context)
 
@@ -219,6 +263,8 @@ class PlayRunner:
             state.registered[task.register] = outcome.registered
         if outcome.facts:
             state.registered.update(outcome.facts)
+        if outcome.included:
+            state.included.update(outcome.included)
         if outcome.notify:
             state.notify(outcome.notify)
         if outcome.meta in ("end_host",):
@@ -265,7 +311,8 @@ class PlayRunner:
 
     # -- handlers --------------------------------------------------------------
     async def _flush_handlers(self, batch: list[str], context: PlayContext) -> None:
-        for handler in self.play.handlers:
+        handlers = [*self.play.handlers, *self._included_handlers]
+        for handler in handlers:
             names = {handler.name or "", *handler.listen}
             hosts = [
                 h for h in batch
@@ -276,7 +323,7 @@ class PlayRunner:
                 continue
             self.events.task_start(self.runner.task_name(handler), True)
             await self._on_hosts(hosts, functools.partial(self._run_task, task=handler, context=context, handler=True))
-        known = {n for h in self.play.handlers for n in (h.name or "", *h.listen)}
+        known = {n for h in handlers for n in (h.name or "", *h.listen)}
         for name in batch:
             unknown = [n for n in self.states[name].notified if n not in known]
             if unknown:

@@ -75,6 +75,7 @@ class RemoteCaller:
         upload = None
         if info.prepare is not None:
             context = PrepareContext(playbook_dir=play.playbook_dir,
+                                     role_dir=task.role.path if task.role else None,
                                      render=lambda text, path: templar.render_text(text, path))
             prepared = prepare(info.prepare, clean, context)
             clean, upload = dict(prepared.args), prepared.upload

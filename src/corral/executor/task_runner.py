@@ -12,6 +12,7 @@ from corral.errors import BecomeError, CorralError, HostUnreachable, InputError
 from corral.executor.actions import ACTIONS, ActionContext
 from corral.executor.actions.base import validate_action_args
 from corral.executor.host_state import HostState
+from corral.executor.include_vars import include_vars
 from corral.executor.play_context import PlayContext
 from corral.executor.remote_call import RemoteCaller
 from corral.executor.result_conversion import (
@@ -39,6 +40,7 @@ class TaskOutcome:
     meta: str | None = None
     notify: list[str] = field(default_factory=list)
     items: list[TaskResult] = field(default_factory=list)  # per-item results of a loop
+    included: dict[str, Any] = field(default_factory=dict)  # include_vars
 
 
 class TaskRunner:
@@ -53,7 +55,8 @@ class TaskRunner:
         self.verbosity = verbosity
 
     def task_name(self, task: Task) -> str:
-        return task.name or task.module
+        name = task.name or task.module
+        return f"{task.role.name} : {name}" if task.role is not None else name
 
     async def run(self, state: HostState, task: Task, play: PlayContext) -> TaskOutcome:
         if task.loop is None:
@@ -120,9 +123,11 @@ class TaskRunner:
                                             [o.registered or {} for o in outcomes])
         notify = self._notify_names(state, task, play) if result.status is Status.CHANGED else []
         facts: dict[str, Any] = {}
+        included: dict[str, Any] = {}
         for outcome in outcomes:
             facts.update(outcome.facts)
-        return TaskOutcome(result, registered, facts, None, notify, items)
+            included.update(outcome.included)
+        return TaskOutcome(result, registered, facts, None, notify, items, included)
 
     # -- one item ----------------------------------------------------------
     async def _run_item(self, state: HostState, task: Task, play: PlayContext,
@@ -139,6 +144,8 @@ class TaskRunner:
                 return TaskOutcome(result, {"changed": False, "skipped": True,
                                             "skip_reason": "Conditional result was False",
                                             "false_condition": str(task.when[-1])})
+            if task.invalid:
+                raise CorralError(task.invalid)  # validated when reached: fails only here
             outcome = await self._attempts(state, task, play, templar, item_vars, label)
         except (HostUnreachable, BecomeError) as exc:
             status = Status.UNREACHABLE if isinstance(exc, HostUnreachable) else Status.FAILED
@@ -228,7 +235,9 @@ class TaskRunner:
         check = self.check if task.check_mode is None else bool(task.check_mode)
         diff = self.diff if task.diff is None else bool(task.diff)
         action = ACTIONS.get(task.module)
-        if action is not None:
+        if task.module == "include_vars":
+            outcome = self._include_vars(state, task, play, templar, label)
+        elif action is not None:
             outcome = await self._run_action(state, task, templar, check, label)
         else:
             args = templar.render(task.args)
@@ -249,6 +258,16 @@ class TaskRunner:
         registered = {"changed": False, "failed": out.status is Status.FAILED, "msg": out.msg,
                       **out.data}
         return TaskOutcome(result, registered, out.facts, out.meta)
+
+    def _include_vars(self, state: HostState, task: Task, play: PlayContext, templar: Templar,
+                      label: str | None) -> TaskOutcome:
+        read = include_vars(task, templar.render(task.args), play.playbook_dir)
+        files = ", ".join(read.files)
+        result = TaskResult(state.name, self.task_name(task), task.module, Status.OK,
+                            msg=f"included {files}", item_label=label)
+        registered = {"changed": False, "ansible_facts": read.values,
+                      "ansible_included_var_files": read.files}
+        return TaskOutcome(result, registered, included=read.values)
 
     def _apply_overrides(self, state: HostState, task: Task, play: PlayContext,
                          item_vars: dict[str, Any] | None, outcome: TaskOutcome) -> TaskOutcome:
@@ -273,7 +292,8 @@ class TaskRunner:
                                   msg=result.msg or "failed_when condition held")
             elif result.status is Status.FAILED:
                 result = _replace(result, status=Status.CHANGED if registered.get("changed") else Status.OK)
-        return TaskOutcome(result, registered, outcome.facts, outcome.meta, outcome.notify)
+        return TaskOutcome(result, registered, outcome.facts, outcome.meta, outcome.notify,
+                           included=outcome.included)
 
     def _failed(self, state: HostState, task: Task, message: str) -> TaskOutcome:
         result = TaskResult(state.name, self.task_name(task), task.module, Status.FAILED, msg=message)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from corral.errors import Position
+from corral.errors import Position, Problem
 
 LoopKind = Literal["loop", "items", "list", "dict"]
 Condition = str | bool
@@ -25,6 +25,34 @@ class LoopControl:
     index_var: str | None = None
     label: str | None = None
     pause: int | float | str = 0
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class VarsSource:
+    """Variables read from one file (a role's defaults or vars), with each key's line."""
+
+    vars: dict[str, Any]
+    path: str
+    lines: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class RoleRef:
+    """One use of a role: where it lives, its variables, and the params it was given.
+
+    ``chain`` is the roles that pulled this one in as a dependency, outermost
+    first (their defaults and vars are visible to it, as in Ansible).
+    """
+
+    name: str
+    path: Path
+    defaults: list[VarsSource] = field(default_factory=list)
+    vars: list[VarsSource] = field(default_factory=list)
+    entry_vars: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
+    public: bool = True
+    chain: tuple[RoleRef, ...] = ()
+    position: Position | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,6 +94,11 @@ class Task:
     listen: list[str] = field(default_factory=list)
     any_errors_fatal: bool | None = None
     ignore_unreachable: bool | None = None
+    role: RoleRef | None = None  # the role this task belongs to
+    include_params: dict[str, Any] = field(default_factory=dict)  # an include's vars and item
+    # A module problem found up front in a task reached only under a condition:
+    # the task fails with it on a host where it runs (validate when reached).
+    invalid: str | None = None
     # Where each keyword (and each module argument) was written, for run-time errors.
     keyword_positions: dict[str, Position] = field(default_factory=dict, compare=False, repr=False)
     arg_positions: dict[str, Position] = field(default_factory=dict, compare=False, repr=False)
@@ -101,6 +134,8 @@ class Block:
     no_log: bool | str | None = None
     any_errors_fatal: bool | None = None
     ignore_unreachable: bool | None = None
+    role: RoleRef | None = None
+    include_params: dict[str, Any] = field(default_factory=dict)
     keyword_positions: dict[str, Position] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -116,7 +151,9 @@ class Play:
     path: Path
     name: str = ""
     vars: dict[str, Any] = field(default_factory=dict)
-    vars_files: list[str] = field(default_factory=list)
+    vars_files: list[str | list[str]] = field(default_factory=list)  # a list: first found
+    vars_prompt: list[dict[str, Any]] = field(default_factory=list)
+    roles: list[RoleRef] = field(default_factory=list)  # roles: and import_role, for their vars
     pre_tasks: list[TaskNode] = field(default_factory=list)
     tasks: list[TaskNode] = field(default_factory=list)
     post_tasks: list[TaskNode] = field(default_factory=list)
@@ -149,3 +186,5 @@ class Playbook:
 
     path: Path
     plays: list[Play]
+    warnings: list[Problem] = field(default_factory=list)  # dynamic problems, known up front
+    roles_path: tuple[Path, ...] = ()  # --roles-path and ANSIBLE_ROLES_PATH, for include_role
