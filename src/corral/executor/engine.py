@@ -135,7 +135,8 @@ class Engine:
             start_at=self._start_at,
             includes=IncludeExpander(IncludeLoader(ModuleCatalog(self.registry),
                                                    check_condition_syntax, self._roles_path,
-                                                   play.path.parent), self.templar),
+                                                   play.path.parent, play.role_keys),
+                                     self.templar),
         )
         await play_runner.run(hosts)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from corral.errors import InputError, Position, Problem
-from corral.playbook.context import ConditionSyntax, ParseContext
+from corral.playbook.context import ConditionSyntax, ParseContext, PlayRoles
 from corral.playbook.lookup import ModuleLookup
 from corral.playbook.model import Task, TaskNode
 from corral.playbook.roles import LoadedRole, RoleRequest, load_role
@@ -21,7 +21,8 @@ class IncludeLoader:
     """Reads included task files and roles; raises ``InputError`` with every problem."""
 
     def __init__(self, modules: ModuleLookup, condition_syntax: ConditionSyntax | None,
-                 roles_path: tuple[Path, ...], playbook_dir: Path) -> None:
+                 roles_path: tuple[Path, ...], playbook_dir: Path,
+                 roles_run: frozenset[tuple[str, str]] = frozenset()) -> None:
         self.modules = modules
         self._syntax = condition_syntax
         self._roles_path = roles_path
@@ -29,9 +30,11 @@ class IncludeLoader:
         self._files: dict[Path, list[TaskNode]] = {}
         self._roles: dict[str, LoadedRole] = {}
         self.warnings: list[Problem] = []
+        self._play_roles = PlayRoles(seen=set(roles_run))  # dependencies run once per play
 
     def _context(self) -> ParseContext:
-        return ParseContext(self.modules, self._syntax, roles_path=self._roles_path)
+        return ParseContext(self.modules, self._syntax, roles_path=self._roles_path,
+                            play_roles=self._play_roles)
 
     def _done(self, ctx: ParseContext) -> None:
         if ctx.problems:

@@ -42,7 +42,7 @@ class Inclusion:
 class Expansion:
     """One host's result of an include task and what it included."""
 
-    result: TaskResult
+    results: list[TaskResult]  # one per inclusion (ansible-core counts each loop item)
     inclusions: list[Inclusion] = field(default_factory=list)
 
 
@@ -68,13 +68,14 @@ class IncludeExpander:
                 inclusions.append(inclusion)
                 labels.append(label)
         except CorralError as exc:
-            return Expansion(TaskResult(state.name, name, task.module, Status.FAILED, msg=str(exc)))
+            return Expansion([TaskResult(state.name, name, task.module, Status.FAILED,
+                                         msg=str(exc))])
         if not inclusions:
-            return Expansion(TaskResult(state.name, name, task.module, Status.SKIPPED,
-                                        msg="Conditional result was False"))
-        text = ", ".join(dict.fromkeys(labels))
-        return Expansion(TaskResult(state.name, name, task.module, Status.OK,
-                                    msg=f"included: {text}"), inclusions)
+            return Expansion([TaskResult(state.name, name, task.module, Status.SKIPPED,
+                                         msg="Conditional result was False")])
+        results = [TaskResult(state.name, name, task.module, Status.OK, msg=f"included: {label}")
+                   for label in labels]
+        return Expansion(results, inclusions)
 
     def _items(self, state: HostState, task: Task, context: PlayContext) -> list[dict[str, Any] | None]:
         if task.loop is None:

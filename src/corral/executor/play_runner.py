@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from corral.executor.blocks import prepared_block
+from corral.executor.handler_choice import handlers_by_name
 from corral.executor.host_state import HostState
 from corral.executor.includes import Expansion, IncludeExpander, Inclusion
 from corral.executor.options import RunOptions
@@ -173,7 +174,8 @@ class PlayRunner:
         """One host's inclusions (its result recorded; handlers and public roles kept)."""
         assert self.includes is not None
         expansion: Expansion = self.includes.expand(state, task, context)
-        self._record(state, expansion.result, task=task)
+        for result in expansion.results:
+            self._record(state, result, task=task)
         for inclusion in expansion.inclusions:
             for handler in inclusion.handlers:
                 if not any(handler is known for known in self._included_handlers):
@@ -312,8 +314,9 @@ class PlayRunner:
     # -- handlers --------------------------------------------------------------
     async def _flush_handlers(self, batch: list[str], context: PlayContext) -> None:
         handlers = [*self.play.handlers, *self._included_handlers]
+        by_name = handlers_by_name(self.play.handlers, self._included_handlers)
         for handler in handlers:
-            names = {handler.name or "", *handler.listen}
+            names = {n for n, chosen in by_name.items() if chosen is handler} | set(handler.listen)
             hosts = [
                 h for h in batch
                 if names & set(self.states[h].notified)
@@ -323,7 +326,7 @@ class PlayRunner:
                 continue
             self.events.task_start(self.runner.task_name(handler), True)
             await self._on_hosts(hosts, functools.partial(self._run_task, task=handler, context=context, handler=True))
-        known = {n for h in handlers for n in (h.name or "", *h.listen)}
+        known = {*by_name, *(n for h in handlers for n in h.listen)}
         for name in batch:
             unknown = [n for n in self.states[name].notified if n not in known]
             if unknown:

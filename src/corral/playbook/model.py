@@ -154,6 +154,7 @@ class Play:
     vars_files: list[str | list[str]] = field(default_factory=list)  # a list: first found
     vars_prompt: list[dict[str, Any]] = field(default_factory=list)
     roles: list[RoleRef] = field(default_factory=list)  # roles: and import_role, for their vars
+    role_keys: frozenset[tuple[str, str]] = frozenset()  # roles run once (include_role's deps)
     pre_tasks: list[TaskNode] = field(default_factory=list)
     tasks: list[TaskNode] = field(default_factory=list)
     post_tasks: list[TaskNode] = field(default_factory=list)

@@ -46,6 +46,7 @@ def read_play(ctx: ParseContext, data: PosDict, path: Path) -> Play | None:
         name=read_str(ctx, data, "name") or hosts or "",
         vars=read_vars(ctx, data), vars_files=read_vars_files_list(ctx, data),
         vars_prompt=read_vars_prompt(ctx, data), roles=list(roles.refs),
+        role_keys=frozenset(roles.seen),
         pre_tasks=sections["pre_tasks"], tasks=sections["tasks"],
         post_tasks=sections["post_tasks"], handlers=handlers,
         become=read_bool(ctx, data, "become"), become_user=read_str(ctx, data, "become_user"),

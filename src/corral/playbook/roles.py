@@ -2,7 +2,7 @@
 
 A role becomes a ``Block`` whose tasks carry a ``RoleRef`` (their variables and
 folders), preceded by the blocks of its ``meta/main.yml`` dependencies. Roles
-of a play's ``roles:`` section and their dependencies run once per play unless
+of a play's ``roles:`` section and every role's dependencies run once per play unless
 their meta says ``allow_duplicates`` (or they are given other params), as in
 ansible-core; ``import_role`` and ``include_role`` run every time.
 """
@@ -88,8 +88,7 @@ def load_role(ctx: ParseContext, request: RoleRequest, playbook_dir: Path,
     nodes: list[TaskNode] = []
     handlers: list[Task] = []
     for entry, where in zip(meta.dependencies, meta.positions, strict=True):
-        dep = read_role_entry(ctx, entry, where, playbook_dir, chain=(*chain, ref),
-                              once=request.once)
+        dep = read_role_entry(ctx, entry, where, playbook_dir, chain=(*chain, ref), once=True)
         nodes += [dep.block] if dep.block is not None else []
         handlers += dep.handlers
     nodes += _role_tasks(ctx, path, request, playbook_dir, handlers=False)
@@ -129,11 +128,8 @@ def _role_tasks(ctx: ParseContext, path: Path, request: RoleRequest, playbook_di
 
 
 def _role_handler(handler: Task, ref: RoleRef) -> Task:
-    """A role's handler answers to ``role : name`` too, and runs with its role's vars."""
-    listen = list(handler.listen)
-    if handler.name:
-        listen.append(f"{ref.name} : {handler.name}")
-    return replace(handler, role=ref, listen=listen)
+    """A role's handler runs with its role's vars (and answers to ``role : name``)."""
+    return replace(handler, role=ref)
 
 
 def read_role_entry(ctx: ParseContext, entry: Any, where: Position | None, playbook_dir: Path,
