@@ -52,7 +52,7 @@ def read_import_role(ctx: ParseContext, data: PosDict, key: str,
         return []
     common = read_common(ctx, data)
     inner = replace(ctx, conditional=True) if common.when else ctx
-    request = role_request(options, data.position or where, common.vars, True)
+    request = role_request(options, data.position or where, {}, True)
     loaded = load_role(inner, request, scope.playbook_dir)
     remember(ctx, loaded)
     if loaded.block is None:

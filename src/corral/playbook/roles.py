@@ -145,11 +145,10 @@ def read_role_entry(ctx: ParseContext, entry: Any, where: Position | None, playb
         ctx.add("a role entry needs 'role' (or 'name'): the role's name", entry.position or where)
         return LoadedRole(None)
     common = read_common(ctx, entry)
-    entry_vars = common.vars
     params = {k: v for k, v in entry.items() if str(k) not in ENTRY_KEYWORDS}
     public = entry.get("public", True) not in (False, "no", "false", "False")
     request = RoleRequest(name.strip(), entry.position or where, params=params,
-                          entry_vars=entry_vars, public=public, once=once)
+                          public=public, once=once)
     inner = replace(ctx, conditional=True) if common.when else ctx
     loaded = load_role(inner, request, playbook_dir, chain)
     if loaded.block is None:
@@ -159,9 +158,13 @@ def read_role_entry(ctx: ParseContext, entry: Any, where: Position | None, playb
 
 
 def keyword_block(common: Any, where: Position | None, nodes: list[TaskNode]) -> Block:
-    """A block giving ``common``'s keywords (not its name or vars) to ``nodes``."""
+    """A block giving ``common``'s keywords (not its name) to ``nodes``.
+
+    A role entry's ``vars`` are block vars of the role's tasks, as in ansible-core:
+    above the role's vars/main.yml, and not seen by the play's other tasks.
+    """
     return Block(
-        position=where or Position("<role>"), block=nodes, when=common.when,
+        position=where or Position("<role>"), block=nodes, when=common.when, vars=common.vars,
         become=common.become, become_user=common.become_user, tags=common.tags,
         environment=common.environment, ignore_errors=common.ignore_errors,
         check_mode=common.check_mode, diff=common.diff, no_log=common.no_log,
