@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from corral.errors import PlaybookError
-from corral.playbook import Block, Task, walk_tasks
+from corral.playbook import Block, walk_tasks
 from corral.playbook.loader import load_playbook
 from corral.playbook.model import TaskNode
 from corral.playbook.role_search import find_role, roles_path_from_env
