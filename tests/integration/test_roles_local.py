@@ -221,3 +221,42 @@ def test_public_include_role_vars_and_apply(project: Path) -> None:
     assert [t["msg"] for t in result.host("w1")["tasks"] if t["module"] == "debug"] == [
         "hello applied", "hello"]
     assert json.dumps(result.report)  # the report stays serialisable
+
+
+def test_add_host_group_by_and_delegate_facts(project: Path) -> None:
+    result = run(project, """
+- hosts: all
+  gather_facts: false
+  tasks:
+    - add_host:
+        name: "extra{{ item }}"
+        groups: [added]
+        ansible_connection: local
+        shade: "s{{ item }}"
+      loop: [1, 2]
+    - group_by: {key: "color_{{ color }}", parents: [colored]}
+    - group_by: {key: "color_{{ color }}", parents: [colored]}
+    - set_fact: {handed: "from {{ inventory_hostname }}"}
+      delegate_to: extra1
+      delegate_facts: true
+      run_once: true
+    - debug: msg="{{ groups['added'] }} {{ groups['colored'] | sort }} {{ hostvars['extra1'].handed }}"
+      run_once: true
+- hosts: added
+  gather_facts: false
+  tasks:
+    - debug: msg="{{ shade }} {{ group_names }} {{ handed | default('-') }}"
+- hosts: color_green
+  gather_facts: false
+  tasks:
+    - debug: msg="{{ group_names }}"
+""")
+    assert result.code == 0, result.stdout + result.stderr
+    assert result.statuses("w1") == ["changed", "changed", "ok", "ok", "ok"]
+    assert result.statuses("d1")[:2] == ["changed", "ok"]  # add_host ran once, on w1
+    msgs = {host: [t["msg"] for t in result.host(host)["tasks"] if t["module"] == "debug"]
+            for host in ("w1", "d1", "extra1", "extra2")}
+    assert msgs["w1"] == ["['extra1', 'extra2'] ['d1', 'w1'] from w1"]
+    assert msgs["extra1"] == ["s1 ['added'] from w1"]
+    assert msgs["extra2"] == ["s2 ['added'] -"]
+    assert json.loads(msgs["d1"][-1]) == ["color_green", "colored", "db"]

@@ -13,9 +13,16 @@ from corral.errors import CorralError
 from corral.executor.catalog import ModuleCatalog
 from corral.executor.connections import ConnectionPool
 from corral.executor.host_state import HostState
-from corral.executor.host_vars import facts_layer, inventory_stack, magic_layer, play_magic
+from corral.executor.host_vars import (
+    facts_layer,
+    inventory_stack,
+    magic_layer,
+    play_magic,
+    registered_layer,
+)
 from corral.executor.include_loader import IncludeLoader
 from corral.executor.includes import IncludeExpander
+from corral.executor.inventory_tasks import InventoryEdit
 from corral.executor.options import RunOptions
 from corral.executor.play_context import PlayContext
 from corral.executor.play_runner import PlayRunner, StartAt
@@ -23,12 +30,14 @@ from corral.executor.remote_call import RemoteCaller
 from corral.executor.task_runner import TaskRunner
 from corral.executor.vars_prompt import prompt_vars, vars_file_choice
 from corral.inventory import Inventory
+from corral.inventory.runtime_edit import with_group_member, with_host
 from corral.modules.registry import ModuleRegistry
 from corral.playbook.model import Play, Playbook, Task
 from corral.report.events import RunEvents
 from corral.report.model import RunReport, Status, TaskResult
 from corral.templating import (
     CorralEnvironment,
+    HostVarsView,
     Layer,
     Templar,
     TemplatedVars,
@@ -72,6 +81,8 @@ class Engine:
         context = self._contexts.get(host)
         if context is None:
             stack = self._base(host)
+            if state.registered:  # facts delegated to a host outside the play
+                stack = stack.push(registered_layer(state))
             return TemplatedVars(stack, self.env)
         return TemplatedVars(context.stack_for(state), self.env)
 
@@ -137,8 +148,31 @@ class Engine:
                                                    check_condition_syntax, self._roles_path,
                                                    play.path.parent, play.role_keys),
                                      self.templar),
+            edit_inventory=self._edit_inventory,
         )
         await play_runner.run(hosts)
+
+    def _edit_inventory(self, edits: list[InventoryEdit], context: PlayContext) -> list[bool]:
+        """Apply add_host/group_by; later plays and the ``groups`` variable see the change."""
+        changed: list[bool] = []
+        for edit in edits:
+            if edit.kind == "add_host":
+                self.inventory, done = with_host(self.inventory, edit.host, edit.groups,
+                                                 edit.host_vars)
+            else:
+                self.inventory, done = with_group_member(self.inventory, edit.host,
+                                                         edit.groups[0], edit.parents)
+            changed.append(done)
+            self._bases.pop(edit.host, None)
+            if edit.host in context.base:
+                context.base[edit.host] = self._base(edit.host)
+        groups = self.inventory.groups_map()
+        hostvars = HostVarsView(list(self.inventory.hosts), self._hostvars)
+        for layer in context.magic.values():
+            if isinstance(layer.vars, dict):  # built by magic_layer: the batch's own dicts
+                layer.vars["groups"] = groups
+                layer.vars["hostvars"] = hostvars
+        return changed
 
     def _play_context(self, play: Play, play_hosts: list[str], batch: list[str]) -> PlayContext:
         playbook_dir = play.path.parent

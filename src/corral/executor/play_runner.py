@@ -6,13 +6,14 @@ import asyncio
 import functools
 import math
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from corral.executor.blocks import prepared_block
 from corral.executor.handler_choice import handlers_by_name
 from corral.executor.host_state import HostState
 from corral.executor.includes import Expansion, IncludeExpander, Inclusion
+from corral.executor.inventory_tasks import InventoryEdit
 from corral.executor.options import RunOptions
 from corral.executor.play_context import PlayContext
 from corral.executor.tags import task_selected
@@ -79,6 +80,8 @@ class PlayRunner:
     gather_facts: Callable[[HostState, PlayContext], Awaitable[TaskResult | None]]
     start_at: StartAt
     includes: IncludeExpander | None = None
+    # Applies add_host/group_by edits; one "changed" per edit.
+    edit_inventory: Callable[[list[InventoryEdit], PlayContext], list[bool]] | None = None
     _fatal: bool = False  # a task with any_errors_fatal failed on some host
     _included_handlers: list[Task] = field(default_factory=list)  # from include_role
 
@@ -144,7 +147,7 @@ class PlayRunner:
                     return True
                 continue
             self.events.task_start(self.runner.task_name(task), False)
-            if task.run_once:
+            if task.run_once or task.module == "add_host":  # add_host bypasses the host loop
                 await self._run_once(task, active, context)
             else:
                 await self._on_hosts(active, functools.partial(self._run_task, task=task, context=context))
@@ -252,6 +255,8 @@ class PlayRunner:
     async def _run_task(self, state: HostState, task: Task, context: PlayContext,
                         handler: bool = False) -> TaskOutcome | None:
         outcome = await self.runner.run(state, task, context)
+        if outcome.edits and self.edit_inventory is not None:
+            _mark_changed(outcome, self.edit_inventory(outcome.edits, context))
         self._absorb(state, task, outcome, record=True)
         return outcome
 
@@ -267,6 +272,8 @@ class PlayRunner:
             state.registered.update(outcome.facts)
         if outcome.included:
             state.included.update(outcome.included)
+        for target, facts in outcome.delegated:  # delegate_facts: the delegated host's
+            self.states.setdefault(target, HostState(target)).registered.update(facts)
         if outcome.notify:
             state.notify(outcome.notify)
         if outcome.meta in ("end_host",):
@@ -333,3 +340,14 @@ class PlayRunner:
                 self.events.warning(f"{name}: no handler answers to {', '.join(map(repr, unknown))}"
                                     " (a templated notify rendered to an unknown name)")
             self.states[name].notified.clear()
+
+
+def _mark_changed(outcome: TaskOutcome, changed: list[bool]) -> None:
+    """add_host/group_by report changed when the inventory changed (per loop item)."""
+    if outcome.items and len(outcome.items) == len(changed):
+        outcome.items = [replace(r, status=Status.CHANGED) if c and r.status is Status.OK else r
+                         for r, c in zip(outcome.items, changed, strict=True)]
+    if any(changed) and outcome.result.status is Status.OK:
+        outcome.result = replace(outcome.result, status=Status.CHANGED)
+        if outcome.registered is not None:
+            outcome.registered["changed"] = True

@@ -13,6 +13,7 @@ from corral.executor.actions import ACTIONS, ActionContext
 from corral.executor.actions.base import validate_action_args
 from corral.executor.host_state import HostState
 from corral.executor.include_vars import include_vars
+from corral.executor.inventory_tasks import INVENTORY_MODULES, InventoryEdit, inventory_edit
 from corral.executor.play_context import PlayContext
 from corral.executor.remote_call import RemoteCaller
 from corral.executor.result_conversion import (
@@ -41,6 +42,8 @@ class TaskOutcome:
     notify: list[str] = field(default_factory=list)
     items: list[TaskResult] = field(default_factory=list)  # per-item results of a loop
     included: dict[str, Any] = field(default_factory=dict)  # include_vars
+    edits: list[InventoryEdit] = field(default_factory=list)  # add_host, group_by
+    delegated: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # delegate_facts
 
 
 class TaskRunner:
@@ -124,10 +127,15 @@ class TaskRunner:
         notify = self._notify_names(state, task, play) if result.status is Status.CHANGED else []
         facts: dict[str, Any] = {}
         included: dict[str, Any] = {}
+        edits: list[InventoryEdit] = []
+        delegated: list[tuple[str, dict[str, Any]]] = []
         for outcome in outcomes:
             facts.update(outcome.facts)
             included.update(outcome.included)
-        return TaskOutcome(result, registered, facts, None, notify, items, included)
+            edits += outcome.edits
+            delegated += outcome.delegated
+        return TaskOutcome(result, registered, facts, None, notify, items, included, edits,
+                           delegated)
 
     # -- one item ----------------------------------------------------------
     async def _run_item(self, state: HostState, task: Task, play: PlayContext,
@@ -237,6 +245,12 @@ class TaskRunner:
         action = ACTIONS.get(task.module)
         if task.module == "include_vars":
             outcome = self._include_vars(state, task, play, templar, label)
+        elif task.module in INVENTORY_MODULES:
+            edit = inventory_edit(task.module, state.name, templar.render(task.args))
+            outcome = TaskOutcome(TaskResult(state.name, name, task.module, Status.OK,
+                                             msg=f"{edit.kind}: {edit.host} {edit.groups}",
+                                             item_label=label),
+                                  {"changed": False}, edits=[edit])
         elif action is not None:
             outcome = await self._run_action(state, task, templar, check, label)
         else:
@@ -244,6 +258,9 @@ class TaskRunner:
             raw = await self.remote.call(state.name, task, play, templar, args, check, diff)
             result = result_from_module(state.name, name, task.module, raw, label)
             outcome = TaskOutcome(result, registered_value(raw))
+        if task.delegate_facts and task.delegate_to and outcome.facts:
+            outcome.delegated = [(str(templar.render(task.delegate_to)), outcome.facts)]
+            outcome.facts = {}
         return self._apply_overrides(state, task, play, item_vars, outcome)
 
     async def _run_action(self, state: HostState, task: Task, templar: Templar, check: bool,
@@ -293,7 +310,7 @@ class TaskRunner:
             elif result.status is Status.FAILED:
                 result = _replace(result, status=Status.CHANGED if registered.get("changed") else Status.OK)
         return TaskOutcome(result, registered, outcome.facts, outcome.meta, outcome.notify,
-                           included=outcome.included)
+                           included=outcome.included, delegated=outcome.delegated)
 
     def _failed(self, state: HostState, task: Task, message: str) -> TaskOutcome:
         result = TaskResult(state.name, self.task_name(task), task.module, Status.FAILED, msg=message)

@@ -75,6 +75,7 @@ TASK_KEYWORDS: tuple[Keyword, ...] = (
     Keyword("environment", "Environment variables for the module's process."),
     Keyword("run_once", "Run on the first host of the batch only; share the result."),
     Keyword("delegate_to", "Run on another host (or `localhost`) instead."),
+    Keyword("delegate_facts", "With delegate_to: facts set by the task go to the delegated host."),
     Keyword("retries", "How many times `until` retries (default 3)."),
     Keyword("until", "Retry the task until these conditions are true."),
     Keyword("delay", "Seconds between retries (default 5)."),
@@ -135,7 +136,6 @@ UNSUPPORTED_PLAY_KEYWORDS: Mapping[str, str] = MappingProxyType({
 UNSUPPORTED_TASK_KEYWORDS: Mapping[str, str] = MappingProxyType({
     "async": "is not supported by corral",
     "poll": "is not supported by corral",
-    "delegate_facts": "is not supported by corral",
     "local_action": "is not supported by corral; use the module with `delegate_to: localhost`",
     "action": "is not supported by corral; write the module name as the task's key",
     "with_fileglob": "is not supported by corral; use `loop: \"{{ query('fileglob', ...) }}\"`",

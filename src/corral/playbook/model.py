@@ -88,6 +88,7 @@ class Task:
     environment: dict[str, Any] = field(default_factory=dict)
     run_once: bool = False
     delegate_to: str | None = None
+    delegate_facts: bool = False
     retries: int | str | None = None
     until: list[Condition] | None = None
     delay: int | str | None = None

@@ -56,6 +56,7 @@ def read_task(ctx: ParseContext, data: PosDict, handler: bool = False) -> Task |
         listen=read_str_list(ctx, data, "listen"),
         run_once=read_bool(ctx, data, "run_once") or False,
         delegate_to=read_str(ctx, data, "delegate_to"),
+        delegate_facts=read_bool(ctx, data, "delegate_facts") or False,
         retries=read_int_or_template(ctx, data, "retries"),
         delay=read_int_or_template(ctx, data, "delay"),
     )
