@@ -188,10 +188,13 @@ class Engine:
             context.magic[host] = magic_layer(self.inventory, host, shared)
             self._contexts[host] = context
         for host in batch:
-            context.play_layers[host] = self._play_layers(play, context, host)
+            # vars_files names may use facts: read again once they are gathered.
+            context.play_layers[host] = self._play_layers(play, context, host,
+                                                          final=not play.gather_facts)
         return context
 
-    def _play_layers(self, play: Play, context: PlayContext, host: str) -> list[Layer]:
+    def _play_layers(self, play: Play, context: PlayContext, host: str,
+                     final: bool = True) -> list[Layer]:
         layers = []
         if play.vars:
             layers.append(Layer(name="play vars", vars=play.vars, path=str(play.path),
@@ -201,7 +204,12 @@ class Engine:
         context.play_layers[host] = list(layers)
         for entry in play.vars_files:
             templar = self.templar(context.stack_for(self.states[host]))
-            name, path = vars_file_choice(entry, templar, play.path.parent)
+            try:
+                name, path = vars_file_choice(entry, templar, play.path.parent)
+            except CorralError:
+                if final:
+                    raise
+                break  # a name that needs facts: read after gathering them
             layers.append(Layer(name=f"vars_files: {name}", vars=read_vars_file(path, "vars_files"),
                                 path=str(path), lines={}))
             context.play_layers[host] = list(layers)
@@ -222,6 +230,9 @@ class Engine:
         if result.status is Status.OK and outcome.registered is not None:
             facts = outcome.registered.get("ansible_facts") or {}
             state.facts = facts_layer(mark_unsafe(dict(facts)))
+            if context.play.vars_files:
+                context.play_layers[state.name] = self._play_layers(context.play, context,
+                                                                    state.name)
         return result
 
 
