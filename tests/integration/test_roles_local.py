@@ -260,3 +260,22 @@ def test_add_host_group_by_and_delegate_facts(project: Path) -> None:
     assert msgs["extra1"] == ["s1 ['added'] from w1"]
     assert msgs["extra2"] == ["s2 ['added'] -"]
     assert json.loads(msgs["d1"][-1]) == ["color_green", "colored", "db"]
+
+
+def test_a_handler_may_include_tasks(project: Path) -> None:
+    _files(project, {"restart.yml": "- debug: msg=\"restarting {{ inventory_hostname }}\"\n"
+                                    "- pkgng: {name: x}\n  when: false\n"})
+    result = run(project, """
+- hosts: w1
+  gather_facts: false
+  tasks:
+    - command: "true"
+      notify: restart
+  handlers:
+    - name: restart
+      include_tasks: restart.yml
+""")
+    assert result.code == 0, result.stdout + result.stderr
+    assert [t["msg"] for t in result.host("w1")["tasks"] if t["module"] == "debug"] == [
+        "restarting w1"]
+    assert "restart.yml:2:3: unknown module 'pkgng'" in result.stdout + result.stderr  # warned

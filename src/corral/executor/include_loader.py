@@ -41,6 +41,11 @@ class IncludeLoader:
             raise InputError(ctx.problems)
         self.warnings += ctx.warnings
 
+    def take_warnings(self) -> list[Problem]:
+        """Warnings of the files read since the last call (each file is read once)."""
+        taken, self.warnings = self.warnings, []
+        return taken
+
     def find_tasks_file(self, name: str, task: Task) -> Path:
         """The file ``include_tasks`` names: beside the including file, the role's tasks/, the playbook."""
         path = Path(name).expanduser()

@@ -177,6 +177,8 @@ class PlayRunner:
         """One host's inclusions (its result recorded; handlers and public roles kept)."""
         assert self.includes is not None
         expansion: Expansion = self.includes.expand(state, task, context)
+        for warning in self.includes.loader.take_warnings():
+            self.events.warning(str(warning))
         for result in expansion.results:
             self._record(state, result, task=task)
         for inclusion in expansion.inclusions:
@@ -330,6 +332,9 @@ class PlayRunner:
                 and (self.states[h].active or (self.options.force_handlers and not self.states[h].unreachable))
             ]
             if not hosts:
+                continue
+            if handler.module in _DYNAMIC:  # a handler that includes tasks or a role
+                await self._linear_include(hosts, hosts, handler, context, True)
                 continue
             self.events.task_start(self.runner.task_name(handler), True)
             await self._on_hosts(hosts, functools.partial(self._run_task, task=handler, context=context, handler=True))
