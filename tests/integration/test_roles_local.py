@@ -279,3 +279,23 @@ def test_a_handler_may_include_tasks(project: Path) -> None:
     assert [t["msg"] for t in result.host("w1")["tasks"] if t["module"] == "debug"] == [
         "restarting w1"]
     assert "restart.yml:2:3: unknown module 'pkgng'" in result.stdout + result.stderr  # warned
+
+
+def test_an_include_of_itself_is_bounded_and_role_files_resolve(project: Path) -> None:
+    _files(project, {"self.yml": "- include_tasks: self.yml\n",
+                     "roles/r/files/data.txt": "from the role\n",
+                     "roles/r/tasks/main.yml": "- include_tasks: step.yml\n",
+                     "roles/r/tasks/step.yml": "- copy: {src: data.txt, dest: \"{{ dest }}\"}\n"})
+    dest = project / "copied.txt"
+    result = run(project, f"""
+- hosts: w1
+  gather_facts: false
+  tasks:
+    - import_role: {{name: r}}
+      vars: {{dest: {dest}}}
+    - include_tasks: self.yml
+""")
+    assert result.code == 1
+    assert dest.read_text() == "from the role\n"
+    last = result.host("w1")["tasks"][-1]
+    assert last["status"] == "failed" and "includes nested 64 deep" in last["msg"]

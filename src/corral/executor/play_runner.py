@@ -23,6 +23,7 @@ from corral.report.events import RunEvents
 from corral.report.model import RunReport, Status, TaskResult
 
 _DYNAMIC = ("include_tasks", "include_role")
+MAX_INCLUDE_DEPTH = 64  # bounds a file that includes itself
 
 
 @dataclass
@@ -84,6 +85,7 @@ class PlayRunner:
     edit_inventory: Callable[[list[InventoryEdit], PlayContext], list[bool]] | None = None
     _fatal: bool = False  # a task with any_errors_fatal failed on some host
     _included_handlers: list[Task] = field(default_factory=list)  # from include_role
+    _depth: dict[str, int] = field(default_factory=dict)  # host -> includes being run
 
     async def run(self, hosts: list[str]) -> None:
         groups = batches(hosts, self.play.serial)
@@ -170,12 +172,26 @@ class PlayRunner:
             for inclusion in found.get(name, []):
                 groups.setdefault(inclusion.key, (inclusion, []))[1].append(name)
         for inclusion, hosts in groups.values():
-            await self._linear(hosts, inclusion.nodes, context, True)
+            self._nest(hosts, 1)
+            try:
+                await self._linear(hosts, inclusion.nodes, context, True)
+            finally:
+                self._nest(hosts, -1)
         return not guarded and self._should_abort(batch)
+
+    def _nest(self, hosts: list[str], step: int) -> None:
+        for name in hosts:
+            self._depth[name] = self._depth.get(name, 0) + step
 
     def _expand(self, state: HostState, task: Task, context: PlayContext) -> list[Inclusion]:
         """One host's inclusions (its result recorded; handlers and public roles kept)."""
         assert self.includes is not None
+        if self._depth.get(state.name, 0) >= MAX_INCLUDE_DEPTH:
+            self._record(state, TaskResult(
+                state.name, self.runner.task_name(task), task.module, Status.FAILED,
+                msg=f"{task.position}: includes nested {MAX_INCLUDE_DEPTH} deep "
+                    "(does a file include itself?)"), task=task)
+            return []
         expansion: Expansion = self.includes.expand(state, task, context)
         for warning in self.includes.loader.take_warnings():
             self.events.warning(str(warning))
@@ -220,7 +236,11 @@ class PlayRunner:
                 continue
             if node.module in _DYNAMIC:
                 for inclusion in self._expand(state, node, context):
-                    await self._free_host(state, inclusion.nodes, context)
+                    self._nest([state.name], 1)
+                    try:
+                        await self._free_host(state, inclusion.nodes, context)
+                    finally:
+                        self._nest([state.name], -1)
                 continue
             await self._run_task(state, node, context)
 

@@ -17,6 +17,7 @@ from corral.playbook.model import RoleRef, Task
 from corral.templating import Layer
 
 ANSIBLE_MANAGED = "Ansible managed"
+_CORE_DEFAULTS = Layer(name="ansible-core defaults", vars={"ansible_managed": ANSIBLE_MANAGED})
 
 
 def own_chain(task: Task | None) -> list[RoleRef]:
@@ -32,7 +33,7 @@ def _others(public: Sequence[RoleRef], chain: list[RoleRef]) -> list[RoleRef]:
 
 def defaults_layers(public: Sequence[RoleRef], task: Task | None) -> list[Layer]:
     """Role defaults, lowest first (below the inventory); ``ansible_managed`` lowest of all."""
-    layers = [Layer(name="ansible-core defaults", vars={"ansible_managed": ANSIBLE_MANAGED})]
+    layers = [_CORE_DEFAULTS]
     chain = own_chain(task)
     for ref in [*_others(public, chain), *chain]:
         layers += [Layer(name=f"role defaults ({ref.name})", vars=source.vars, path=source.path,
