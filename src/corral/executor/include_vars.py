@@ -38,6 +38,14 @@ def search_dirs(task: Task, playbook_dir: Path) -> list[Path]:
     return list(dict.fromkeys(dirs))
 
 
+def _dir_roots(task: Task, name: str) -> list[Path]:
+    """Where a relative ``dir`` is: the role's vars/ (or role folder for vars/...), else
+    the folder of the file holding the task (ansible-core looks nowhere else)."""
+    if task.role is not None:
+        return [task.role.path if name.split("/")[0] == "vars" else task.role.path / "vars"]
+    return [Path(str(task.position.file)).parent.resolve()]
+
+
 def _find(name: str, dirs: list[Path], want_dir: bool) -> Path:
     path = Path(name).expanduser()
     candidates = [path] if path.is_absolute() else [d / path for d in dirs]
@@ -53,7 +61,8 @@ def include_vars(task: Task, args: dict[str, Any], playbook_dir: Path) -> Includ
     """Read what ``args`` (rendered) name; a non-mapping file is a failure naming it."""
     dirs = search_dirs(task, playbook_dir)
     if args.get("dir"):
-        files = list(_dir_files(_find(str(args["dir"]), dirs, True), args))
+        files = list(_dir_files(_find(str(args["dir"]), _dir_roots(task, str(args["dir"])), True),
+                                args))
     elif args.get("file"):
         files = [_find(str(args["file"]), dirs, False)]
     else:
@@ -79,13 +88,11 @@ def _dir_files(folder: Path, args: dict[str, Any]) -> Iterator[Path]:
             continue
         if matching is not None and not matching.search(name):
             continue
-        if name.rsplit(".", 1)[-1] not in extensions or "." not in name:
-            if not args.get("ignore_unknown_extensions"):
-                if name.endswith((".md", ".txt")) or "." not in name:
-                    continue
-                raise CorralError(f"include_vars: {path} does not end in "
-                                  f"{', '.join('.' + e for e in extensions)}")
-            continue
+        if "." not in name or name.rsplit(".", 1)[-1] not in extensions:
+            if args.get("ignore_unknown_extensions"):
+                continue
+            raise CorralError(f"include_vars: {path} does not have a valid extension: "
+                              f"{', '.join(extensions)} (or set ignore_unknown_extensions)")
         yield path
 
 
