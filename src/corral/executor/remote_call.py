@@ -8,6 +8,7 @@ from typing import Any
 from corral.errors import PlaybookError
 from corral.executor.connections import ConnectionPool
 from corral.executor.play_context import PlayContext
+from corral.executor.template_vars import template_templar
 from corral.modules.registry import ModuleRegistry
 from corral.playbook.model import Task
 from corral.prepare import PrepareContext, prepare
@@ -74,9 +75,10 @@ class RemoteCaller:
         clean = strip_omitted(dict(args))
         upload = None
         if info.prepare is not None:
+            in_template = template_templar(templar)
             context = PrepareContext(playbook_dir=play.playbook_dir,
                                      role_dir=task.role.path if task.role else None,
-                                     render=lambda text, path: templar.render_text(text, path))
+                                     render=lambda text, path: in_template.render_text(text, path))
             prepared = prepare(info.prepare, clean, context)
             clean, upload = dict(prepared.args), prepared.upload
         *support, (_, source) = info.sources

@@ -16,9 +16,6 @@ from typing import Any
 from corral.playbook.model import RoleRef, Task
 from corral.templating import Layer
 
-ANSIBLE_MANAGED = "Ansible managed"
-_CORE_DEFAULTS = Layer(name="ansible-core defaults", vars={"ansible_managed": ANSIBLE_MANAGED})
-
 
 def own_chain(task: Task | None) -> list[RoleRef]:
     """The task's role after the roles that pulled it in, outermost first."""
@@ -32,8 +29,8 @@ def _others(public: Sequence[RoleRef], chain: list[RoleRef]) -> list[RoleRef]:
 
 
 def defaults_layers(public: Sequence[RoleRef], task: Task | None) -> list[Layer]:
-    """Role defaults, lowest first (below the inventory); ``ansible_managed`` lowest of all."""
-    layers = [_CORE_DEFAULTS]
+    """Role defaults, lowest first (below the inventory)."""
+    layers: list[Layer] = []
     chain = own_chain(task)
     for ref in [*_others(public, chain), *chain]:
         layers += [Layer(name=f"role defaults ({ref.name})", vars=source.vars, path=source.path,
