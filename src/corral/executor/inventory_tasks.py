@@ -24,9 +24,17 @@ GROUP_BY_ARGS: Mapping[str, Arg] = {
     "key": Arg(str, required=True, doc="The group to put the host in (made if new)."),
     "parents": Arg("str_or_list", doc="Parent groups of a new group (default all)."),
 }
+VALIDATE_ARGS: Mapping[str, Arg] = {
+    "argument_spec": Arg(dict, required=True, doc="The options, as in meta/argument_specs.yml."),
+    "provided_arguments": Arg(dict, doc="Values to check (variables of the same names too)."),
+    "validate_args_context": Arg(dict, doc="Accepted for compatibility."),
+}
 INVENTORY_MODULES = {"add_host": ADD_HOST_ARGS, "group_by": GROUP_BY_ARGS}
+# Controller tasks the executor runs itself (the playbook loader's view of them).
+SPECIAL_MODULES = {**INVENTORY_MODULES, "validate_argument_spec": VALIDATE_ARGS}
 DOCS = {"add_host": "Add a host (and its groups and variables) to the run's inventory.",
-        "group_by": "Put the host in a group named from its variables (made if new)."}
+        "group_by": "Put the host in a group named from its variables (made if new).",
+        "validate_argument_spec": "Check arguments against a role's argument specs."}
 
 
 @dataclass(frozen=True)

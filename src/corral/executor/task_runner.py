@@ -11,6 +11,7 @@ from typing import Any
 from corral.errors import BecomeError, CorralError, HostUnreachable, InputError
 from corral.executor.actions import ACTIONS, ActionContext
 from corral.executor.actions.base import validate_action_args
+from corral.executor.arg_spec import validate_arguments
 from corral.executor.host_state import HostState
 from corral.executor.include_vars import include_vars
 from corral.executor.inventory_tasks import INVENTORY_MODULES, InventoryEdit, inventory_edit
@@ -245,6 +246,8 @@ class TaskRunner:
         action = ACTIONS.get(task.module)
         if task.module == "include_vars":
             outcome = self._include_vars(state, task, play, templar, label)
+        elif task.module == "validate_argument_spec":
+            outcome = self._validate_arguments(state, task, templar, label)
         elif task.module in INVENTORY_MODULES:
             edit = inventory_edit(task.module, state.name, templar.render(task.args))
             outcome = TaskOutcome(TaskResult(state.name, name, task.module, Status.OK,
@@ -275,6 +278,20 @@ class TaskRunner:
         registered = {"changed": False, "failed": out.status is Status.FAILED, "msg": out.msg,
                       **out.data}
         return TaskOutcome(result, registered, out.facts, out.meta)
+
+    def _validate_arguments(self, state: HostState, task: Task, templar: Templar,
+                            label: str | None) -> TaskOutcome:
+        spec = task.args.get("argument_spec") or {}
+        provided = templar.render(task.args.get("provided_arguments") or {})
+        errors, values = validate_arguments(spec, provided, templar.variables)
+        msg = ("Validation of arguments failed:\n" + "\n".join(errors) if errors
+               else "The arg spec validation passed")
+        status = Status.FAILED if errors else Status.OK
+        result = TaskResult(state.name, self.task_name(task), task.module, status, msg=msg,
+                            item_label=label)
+        return TaskOutcome(result, {"changed": False, "failed": bool(errors), "msg": msg,
+                                    "argument_errors": errors, "argument_spec_data": spec,
+                                    "validate_args_context": {}})
 
     def _include_vars(self, state: HostState, task: Task, play: PlayContext, templar: Templar,
                       label: str | None) -> TaskOutcome:

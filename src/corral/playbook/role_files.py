@@ -85,3 +85,37 @@ def read_meta(ctx: ParseContext, role_dir: Path) -> RoleMeta:
                  for i in range(len(deps))]
     allow = data.get("allow_duplicates", False)
     return RoleMeta(list(deps), allow in (True, "yes", "true", "True"), positions)
+
+
+@dataclass
+class ArgumentSpec:
+    """One entry point of a role's ``meta/argument_specs.yml``."""
+
+    options: dict[str, Any]
+    short_description: str
+    position: Position
+
+
+def read_argument_specs(ctx: ParseContext, role_dir: Path) -> dict[str, ArgumentSpec]:
+    """Entry point name -> its spec, from meta/argument_specs.yml (or meta/main.yml)."""
+    path = find_in_role(role_dir / "meta", "argument_specs")
+    if path is None or path.is_dir():
+        path = find_in_role(role_dir / "meta", "main")
+    if path is None or path.is_dir():
+        return {}
+    data, problems = load_yaml_file(path)
+    ctx.extend(problems)
+    specs = data.get("argument_specs") if isinstance(data, dict) else None
+    if not isinstance(specs, dict):
+        return {}
+    out: dict[str, ArgumentSpec] = {}
+    for name, entry in specs.items():
+        where = specs.key_position(name) if isinstance(specs, PosDict) else None
+        if not isinstance(entry, dict) or not isinstance(entry.get("options") or {}, dict):
+            ctx.add(f"argument_specs entry '{name}' must be a mapping with 'options'",
+                    where or Position(str(path)))
+            continue
+        out[str(name)] = ArgumentSpec(dict(entry.get("options") or {}),
+                                      str(entry.get("short_description") or ""),
+                                      where or Position(str(path)))
+    return out

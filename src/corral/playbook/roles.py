@@ -17,7 +17,13 @@ from corral.errors import Position
 from corral.playbook.common import read_common
 from corral.playbook.context import ParseContext
 from corral.playbook.model import Block, RoleRef, Task, TaskNode
-from corral.playbook.role_files import find_in_role, read_meta, read_vars_sources
+from corral.playbook.role_files import (
+    ArgumentSpec,
+    find_in_role,
+    read_argument_specs,
+    read_meta,
+    read_vars_sources,
+)
 from corral.playbook.role_search import find_role
 from corral.playbook.tasks_file import load_tasks_file
 from corral.playbook.values import describe
@@ -91,12 +97,26 @@ def load_role(ctx: ParseContext, request: RoleRequest, playbook_dir: Path,
         dep = read_role_entry(ctx, entry, where, playbook_dir, chain=(*chain, ref), once=True)
         nodes += [dep.block] if dep.block is not None else []
         handlers += dep.handlers
+    specs = read_argument_specs(ctx, path)
+    entry_point = Path(request.tasks_from).stem if request.tasks_from else "main"
+    if entry_point in specs:
+        nodes.append(_validation_task(entry_point, specs[entry_point], ref))
     nodes += _role_tasks(ctx, path, request, playbook_dir, handlers=False)
     handlers += [_role_handler(node, ref) for node in
                  _role_tasks(ctx, path, replace(request, tasks_from=request.handlers_from),
                              playbook_dir, handlers=True) if isinstance(node, Task)]
     block = Block(position=request.position or Position(str(path)), block=nodes, role=ref)
     return LoadedRole(block, handlers, ref)
+
+
+def _validation_task(name: str, spec: ArgumentSpec, ref: RoleRef) -> Task:
+    """The task ansible-core puts first in a role with argument specs for its entry point."""
+    title = f"Validating arguments against arg spec '{name}'"
+    if spec.short_description:
+        title += f" - {spec.short_description}"
+    return Task(module="validate_argument_spec", name=title, position=spec.position,
+                tags=["always"], role=ref,
+                args={"argument_spec": spec.options, "provided_arguments": dict(ref.params)})
 
 
 def _seen(ctx: ParseContext, path: Path, request: RoleRequest) -> bool:

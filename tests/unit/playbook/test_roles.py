@@ -236,3 +236,32 @@ def test_role_search_order(tmp_path: Path) -> None:
     missing = find_role("zz", pb, [extra])
     assert missing.path is None and missing.looked[:2] == (pb / "roles", extra)
     assert roles_path_from_env({"ANSIBLE_ROLES_PATH": "/x::/y"}) == (Path("/x"), Path("/y"))
+
+
+def test_argument_specs_put_a_validation_task_first(load_text: LoadText) -> None:
+    play = load_text(
+        """
+        - hosts: all
+          roles: [{role: svc, port: 80}]
+          tasks:
+            - import_role: {name: svc, tasks_from: other}
+            - import_role: {name: svc, tasks_from: plain}
+        """,
+        _roles({
+            "svc/meta/argument_specs.yml": "argument_specs:\n  main:\n    short_description: Svc\n"
+                                           "    options: {port: {type: int, required: true}}\n"
+                                           "  other:\n    options: {}\n",
+            "svc/tasks/main.yml": "- debug: {msg: main}\n",
+            "svc/tasks/other.yml": "- debug: {msg: other}\n",
+            "svc/tasks/plain.yml": "- debug: {msg: plain}\n",
+        }),
+    ).plays[0]
+    tasks = list(walk_tasks(play.tasks))
+    assert [(t.module, t.name) for t in tasks] == [
+        ("validate_argument_spec", "Validating arguments against arg spec 'main' - Svc"),
+        ("debug", None),
+        ("validate_argument_spec", "Validating arguments against arg spec 'other'"),
+        ("debug", None),
+        ("debug", None),  # no spec for the 'plain' entry point: no validation
+    ]
+    assert tasks[0].args["provided_arguments"] == {"port": 80} and tasks[0].tags == ["always"]
