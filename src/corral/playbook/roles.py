@@ -33,8 +33,11 @@ from corral.playbook.yaml_loader import PosDict
 ENTRY_KEYWORDS = frozenset({
     "role", "name", "vars", "tags", "when", "become", "become_user", "become_method",
     "environment", "ignore_errors", "check_mode", "diff", "no_log", "any_errors_fatal",
-    "ignore_unreachable", "public", "delegate_to", "collections",
+    "ignore_unreachable", "public",
 })
+# Role entry keywords corral refuses rather than ignore.
+_REFUSED = {"delegate_to": "put delegate_to on the role's tasks",
+            "collections": "corral modules need no collection"}
 # Options of import_role / include_role.
 ROLE_OPTIONS = frozenset({"name", "tasks_from", "vars_from", "defaults_from", "handlers_from",
                           "public", "apply", "allow_duplicates", "rolespec_validate"})
@@ -164,8 +167,12 @@ def read_role_entry(ctx: ParseContext, entry: Any, where: Position | None, playb
     if not isinstance(name, str) or not name.strip():
         ctx.add("a role entry needs 'role' (or 'name'): the role's name", entry.position or where)
         return LoadedRole(None)
+    for key, hint in _REFUSED.items():
+        if key in entry:
+            ctx.add(f"'{key}' on a role is not supported by corral; {hint}",
+                    entry.key_position(key))
     common = read_common(ctx, entry)
-    params = {k: v for k, v in entry.items() if str(k) not in ENTRY_KEYWORDS}
+    params = {k: v for k, v in entry.items() if str(k) not in ENTRY_KEYWORDS | _REFUSED.keys()}
     public = entry.get("public", True) not in (False, "no", "false", "False")
     request = RoleRequest(name.strip(), entry.position or where, params=params,
                           public=public, once=once)
