@@ -54,6 +54,4 @@ class PlayContext:
         magic = self.magic.get(state.name)
         if magic is not None:
             stack = stack.push(magic)
-        names = list(dict.fromkeys(r.name for r in public))
-        extra_magic = role_magic(task, names)
-        return stack.push(extra_magic) if extra_magic is not None else stack
+        return stack.push(role_magic(task, public))

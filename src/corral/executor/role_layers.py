@@ -62,9 +62,13 @@ def params_layers(task: Task | None) -> list[Layer]:
     return layers
 
 
-def role_magic(task: Task | None, names: Sequence[str]) -> Layer | None:
-    """``role_name``, ``role_path`` (the task's role), ``ansible_role_names`` (the play's)."""
-    values: dict[str, Any] = {"ansible_role_names": list(names)}
+def role_magic(task: Task | None, public: Sequence[RoleRef]) -> Layer:
+    """``role_name``, ``role_path`` (the task's role); ``ansible_role_names`` (the play's
+    roles and their dependencies), ``ansible_play_role_names`` (without dependencies)."""
+    names = list(dict.fromkeys(r.name for r in public))
+    direct = list(dict.fromkeys(r.name for r in public if not r.chain))
+    values: dict[str, Any] = {"ansible_role_names": names, "ansible_play_role_names": direct,
+                              "role_names": direct}
     if task is not None and task.role is not None:
         values.update(role_name=task.role.name, role_path=str(task.role.path),
                       ansible_parent_role_names=[r.name for r in reversed(task.role.chain)])
