@@ -13,6 +13,7 @@ from corral.errors import Position
 from corral.playbook.common import read_common
 from corral.playbook.context import ParseContext
 from corral.playbook.free_form import parse_free_form
+from corral.playbook.keywords import IMPORT_KEYWORDS
 from corral.playbook.loops import read_loop, read_loop_control
 from corral.playbook.model import Task
 from corral.playbook.roles import ROLE_OPTIONS
@@ -90,3 +91,8 @@ def _check_options(ctx: ParseContext, action: str, args: dict[str, Any],
     if apply is not None and not isinstance(apply, dict):
         ctx.add(f"'apply' on {action} must be a mapping of task keywords; "
                 f"got {describe(apply)}", where)
+    elif isinstance(apply, dict):
+        for key in apply:
+            if str(key) not in IMPORT_KEYWORDS:
+                ctx.add(f"'{key}' in 'apply' of {action} is not a keyword corral applies "
+                        f"(allowed: {', '.join(sorted(IMPORT_KEYWORDS))})", where)

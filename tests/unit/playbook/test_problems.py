@@ -333,6 +333,13 @@ CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
           tasks:
             - import_tasks: nowhere.yml
         """, [("site.yml:3:7", "import_tasks: file 'nowhere.yml' not found")]),
+    ("unknown keyword in apply", """
+        - hosts: all
+          tasks:
+            - include_tasks:
+                file: x.yml
+                apply: {tagz: [a]}
+        """, [("site.yml:3:7", "'tagz' in 'apply' of include_tasks is not a keyword corral")]),
     ("unknown option of include_tasks", """
         - hosts: all
           tasks:
