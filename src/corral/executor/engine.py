@@ -132,6 +132,7 @@ class Engine:
             state = self.states[name]
             state.ended = False  # end_play/end_host last for one play
             state.public_roles = []  # include_role public: yes lasts for one play
+            state.roles_done = set()  # a role runs once per play
         runner = TaskRunner(RemoteCaller(self.pool, self.registry), self.templar,
                             self.options.check, self.options.diff, self.options.verbosity)
 

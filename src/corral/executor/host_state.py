@@ -20,6 +20,7 @@ class HostState:
     registered: dict[str, Any] = field(default_factory=dict)  # register + set_fact
     included: dict[str, Any] = field(default_factory=dict)  # include_vars (below set_fact)
     public_roles: list[RoleRef] = field(default_factory=list)  # include_role public: yes
+    roles_done: set[str] = field(default_factory=set)  # once-per-play roles that ran here
     notified: list[str] = field(default_factory=list)  # handler names, in notify order
     failed: bool = False
     unreachable: bool = False

@@ -22,7 +22,7 @@ class IncludeLoader:
 
     def __init__(self, modules: ModuleLookup, condition_syntax: ConditionSyntax | None,
                  roles_path: tuple[Path, ...], playbook_dir: Path,
-                 roles_run: frozenset[tuple[str, str]] = frozenset()) -> None:
+                 roles_run: frozenset[str] = frozenset()) -> None:
         self.modules = modules
         self._syntax = condition_syntax
         self._roles_path = roles_path

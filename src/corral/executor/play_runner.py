@@ -207,7 +207,29 @@ class PlayRunner:
 
     async def _linear_block(self, batch: list[str], block: Block, context: PlayContext,
                             guarded: bool) -> bool:
-        entered = [h for h in batch if self.states[h].active]
+        entered = [h for h in batch if self.states[h].active and self._not_done(h, block)]
+        marks = {h: len(self.report.host(h).results) for h in entered}
+        try:
+            return await self._linear_block_sections(batch, entered, block, context, guarded)
+        finally:
+            self._mark_done(block, marks)
+
+    def _not_done(self, host: str, block: Block) -> bool:
+        """False when ``block`` is a once-per-play role that already ran a task on ``host``."""
+        return block.once_key is None or block.once_key not in self.states[host].roles_done
+
+    def _mark_done(self, block: Block, marks: dict[str, int]) -> None:
+        """A role counts as run on a host once one of its tasks ran there (not skipped)."""
+        if block.once_key is None:
+            return
+        for host, mark in marks.items():
+            if any(r.status is not Status.SKIPPED for r in self.report.host(host).results[mark:]):
+                self.states[host].roles_done.add(block.once_key)
+
+    async def _linear_block_sections(self, batch: list[str], entered: list[str], block: Block,
+                                     context: PlayContext, guarded: bool) -> bool:
+        if not entered:  # every host failed before, or ran this role already
+            return not guarded and self._should_abort(batch)
         await self._linear(entered, block.block, context, guarded or bool(block.rescue))
         failed = [h for h in entered if self.states[h].failed]
         if block.rescue and failed:
@@ -245,8 +267,16 @@ class PlayRunner:
             await self._run_task(state, node, context)
 
     async def _free_block(self, state: HostState, block: Block, context: PlayContext) -> None:
-        if not state.active:
+        if not state.active or not self._not_done(state.name, block):
             return
+        marks = {state.name: len(self.report.host(state.name).results)}
+        try:
+            await self._free_block_sections(state, block, context)
+        finally:
+            self._mark_done(block, marks)
+
+    async def _free_block_sections(self, state: HostState, block: Block,
+                                   context: PlayContext) -> None:
         await self._free_host(state, block.block, context)
         if block.rescue and state.failed:
             state.failed = False

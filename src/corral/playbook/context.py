@@ -22,7 +22,7 @@ class PlayRoles:
 
     handlers: list[Task] = field(default_factory=list)
     refs: list[RoleRef] = field(default_factory=list)  # public roles, for their vars
-    seen: set[tuple[str, str]] = field(default_factory=set)  # (role path, params) already in
+    seen: set[str] = field(default_factory=set)  # roles (path, params, entry) already in
 
 
 @dataclass

@@ -137,6 +137,9 @@ class Block:
     ignore_unreachable: bool | None = None
     role: RoleRef | None = None
     include_params: dict[str, Any] = field(default_factory=dict)
+    # A role that runs once per play: a host on which a role of this key already ran
+    # a task skips the block (decided when reached, as ansible-core does).
+    once_key: str | None = None
     keyword_positions: dict[str, Position] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -155,7 +158,7 @@ class Play:
     vars_files: list[str | list[str]] = field(default_factory=list)  # a list: first found
     vars_prompt: list[dict[str, Any]] = field(default_factory=list)
     roles: list[RoleRef] = field(default_factory=list)  # roles: and import_role, for their vars
-    role_keys: frozenset[tuple[str, str]] = frozenset()  # roles run once (include_role's deps)
+    role_keys: frozenset[str] = frozenset()  # roles already loaded (their handlers are in)
     pre_tasks: list[TaskNode] = field(default_factory=list)
     tasks: list[TaskNode] = field(default_factory=list)
     post_tasks: list[TaskNode] = field(default_factory=list)

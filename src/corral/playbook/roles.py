@@ -83,8 +83,8 @@ def load_role(ctx: ParseContext, request: RoleRequest, playbook_dir: Path,
         ctx.add(f"role dependency cycle: {cycle}", request.position)
         return LoadedRole(None)
     meta = read_meta(ctx, path)
-    if request.once and not meta.allow_duplicates and _seen(ctx, path, request):
-        return LoadedRole(None)
+    once_key = _once_key(path, request) if request.once and not meta.allow_duplicates else None
+    again = once_key is not None and _seen(ctx, once_key)
     ref = RoleRef(
         name=path.name, path=path, params=dict(request.params),
         entry_vars=dict(request.entry_vars), public=request.public, chain=chain,
@@ -108,7 +108,10 @@ def load_role(ctx: ParseContext, request: RoleRequest, playbook_dir: Path,
     handlers += [_role_handler(node, ref) for node in
                  _role_tasks(ctx, path, replace(request, tasks_from=request.handlers_from),
                              playbook_dir, handlers=True) if isinstance(node, Task)]
-    block = Block(position=request.position or Position(str(path)), block=nodes, role=ref)
+    block = Block(position=request.position or Position(str(path)), block=nodes, role=ref,
+                  once_key=once_key)
+    if again:  # its handlers and vars are already the play's
+        return LoadedRole(block, [], None)
     return LoadedRole(block, handlers, ref)
 
 
@@ -122,11 +125,14 @@ def _validation_task(name: str, spec: ArgumentSpec, ref: RoleRef) -> Task:
                 args={"argument_spec": spec.options, "provided_arguments": dict(ref.params)})
 
 
-def _seen(ctx: ParseContext, path: Path, request: RoleRequest) -> bool:
+def _once_key(path: Path, request: RoleRequest) -> str:
+    params = repr(sorted(request.params.items(), key=lambda kv: str(kv[0])))
+    return f"{path}|{params}|{request.tasks_from}"
+
+
+def _seen(ctx: ParseContext, key: str) -> bool:
     if ctx.play_roles is None:
         return False
-    key = (str(path), repr(sorted(request.params.items(), key=lambda kv: str(kv[0])))
-           + request.tasks_from)
     if key in ctx.play_roles.seen:
         return True
     ctx.play_roles.seen.add(key)

@@ -28,6 +28,15 @@ def _run_order(nodes: list[TaskNode]) -> list[str]:
             for t in walk_tasks(_pushed(nodes))]
 
 
+def _role_blocks(nodes: list[TaskNode]) -> list[Block]:
+    """Every block that is a role, a role before its dependencies (pre-order)."""
+    found: list[Block] = []
+    for node in nodes:
+        if isinstance(node, Block):
+            found += ([node] if node.role is not None else []) + _role_blocks(node.block)
+    return found
+
+
 def _pushed(nodes: list[TaskNode]) -> list[TaskNode]:
     from corral.executor.blocks import prepared_block
 
@@ -59,12 +68,21 @@ def test_roles_run_after_pre_tasks_before_tasks_with_dependencies_once(load_text
     play = book.plays[0]
     assert _run_order(play.pre_tasks) == ["-:pre"]
     assert _run_order(play.tasks) == [
-        "common:common", "web:web",  # common once, before the role that needs it
-        "dup:dup", "dup:dup", "db:db",  # allow_duplicates: twice
-        "common:common",  # other params: runs again
+        "common:common", "web:web",  # a dependency before the role that needs it
+        "common:common", "dup:dup", "dup:dup", "db:db",
+        "common:common",  # other params: another role
         "-:task",
     ]
-    assert [r.name for r in play.roles] == ["common", "web", "dup", "dup", "db", "common"]
+    blocks = _role_blocks(play.tasks)
+    assert [b.role.name for b in blocks if b.role] == [
+        "web", "common", "db", "common", "dup", "dup", "common"]
+    keys = [b.once_key for b in blocks]
+    # Same role, same params: one key, so a host runs it once (decided when reached);
+    # allow_duplicates: no key, it runs every time.
+    assert keys[1] == keys[3] and keys[1] is not None and keys[4] is None and keys[5] is None
+    assert keys[6] not in (None, keys[1])
+    assert [r.name for r in play.roles] == ["common", "web", "common", "dup", "dup", "db",
+                                            "common"]
 
 
 def test_role_params_vars_and_main_variants(load_text: LoadText, tmp_path: Path) -> None:
