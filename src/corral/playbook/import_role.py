@@ -9,9 +9,9 @@ from corral.errors import Position
 from corral.playbook.common import read_common
 from corral.playbook.context import ParseContext
 from corral.playbook.include_task import include_args
+from corral.playbook.keywords import IMPORT_KEYWORDS
 from corral.playbook.model import TaskNode
 from corral.playbook.roles import ROLE_OPTIONS, RoleRequest, keyword_block, load_role, remember
-from corral.playbook.task import task_keywords
 from corral.playbook.values import is_template
 from corral.playbook.yaml_loader import PosDict
 
@@ -38,10 +38,11 @@ def read_import_role(ctx: ParseContext, data: PosDict, key: str,
                      scope: TaskScope) -> list[TaskNode]:
     """The role's block, wrapped in the import's keywords; its handlers join the play's."""
     where = data.key_position(key)
-    allowed = task_keywords(False)
     for other in map(str, data):
-        if other != key and other not in allowed:
-            ctx.add(f"unknown keyword '{other}' on import_role", data.key_position(other))
+        if other != key and other not in IMPORT_KEYWORDS:
+            ctx.add(f"'{other}' on import_role is not supported (it is static: use include_role "
+                    f"for loops; allowed: {', '.join(sorted(IMPORT_KEYWORDS))})",
+                    data.key_position(other))
     options = include_args(ctx, "import_role", data.get(key), where)
     for name in options:
         if str(name) not in ROLE_OPTIONS or name == "apply":

@@ -333,6 +333,14 @@ CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
           tasks:
             - import_tasks: nowhere.yml
         """, [("site.yml:3:7", "import_tasks: file 'nowhere.yml' not found")]),
+    ("loop on import_role", """
+        - hosts: all
+          tasks:
+            - import_role: {name: web}
+              loop: [1, 2]
+        """, [("site.yml:3:7", "role 'web' not found (looked in: roles, "),
+              ("site.yml:4:7", "'loop' on import_role is not supported (it is static: use "
+                               "include_role for loops")]),
     ("unknown keyword in apply", """
         - hosts: all
           tasks:
