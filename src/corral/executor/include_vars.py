@@ -96,11 +96,16 @@ def _dir_files(folder: Path, args: dict[str, Any]) -> Iterator[Path]:
         yield path
 
 
-def _walk(folder: Path, depth: int, level: int = 1) -> Iterator[Path]:
-    """Files of ``folder`` sorted, then its sub-folders' (down to ``depth``; 0: all)."""
+def _walk(folder: Path, depth: int, level: int = 1,
+          seen: frozenset[Path] = frozenset()) -> Iterator[Path]:
+    """Files of ``folder`` sorted, then its sub-folders' (down to ``depth``; 0: all).
+
+    A folder already on the way down (a symlink loop) is not entered again.
+    """
+    seen = seen | {folder.resolve()}
     entries = sorted(folder.iterdir())
     yield from (p for p in entries if p.is_file())
     if depth and level >= depth:
         return
-    for sub in (p for p in entries if p.is_dir()):
-        yield from _walk(sub, depth, level + 1)
+    for sub in (p for p in entries if p.is_dir() and p.resolve() not in seen):
+        yield from _walk(sub, depth, level + 1, seen)

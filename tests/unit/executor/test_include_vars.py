@@ -80,3 +80,9 @@ def test_vars_prompt_without_a_terminal() -> None:
     with pytest.raises(CorralError) as caught:
         prompt_vars(prompts, {}, _Stream(False))
     assert "pass it with -e given=VALUE" in str(caught.value)
+
+
+def test_a_symlink_loop_in_a_vars_folder_is_walked_once(tree: Path) -> None:
+    (tree / "roles/r/vars/conf/sub/back").symlink_to(tree / "roles/r/vars/conf")
+    read = include_vars(_task(tree, True), {"dir": "conf", "ignore_files": ["skip.yml"]}, tree)
+    assert read.values == {"a": 1, "b": 2, "c": 3, "d": 4}
