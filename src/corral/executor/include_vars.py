@@ -59,6 +59,9 @@ def _find(name: str, dirs: list[Path], want_dir: bool) -> Path:
 
 def include_vars(task: Task, args: dict[str, Any], playbook_dir: Path) -> IncludedVars:
     """Read what ``args`` (rendered) name; a non-mapping file is a failure naming it."""
+    if str(args.get("hash_behaviour") or "replace") != "replace":
+        raise CorralError("include_vars: hash_behaviour other than 'replace' is not supported "
+                          "by corral (use the combine filter)")
     dirs = search_dirs(task, playbook_dir)
     if args.get("dir"):
         files = list(_dir_files(_find(str(args["dir"]), _dir_roots(task, str(args["dir"])), True),

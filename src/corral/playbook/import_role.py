@@ -31,6 +31,7 @@ def role_request(options: dict[str, Any], where: Position | None, entry_vars: di
         tasks_from=text("tasks_from"), vars_from=text("vars_from"),
         defaults_from=text("defaults_from"), handlers_from=text("handlers_from"),
         entry_vars=entry_vars, public=flag not in (False, "no", "false", "False"),
+        validate=options.get("rolespec_validate", True) not in (False, "no", "false", "False"),
     )
 
 

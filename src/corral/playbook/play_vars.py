@@ -8,8 +8,8 @@ from corral.playbook.context import ParseContext
 from corral.playbook.values import describe
 from corral.playbook.yaml_loader import PosDict, PosList
 
-_PROMPT_KEYS = frozenset({"name", "prompt", "default", "private", "confirm", "encrypt",
-                          "salt_size", "salt", "unsafe"})
+_PROMPT_KEYS = frozenset({"name", "prompt", "default", "private", "confirm", "unsafe"})
+_PROMPT_REFUSED = frozenset({"encrypt", "salt", "salt_size"})  # hashing the answer
 
 
 def read_vars_files_list(ctx: ParseContext, data: PosDict) -> list[str | list[str]]:
@@ -48,7 +48,10 @@ def read_vars_prompt(ctx: ParseContext, data: PosDict) -> list[dict[str, Any]]:
             ctx.add(f"a vars_prompt entry needs 'name'; got {describe(item)}", where)
             continue
         for key in item:
-            if str(key) not in _PROMPT_KEYS:
+            if str(key) in _PROMPT_REFUSED:
+                ctx.add(f"vars_prompt '{key}' (hashing the answer) is not supported by corral; "
+                        "hash it with the password_hash filter where it is used", where)
+            elif str(key) not in _PROMPT_KEYS:
                 ctx.add(f"unknown vars_prompt key '{key}' (allowed: "
                         f"{', '.join(sorted(_PROMPT_KEYS))})", where)
         prompts.append(dict(item))

@@ -57,6 +57,7 @@ class RoleRequest:
     entry_vars: dict[str, Any] = field(default_factory=dict)
     public: bool = True
     once: bool = False  # roles: section and dependencies: once per play
+    validate: bool = True  # rolespec_validate: the argument specs' task first
 
 
 @dataclass
@@ -102,7 +103,7 @@ def load_role(ctx: ParseContext, request: RoleRequest, playbook_dir: Path,
         handlers += dep.handlers
     specs = read_argument_specs(ctx, path)
     entry_point = Path(request.tasks_from).stem if request.tasks_from else "main"
-    if entry_point in specs:
+    if request.validate and entry_point in specs:
         nodes.append(_validation_task(entry_point, specs[entry_point], ref))
     nodes += _role_tasks(ctx, path, request, playbook_dir, handlers=False)
     handlers += [_role_handler(node, ref) for node in

@@ -59,6 +59,7 @@ def test_include_vars_reads(tree: Path, role: bool, args: dict, expected: dict) 
     ({"file": "nope.yml"}, "include_vars: file 'nope.yml' not found (looked in "),
     ({"dir": "nope"}, "include_vars: folder 'nope' not found"),
     ({}, "include_vars needs 'file' or 'dir'"),
+    ({"file": "os.yml", "hash_behaviour": "merge"}, "hash_behaviour other than 'replace'"),
 ])
 def test_include_vars_failures(tree: Path, args: dict, message: str) -> None:
     with pytest.raises(CorralError) as caught:

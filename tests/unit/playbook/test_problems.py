@@ -341,6 +341,11 @@ CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
         """, [("site.yml:3:7", "role 'web' not found (looked in: roles, "),
               ("site.yml:4:7", "'loop' on import_role is not supported (it is static: use "
                                "include_role for loops")]),
+    ("vars_prompt encrypt", """
+        - hosts: all
+          vars_prompt:
+            - {name: pw, encrypt: sha512_crypt}
+        """, [("site.yml:3:7", "vars_prompt 'encrypt' (hashing the answer) is not supported")]),
     ("unknown keyword in apply", """
         - hosts: all
           tasks:

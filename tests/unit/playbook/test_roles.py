@@ -264,6 +264,7 @@ def test_argument_specs_put_a_validation_task_first(load_text: LoadText) -> None
           tasks:
             - import_role: {name: svc, tasks_from: other}
             - import_role: {name: svc, tasks_from: plain}
+            - import_role: {name: svc, rolespec_validate: false}
         """,
         _roles({
             "svc/meta/argument_specs.yml": "argument_specs:\n  main:\n    short_description: Svc\n"
@@ -281,5 +282,6 @@ def test_argument_specs_put_a_validation_task_first(load_text: LoadText) -> None
         ("validate_argument_spec", "Validating arguments against arg spec 'other'"),
         ("debug", None),
         ("debug", None),  # no spec for the 'plain' entry point: no validation
+        ("debug", None),  # rolespec_validate: false
     ]
     assert tasks[0].args["provided_arguments"] == {"port": 80} and tasks[0].tags == ["always"]
