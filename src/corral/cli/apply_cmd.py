@@ -53,13 +53,14 @@ def build_options(check: bool, diff: bool, *, limit: str | None, tags: list[str]
 
 def apply_playbook(playbook: Path, inventory: list[str], *, check: bool, diff: bool,
                    report: Path | None, list_hosts: bool, list_tasks: bool,
-                   syntax_check: bool = False, **kw: Any) -> ExitCode:
+                   syntax_check: bool = False, roles_path: list[str] | None = None,
+                   **kw: Any) -> ExitCode:
     from corral.cli.loading import load_run_input
 
     try:
         _check_report_path(report)
         options = build_options(check, diff, **kw)
-        loaded = load_run_input(playbook, inventory)
+        loaded = load_run_input(playbook, inventory, roles_path or [])
     except InputError as exc:
         _print_input_error(exc)
         return ExitCode.INVALID_INPUT
@@ -103,7 +104,7 @@ def _execute(inventory: Any, registry: Any, playbook: Any, options: RunOptions,
     engine = Engine(inventory, registry, options, events)
     with Interrupts() as interrupts:  # until the report is written: no signal cuts it short
         try:
-            for warning in inventory.warnings:
+            for warning in [*inventory.warnings, *map(str, getattr(playbook, "warnings", []))]:
                 events.warning(warning)
             result = asyncio.run(_run(engine, playbook, interrupts))
         except InputError as exc:

@@ -18,7 +18,7 @@ def _show(value: Any) -> str:
 
 
 def explain_variable(name: str, host: str, inventories: list[str], playbook: Path | None,
-                     extra_vars: list[str]) -> ExitCode:
+                     extra_vars: list[str], roles_path: list[str] | None = None) -> ExitCode:
     from corral.cli.extra_vars import parse_extra_vars
     from corral.cli.loading import load_run_input
     from corral.executor.engine import Engine
@@ -32,7 +32,7 @@ def explain_variable(name: str, host: str, inventories: list[str], playbook: Pat
     try:
         options = RunOptions(extra_vars=parse_extra_vars(extra_vars))
         if playbook is not None:
-            loaded = load_run_input(playbook, inventories)
+            loaded = load_run_input(playbook, inventories, roles_path)
             inventory, registry, plays = loaded.inventory, loaded.registry, loaded.playbook.plays
         else:
             inventory = load_inventory(inventories)

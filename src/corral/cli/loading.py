@@ -11,6 +11,7 @@ from corral.inventory import Inventory, load_inventory
 from corral.modules.registry import ModuleRegistry
 from corral.playbook.loader import load_playbook
 from corral.playbook.model import Playbook
+from corral.playbook.role_search import roles_path_from_env
 from corral.templating import check_condition_syntax
 
 
@@ -21,8 +22,12 @@ class RunInput:
     playbook: Playbook
 
 
-def load_run_input(playbook_path: Path, inventories: list[str]) -> RunInput:
-    """Inventory and playbook, validated together: every problem reported at once."""
+def load_run_input(playbook_path: Path, inventories: list[str],
+                   roles_path: list[str] | None = None) -> RunInput:
+    """Inventory and playbook, validated together: every problem reported at once.
+
+    ``roles_path``: ``--roles-path`` folders; ``ANSIBLE_ROLES_PATH`` is searched after them.
+    """
     if not inventories:
         raise UsageError("give at least one inventory with -i")
     if not playbook_path.is_file():
@@ -36,7 +41,9 @@ def load_run_input(playbook_path: Path, inventories: list[str]) -> RunInput:
         problems += exc.problems
     playbook = None
     try:
-        playbook = load_playbook(playbook_path, ModuleCatalog(registry), check_condition_syntax)
+        search = (*(Path(p).expanduser() for p in roles_path or []), *roles_path_from_env())
+        playbook = load_playbook(playbook_path, ModuleCatalog(registry), check_condition_syntax,
+                                 roles_path=search)
     except InputError as exc:
         problems += exc.problems
     if problems or inventory is None or playbook is None:

@@ -84,7 +84,7 @@ def _run_playbook(playbook: Path, cli: CliSettings, check: bool, diff: bool,
     code = run_with_vault(
         resolved.vault_password_files, resolved.vault_ids, ask_vault_pass,
         lambda: apply_playbook(playbook, resolved.inventory, check=check, diff=diff,
-                               **resolved.options, **kw))
+                               roles_path=resolved.roles_path, **resolved.options, **kw))
     raise typer.Exit(int(code))
 
 
@@ -116,11 +116,12 @@ def apply(
     vault_password_file: VaultPasswordFileOpt = None,
     vault_id: VaultIdOpt = None,
     ask_vault_pass: AskVaultPassOpt = False,
+    roles_path: Annotated[list[str] | None, typer.Option("--roles-path", help="Folder to find roles in, after roles/ beside the playbook (repeatable; also ANSIBLE_ROLES_PATH and ansible.cfg's roles_path).")] = None,
 ) -> None:
     """Apply PLAYBOOK to the hosts of INVENTORY."""
     cli = CliSettings(inventory, forks, timeout, host_key_checking, user, become, become_user,
                       ask_become_pass, list(vault_password_file or []), list(vault_id or []),
-                      verbose)
+                      verbose, list(roles_path or []))
     _run_playbook(playbook, cli, check, diff, ask_vault_pass, limit=limit, tags=tags,
                   skip_tags=skip_tags, extra_vars=extra_vars, report=report, verbose=verbose,
                   force_handlers=force_handlers, stats=stats, list_hosts=list_hosts,
@@ -149,11 +150,12 @@ def check(
     vault_password_file: VaultPasswordFileOpt = None,
     vault_id: VaultIdOpt = None,
     ask_vault_pass: AskVaultPassOpt = False,
+    roles_path: Annotated[list[str] | None, typer.Option("--roles-path", help="Folder to find roles in, after roles/ beside the playbook (repeatable; also ANSIBLE_ROLES_PATH and ansible.cfg's roles_path).")] = None,
 ) -> None:
     """Drift check: apply in check + diff mode. Exit 2 when anything would change."""
     cli = CliSettings(inventory, forks, timeout, host_key_checking, user, become, become_user,
                       ask_become_pass, list(vault_password_file or []), list(vault_id or []),
-                      verbose)
+                      verbose, list(roles_path or []))
     _run_playbook(playbook, cli, True, True, ask_vault_pass, limit=limit, tags=tags,
                   skip_tags=skip_tags, extra_vars=extra_vars, report=report, verbose=verbose,
                   force_handlers=False, stats=stats, list_hosts=False, list_tasks=False,
@@ -230,11 +232,13 @@ def explain_cmd(
     playbook: Annotated[Path | None, typer.Argument(metavar="PLAYBOOK", help="Also consider this playbook's play vars.")] = None,
     inventory: InventoryOpt = None,
     extra_vars: ExtraVarsOpt = None,
+    roles_path: Annotated[list[str] | None, typer.Option("--roles-path", help="Folder to find roles in, after roles/ beside the playbook (repeatable; also ANSIBLE_ROLES_PATH).")] = None,
 ) -> None:
     """Show the value VARIABLE has for HOST, where it comes from, and every value it shadows."""
     from corral.cli.explain_cmd import explain_variable
 
-    raise typer.Exit(int(explain_variable(variable, host, _inventories(inventory), playbook, list(extra_vars or []))))
+    raise typer.Exit(int(explain_variable(variable, host, _inventories(inventory), playbook,
+                                         list(extra_vars or []), list(roles_path or []))))
 
 
 @app.command("facts")

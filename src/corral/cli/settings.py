@@ -29,6 +29,7 @@ class CliSettings:
     vault_password_files: list[str] = field(default_factory=list)
     vault_ids: list[str] = field(default_factory=list)
     verbose: int = 0
+    roles_path: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Resolved:
     options: dict[str, Any]  # keyword arguments for build_options
     vault_password_files: list[str]
     vault_ids: list[str]
+    roles_path: list[str] = field(default_factory=list)  # --roles-path, else ansible.cfg's
 
 
 def resolve_settings(cli: CliSettings, config: AnsibleConfig | None = None) -> Resolved:
@@ -69,7 +71,7 @@ def resolve_settings(cli: CliSettings, config: AnsibleConfig | None = None) -> R
         ids = list(cfg.vault_identity_list)
         if cfg.vault_password_file:
             files = [cfg.vault_password_file]
-    return Resolved(inventory, options, files, ids)
+    return Resolved(inventory, options, files, ids, list(cli.roles_path or cfg.roles_path))
 
 
 def _say_config(cfg: AnsibleConfig) -> None:

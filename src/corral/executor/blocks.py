@@ -33,7 +33,10 @@ def _merge(node: TaskNode, parent: Block) -> TaskNode:
         "vars": {**parent.vars, **node.vars},
         "environment": {**parent.environment, **node.environment},
         "module_defaults": list(parent.module_defaults) + list(node.module_defaults),
+        "include_params": {**parent.include_params, **node.include_params},
     }
+    if node.role is None and parent.role is not None:
+        changes["role"] = parent.role
     for name in _OVERRIDABLE:
         if getattr(node, name) is None and getattr(parent, name) is not None:
             changes[name] = getattr(parent, name)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from corral.executor.actions import ACTIONS
+from corral.executor.inventory_tasks import DOCS, SPECIAL_MODULES
 from corral.modules._api import Arg
 from corral.modules.registry import ModuleRegistry, split_name
 
@@ -40,6 +41,9 @@ class ModuleCatalog:
             any_args = short == "set_fact"
             return CatalogEntry(short, action.args_spec, action.free_form, action.doc, True,
                                 any_args)
+        if short in SPECIAL_MODULES:
+            return CatalogEntry(short, SPECIAL_MODULES[short], False, DOCS[short], True,
+                                short == "add_host")
         info = self.registry.find(name)
         if info is None:
             return None
@@ -48,5 +52,5 @@ class ModuleCatalog:
 
     def suggest(self, name: str) -> list[str]:
         short, _ = split_name(name)
-        names = self.registry.names() + sorted(ACTIONS)
+        names = self.registry.names() + sorted(ACTIONS) + sorted(SPECIAL_MODULES)
         return difflib.get_close_matches(short, names, n=3, cutoff=0.6)

@@ -9,21 +9,41 @@ from pathlib import Path
 from typing import Any
 
 from corral.errors import CorralError
+from corral.executor.catalog import ModuleCatalog
 from corral.executor.connections import CLOSE_SECONDS, ConnectionPool
 from corral.executor.host_order import ordered_hosts
 from corral.executor.host_state import HostState
-from corral.executor.host_vars import facts_layer, inventory_stack, magic_layer, play_magic
+from corral.executor.host_vars import (
+    facts_layer,
+    inventory_stack,
+    magic_layer,
+    play_magic,
+    registered_layer,
+)
+from corral.executor.include_loader import IncludeLoader
+from corral.executor.includes import IncludeExpander
+from corral.executor.inventory_tasks import InventoryEdit
 from corral.executor.options import RunOptions
 from corral.executor.play_context import PlayContext
 from corral.executor.play_runner import PlayRunner, StartAt
 from corral.executor.remote_call import RemoteCaller
 from corral.executor.task_runner import TaskRunner
+from corral.executor.vars_prompt import prompt_vars, vars_file_choice
 from corral.inventory import Inventory
+from corral.inventory.runtime_edit import with_group_member, with_host
 from corral.modules.registry import ModuleRegistry
 from corral.playbook.model import Play, Playbook, Task
 from corral.report.events import RunEvents
 from corral.report.model import RunReport, Status, TaskResult
-from corral.templating import CorralEnvironment, Layer, Templar, TemplatedVars, VariableStack
+from corral.templating import (
+    CorralEnvironment,
+    HostVarsView,
+    Layer,
+    Templar,
+    TemplatedVars,
+    VariableStack,
+    check_condition_syntax,
+)
 from corral.templating.omit import OMIT
 from corral.templating.unsafe import mark_unsafe
 from corral.vars_file import read_vars_file
@@ -51,6 +71,8 @@ class Engine:
         self._interrupted = False
         self._closing = False
         self._hurry = asyncio.Event()  # a second interrupt: stop waiting for the hosts
+        self._roles_path: tuple[Path, ...] = ()
+        self._prompts: dict[int, dict[str, Any]] = {}
 
     # -- templating helpers -------------------------------------------------
     def templar(self, stack: VariableStack) -> Templar:
@@ -66,6 +88,8 @@ class Engine:
         context = self._contexts.get(host)
         if context is None:
             stack = self._base(host)
+            if state.registered:  # facts delegated to a host outside the play
+                stack = stack.push(registered_layer(state))
             return TemplatedVars(stack, self.env)
         return TemplatedVars(context.stack_for(state), self.env)
 
@@ -88,6 +112,7 @@ class Engine:
             self._task.cancel()
 
     async def run(self, playbook: Playbook) -> RunReport:
+        self._roles_path = playbook.roles_path
         report = RunReport(check_mode=self.options.check)
         started = time.monotonic()
         self._task = asyncio.current_task()
@@ -152,6 +177,8 @@ class Engine:
             self.states.setdefault(name, HostState(name))
             state = self.states[name]
             state.ended = False  # end_play/end_host last for one play
+            state.public_roles = []  # include_role public: yes lasts for one play
+            state.roles_done = set()  # a role runs once per play
         hosts = ordered_hosts(hosts, play.order)  # the report stays in inventory order
         runner = TaskRunner(RemoteCaller(self.pool, self.registry), self.templar,
                             self.options.check, self.options.diff, self.options.verbosity)
@@ -165,8 +192,35 @@ class Engine:
             semaphore=asyncio.Semaphore(max(1, self.options.forks)),
             gather_facts=lambda state, ctx: self._gather_facts(runner, state, ctx),
             start_at=self._start_at,
+            includes=IncludeExpander(IncludeLoader(ModuleCatalog(self.registry),
+                                                   check_condition_syntax, self._roles_path,
+                                                   play.path.parent, play.role_keys),
+                                     self.templar),
+            edit_inventory=self._edit_inventory,
         )
         await play_runner.run(hosts)
+
+    def _edit_inventory(self, edits: list[InventoryEdit], context: PlayContext) -> list[bool]:
+        """Apply add_host/group_by; later plays and the ``groups`` variable see the change."""
+        changed: list[bool] = []
+        for edit in edits:
+            if edit.kind == "add_host":
+                self.inventory, done = with_host(self.inventory, edit.host, edit.groups,
+                                                 edit.host_vars)
+            else:
+                self.inventory, done = with_group_member(self.inventory, edit.host,
+                                                         edit.groups[0], edit.parents)
+            changed.append(done)
+            self._bases.pop(edit.host, None)
+            if edit.host in context.base:
+                context.base[edit.host] = self._base(edit.host)
+        groups = self.inventory.groups_map()
+        hostvars = HostVarsView(list(self.inventory.hosts), self._hostvars)
+        for layer in context.magic.values():
+            if isinstance(layer.vars, dict):  # built by magic_layer: the batch's own dicts
+                layer.vars["groups"] = groups
+                layer.vars["hostvars"] = hostvars
+        return changed
 
     def _play_context(self, play: Play, play_hosts: list[str], batch: list[str]) -> PlayContext:
         playbook_dir = play.path.parent
@@ -182,26 +236,39 @@ class Engine:
             context.magic[host] = magic_layer(self.inventory, host, shared)
             self._contexts[host] = context
         for host in batch:
-            context.play_layers[host] = self._play_layers(play, context, host)
+            # vars_files names may use facts: read again once they are gathered.
+            context.play_layers[host] = self._play_layers(play, context, host,
+                                                          final=not play.gather_facts)
         return context
 
-    def _play_layers(self, play: Play, context: PlayContext, host: str) -> list[Layer]:
+    def _play_layers(self, play: Play, context: PlayContext, host: str,
+                     final: bool = True) -> list[Layer]:
         layers = []
         if play.vars:
             layers.append(Layer(name="play vars", vars=play.vars, path=str(play.path),
                                 lines=_key_lines(play.vars)))
+        if play.vars_prompt:
+            layers.append(self._prompted(play))
         context.play_layers[host] = list(layers)
         for entry in play.vars_files:
             templar = self.templar(context.stack_for(self.states[host]))
-            where = play.keyword_positions.get("vars_files", play.position)
-            name = str(templar.render(entry, f"vars_files at {where}"))
-            path = Path(name)
-            if not path.is_absolute():
-                path = play.path.parent / path
+            try:
+                name, path = vars_file_choice(entry, templar, play.path.parent)
+            except CorralError:
+                if final:
+                    raise
+                break  # a name that needs facts: read after gathering them
             layers.append(Layer(name=f"vars_files: {name}", vars=read_vars_file(path, "vars_files"),
                                 path=str(path), lines={}))
             context.play_layers[host] = list(layers)
         return layers
+
+    def _prompted(self, play: Play) -> Layer:
+        """vars_prompt answers, asked once per play (not per host or batch)."""
+        key = id(play)
+        if key not in self._prompts:
+            self._prompts[key] = prompt_vars(play.vars_prompt, self.options.extra_vars)
+        return Layer(name="vars_prompt", vars=self._prompts[key], path=str(play.path))
 
     async def _gather_facts(self, runner: TaskRunner, state: HostState,
                             context: PlayContext) -> TaskResult | None:
@@ -211,6 +278,9 @@ class Engine:
         if result.status is Status.OK and outcome.registered is not None:
             facts = outcome.registered.get("ansible_facts") or {}
             state.facts = facts_layer(mark_unsafe(dict(facts)))
+            if context.play.vars_files:
+                context.play_layers[state.name] = self._play_layers(context.play, context,
+                                                                    state.name)
         return result
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corral.templating import Layer
+
+if TYPE_CHECKING:
+    from corral.playbook.model import RoleRef
 
 
 @dataclass
@@ -15,6 +18,9 @@ class HostState:
     name: str
     facts: Layer | None = None  # gathered facts, as the variable layer they become
     registered: dict[str, Any] = field(default_factory=dict)  # register + set_fact
+    included: dict[str, Any] = field(default_factory=dict)  # include_vars (below set_fact)
+    public_roles: list[RoleRef] = field(default_factory=list)  # include_role public: yes
+    roles_done: set[str] = field(default_factory=set)  # once-per-play roles that ran here
     notified: list[str] = field(default_factory=list)  # handler names, in notify order
     failed: bool = False
     unreachable: bool = False

@@ -9,6 +9,7 @@ from typing import Any
 
 from corral.executor.host_state import HostState
 from corral.executor.host_vars import registered_layer
+from corral.executor.role_layers import defaults_layers, params_layers, role_magic, vars_layers
 from corral.playbook.model import Play, Task
 from corral.templating import Layer, VariableStack
 
@@ -29,16 +30,23 @@ class PlayContext:
     def stack_for(self, state: HostState, task: Task | None = None,
                   item: Mapping[str, Any] | None = None) -> VariableStack:
         """The host's full stack, lowest to highest precedence."""
-        stack = self.base[state.name]
+        public = [*self.play.roles, *state.public_roles]
+        stack = VariableStack([*defaults_layers(public, task), *self.base[state.name].layers])
         if state.facts is not None:
             stack = stack.push(state.facts)
         for layer in self.play_layers.get(state.name, ()):
             stack = stack.push(layer)
+        for layer in vars_layers(public, task):
+            stack = stack.push(layer)
         if task is not None and task.vars:
             stack = stack.push(Layer(name="task vars", vars=task.vars, path=str(task.position.file),
                                      lines={}))
+        if state.included:
+            stack = stack.push(Layer(name="include_vars", vars=state.included))
         if state.registered:
             stack = stack.push(registered_layer(state))
+        for layer in params_layers(task):
+            stack = stack.push(layer)
         if item:
             stack = stack.push(Layer(name="loop item", vars=item, path=None, lines={}))
         if self.extra is not None:
@@ -46,4 +54,4 @@ class PlayContext:
         magic = self.magic.get(state.name)
         if magic is not None:
             stack = stack.push(magic)
-        return stack
+        return stack.push(role_magic(task, public))

@@ -6,13 +6,16 @@ import asyncio
 import functools
 import math
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from corral.errors import PlaybookError
 from corral.executor.blocks import prepared_block
+from corral.executor.handler_choice import handlers_by_name
 from corral.executor.host_state import HostState
 from corral.executor.host_vars import with_module_facts
+from corral.executor.includes import Expansion, IncludeExpander, Inclusion
+from corral.executor.inventory_tasks import InventoryEdit
 from corral.executor.options import RunOptions
 from corral.executor.play_context import PlayContext
 from corral.executor.tags import task_selected
@@ -20,6 +23,9 @@ from corral.executor.task_runner import TaskOutcome, TaskRunner
 from corral.playbook.model import Block, Play, Task, TaskNode
 from corral.report.events import RunEvents
 from corral.report.model import RunReport, Status, TaskResult
+
+_DYNAMIC = ("include_tasks", "include_role")
+MAX_INCLUDE_DEPTH = 64  # bounds a file that includes itself
 
 
 @dataclass
@@ -90,7 +96,12 @@ class PlayRunner:
     semaphore: asyncio.Semaphore
     gather_facts: Callable[[HostState, PlayContext], Awaitable[TaskResult | None]]
     start_at: StartAt
+    includes: IncludeExpander | None = None
+    # Applies add_host/group_by edits; one "changed" per edit.
+    edit_inventory: Callable[[list[InventoryEdit], PlayContext], list[bool]] | None = None
     _fatal: bool = False  # a task with any_errors_fatal failed on some host
+    _included_handlers: list[Task] = field(default_factory=list)  # from include_role
+    _depth: dict[str, int] = field(default_factory=dict)  # host -> includes being run
     # (task position, name) -> the semaphore of its `throttle`
     _throttles: dict[tuple[Any, str | None], asyncio.Semaphore | None] = field(default_factory=dict)
     _batch: list[str] = field(default_factory=list)  # the batch running now
@@ -185,8 +196,12 @@ class PlayRunner:
             active = [h for h in batch if self.states[h].active]
             if not active:
                 return not guarded
+            if task.module in _DYNAMIC:
+                if await self._linear_include(batch, active, task, context, guarded):
+                    return True
+                continue
             self.events.task_start(self.runner.task_name(task), False)
-            if task.run_once:
+            if task.run_once or task.module == "add_host":  # add_host bypasses the host loop
                 await self._run_once(task, active, context)
             else:
                 await self._on_hosts(active, functools.partial(self._run_task, task=task, context=context))
@@ -194,9 +209,79 @@ class PlayRunner:
                 return True
         return False
 
+    async def _linear_include(self, batch: list[str], active: list[str], task: Task,
+                              context: PlayContext, guarded: bool) -> bool:
+        """Expand the include on each host, then run each inclusion on the hosts that have it."""
+        self.events.task_start(self.runner.task_name(task), False)
+        found: dict[str, list[Inclusion]] = {}
+
+        async def expand(state: HostState) -> None:
+            found[state.name] = self._expand(state, task, context)
+
+        await self._on_hosts(active, expand)
+        groups: dict[str, tuple[Inclusion, list[str]]] = {}
+        for name in active:
+            for inclusion in found.get(name, []):
+                groups.setdefault(inclusion.key, (inclusion, []))[1].append(name)
+        for inclusion, hosts in groups.values():
+            self._nest(hosts, 1)
+            try:
+                await self._linear(hosts, inclusion.nodes, context, True)
+            finally:
+                self._nest(hosts, -1)
+        return not guarded and self._should_abort(batch)
+
+    def _nest(self, hosts: list[str], step: int) -> None:
+        for name in hosts:
+            self._depth[name] = self._depth.get(name, 0) + step
+
+    def _expand(self, state: HostState, task: Task, context: PlayContext) -> list[Inclusion]:
+        """One host's inclusions (its result recorded; handlers and public roles kept)."""
+        assert self.includes is not None
+        if self._depth.get(state.name, 0) >= MAX_INCLUDE_DEPTH:
+            self._record(state, TaskResult(
+                state.name, self.runner.task_name(task), task.module, Status.FAILED,
+                msg=f"{task.position}: includes nested {MAX_INCLUDE_DEPTH} deep "
+                    "(does a file include itself?)"), task=task)
+            return []
+        expansion: Expansion = self.includes.expand(state, task, context)
+        for warning in self.includes.loader.take_warnings():
+            self.events.warning(str(warning))
+        for result in expansion.results:
+            self._record(state, result, task=task)
+        for inclusion in expansion.inclusions:
+            for handler in inclusion.handlers:
+                if not any(handler is known for known in self._included_handlers):
+                    self._included_handlers.append(handler)
+            if inclusion.public is not None and inclusion.public not in state.public_roles:
+                state.public_roles.append(inclusion.public)
+        return expansion.inclusions
+
     async def _linear_block(self, batch: list[str], block: Block, context: PlayContext,
                             guarded: bool) -> bool:
-        entered = [h for h in batch if self.states[h].active]
+        entered = [h for h in batch if self.states[h].active and self._not_done(h, block)]
+        marks = {h: len(self.report.host(h).results) for h in entered}
+        try:
+            return await self._linear_block_sections(batch, entered, block, context, guarded)
+        finally:
+            self._mark_done(block, marks)
+
+    def _not_done(self, host: str, block: Block) -> bool:
+        """False when ``block`` is a once-per-play role that already ran a task on ``host``."""
+        return block.once_key is None or block.once_key not in self.states[host].roles_done
+
+    def _mark_done(self, block: Block, marks: dict[str, int]) -> None:
+        """A role counts as run on a host once one of its tasks ran there (not skipped)."""
+        if block.once_key is None:
+            return
+        for host, mark in marks.items():
+            if any(r.status is not Status.SKIPPED for r in self.report.host(host).results[mark:]):
+                self.states[host].roles_done.add(block.once_key)
+
+    async def _linear_block_sections(self, batch: list[str], entered: list[str], block: Block,
+                                     context: PlayContext, guarded: bool) -> bool:
+        if not entered:  # every host failed before, or ran this role already
+            return not guarded and self._should_abort(batch)
         await self._linear(entered, block.block, context, guarded or bool(block.rescue))
         failed = [h for h in entered if self.states[h].failed]
         if block.rescue and failed:
@@ -223,11 +308,27 @@ class PlayRunner:
                 return
             if not self._selected(node):
                 continue
+            if node.module in _DYNAMIC:
+                for inclusion in self._expand(state, node, context):
+                    self._nest([state.name], 1)
+                    try:
+                        await self._free_host(state, inclusion.nodes, context)
+                    finally:
+                        self._nest([state.name], -1)
+                continue
             await self._run_task(state, node, context)
 
     async def _free_block(self, state: HostState, block: Block, context: PlayContext) -> None:
-        if not state.active:
+        if not state.active or not self._not_done(state.name, block):
             return
+        marks = {state.name: len(self.report.host(state.name).results)}
+        try:
+            await self._free_block_sections(state, block, context)
+        finally:
+            self._mark_done(block, marks)
+
+    async def _free_block_sections(self, state: HostState, block: Block,
+                                   context: PlayContext) -> None:
         await self._free_host(state, block.block, context)
         if block.rescue and state.failed:
             state.failed = False
@@ -270,6 +371,8 @@ class PlayRunner:
             async with throttle:
                 outcome = await self.runner.run(state, task, context)
         del self._running[state.name]
+        if outcome.edits and self.edit_inventory is not None:
+            _mark_changed(outcome, self.edit_inventory(outcome.edits, context))
         self._absorb(state, task, outcome, record=True)
         return outcome
 
@@ -299,6 +402,10 @@ class PlayRunner:
             state.registered.update(outcome.facts)
         elif isinstance(outcome.registered, Mapping) and outcome.registered.get("ansible_facts"):
             state.facts = with_module_facts(state.facts, outcome.registered["ansible_facts"])
+        if outcome.included:
+            state.included.update(outcome.included)
+        for target, facts in outcome.delegated:  # delegate_facts: the delegated host's
+            self.states.setdefault(target, HostState(target)).registered.update(facts)
         if outcome.notify:
             state.notify(outcome.notify)
         if outcome.meta in ("end_host",):
@@ -345,8 +452,10 @@ class PlayRunner:
 
     # -- handlers --------------------------------------------------------------
     async def _flush_handlers(self, batch: list[str], context: PlayContext) -> None:
-        for handler in self.play.handlers:
-            names = {handler.name or "", *handler.listen}
+        handlers = [*self.play.handlers, *self._included_handlers]
+        by_name = handlers_by_name(self.play.handlers, self._included_handlers)
+        for handler in handlers:
+            names = {n for n, chosen in by_name.items() if chosen is handler} | set(handler.listen)
             hosts = [
                 h for h in batch
                 if names & set(self.states[h].notified)
@@ -354,12 +463,26 @@ class PlayRunner:
             ]
             if not hosts:
                 continue
+            if handler.module in _DYNAMIC:  # a handler that includes tasks or a role
+                await self._linear_include(hosts, hosts, handler, context, True)
+                continue
             self.events.task_start(self.runner.task_name(handler), True)
             await self._on_hosts(hosts, functools.partial(self._run_task, task=handler, context=context, handler=True))
-        known = {n for h in self.play.handlers for n in (h.name or "", *h.listen)}
+        known = {*by_name, *(n for h in handlers for n in h.listen)}
         for name in batch:
             unknown = [n for n in self.states[name].notified if n not in known]
             if unknown:
                 self.events.warning(f"{name}: no handler answers to {', '.join(map(repr, unknown))}"
                                     " (a templated notify rendered to an unknown name)")
             self.states[name].notified.clear()
+
+
+def _mark_changed(outcome: TaskOutcome, changed: list[bool]) -> None:
+    """add_host/group_by report changed when the inventory changed (per loop item)."""
+    if outcome.items and len(outcome.items) == len(changed):
+        outcome.items = [replace(r, status=Status.CHANGED) if c and r.status is Status.OK else r
+                         for r, c in zip(outcome.items, changed, strict=True)]
+    if any(changed) and outcome.result.status is Status.OK:
+        outcome.result = replace(outcome.result, status=Status.CHANGED)
+        if outcome.registered is not None:
+            outcome.registered["changed"] = True

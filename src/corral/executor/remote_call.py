@@ -10,6 +10,7 @@ from typing import Any
 from corral.errors import PlaybookError
 from corral.executor.connections import ConnectionPool
 from corral.executor.play_context import PlayContext
+from corral.executor.template_vars import template_templar
 from corral.executor.wire_args import wire_args
 from corral.modules.registry import ModuleRegistry
 from corral.playbook.model import Task
@@ -85,8 +86,10 @@ class RemoteCaller:
         clean = strip_omitted(wire_args(args))
         upload = None
         if info.prepare is not None:
+            in_template = template_templar(templar)
             context = PrepareContext(playbook_dir=play.playbook_dir,
-                                     render=lambda text, path: templar.render_text(text, path))
+                                     role_dir=task.role.path if task.role else None,
+                                     render=lambda text, path: in_template.render_text(text, path))
             prepared = prepare(info.prepare, clean, context)
             clean, upload = dict(prepared.args), prepared.upload
         *support, (_, source) = info.sources

@@ -11,8 +11,11 @@ from typing import Any
 from corral.errors import BecomeError, CorralError, HostUnreachable, InputError
 from corral.executor.actions import ACTIONS, ActionContext
 from corral.executor.actions.base import ActionOutcome, validate_action_args
+from corral.executor.arg_spec import validate_arguments
 from corral.executor.background import job_plan, run_job, timeout_message
 from corral.executor.host_state import HostState
+from corral.executor.include_vars import include_vars
+from corral.executor.inventory_tasks import INVENTORY_MODULES, InventoryEdit, inventory_edit
 from corral.executor.play_context import PlayContext
 from corral.executor.remote_call import RemoteCaller
 from corral.executor.result_conversion import (
@@ -44,6 +47,9 @@ class TaskOutcome:
     meta: str | None = None
     notify: list[str] = field(default_factory=list)
     items: list[TaskResult] = field(default_factory=list)  # per-item results of a loop
+    included: dict[str, Any] = field(default_factory=dict)  # include_vars
+    edits: list[InventoryEdit] = field(default_factory=list)  # add_host, group_by
+    delegated: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # delegate_facts
 
 
 class TaskRunner:
@@ -58,7 +64,8 @@ class TaskRunner:
         self.verbosity = verbosity
 
     def task_name(self, task: Task) -> str:
-        return task.name or task.module
+        name = task.name or task.module
+        return f"{task.role.name} : {name}" if task.role is not None else name
 
     async def run(self, state: HostState, task: Task, play: PlayContext) -> TaskOutcome:
         if task.timeout is None and play.play.timeout is not None:
@@ -143,7 +150,15 @@ class TaskRunner:
         result, registered = aggregate_loop(state.name, self.task_name(task), task.module, results,
                                             [o.registered or {} for o in outcomes])
         notify = self._notify_names(state, task, play) if result.status is Status.CHANGED else []
-        return TaskOutcome(result, registered, facts, None, notify, results)
+        included: dict[str, Any] = {}
+        edits: list[InventoryEdit] = []
+        delegated: list[tuple[str, dict[str, Any]]] = []
+        for outcome in outcomes:
+            included.update(outcome.included)
+            edits += outcome.edits
+            delegated += outcome.delegated
+        return TaskOutcome(result, registered, facts, None, notify, results, included, edits,
+                           delegated)
 
     def _extended(self, task: Task, play: PlayContext, state: HostState) -> bool:
         value = task.loop_control.extended
@@ -174,6 +189,8 @@ class TaskRunner:
                                                "skip_reason": "Conditional result was False",
                                                "false_condition": str(task.when[-1])})
             else:
+                if task.invalid:
+                    raise CorralError(task.invalid)  # validated when reached: fails only here
                 outcome = await self._attempts(state, task, play, templar, item_vars, label)
         except (HostUnreachable, BecomeError) as exc:
             status = Status.UNREACHABLE if isinstance(exc, HostUnreachable) else Status.FAILED
@@ -267,7 +284,17 @@ class TaskRunner:
         diff = self.diff if task.diff is None else bool(task.diff)
         action = ACTIONS.get(task.module)
         given = self._with_defaults(task, play, templar)
-        if action is not None:
+        if task.module == "include_vars":
+            outcome = self._include_vars(state, task, play, templar, label)
+        elif task.module == "validate_argument_spec":
+            outcome = self._validate_arguments(state, task, templar, label)
+        elif task.module in INVENTORY_MODULES:
+            edit = inventory_edit(task.module, state.name, templar.render(task.args))
+            outcome = TaskOutcome(TaskResult(state.name, name, task.module, Status.OK,
+                                             msg=f"{edit.kind}: {edit.host} {edit.groups}",
+                                             item_label=label),
+                                  {"changed": False}, edits=[edit])
+        elif action is not None:
             outcome = await self._run_action(state, task, templar, check, label, given)
         else:
             args = templar.render(given)
@@ -279,6 +306,9 @@ class TaskRunner:
                                     diff, job)
             result = result_from_module(state.name, name, task.module, raw, label)
             outcome = TaskOutcome(result, registered_value(raw))
+        if task.delegate_facts and task.delegate_to and outcome.facts:
+            outcome.delegated = [(str(templar.render(task.delegate_to)), outcome.facts)]
+            outcome.facts = {}
         return self._apply_overrides(state, task, play, item_vars, outcome)
 
     def _with_defaults(self, task: Task, play: PlayContext, templar: Templar) -> dict[str, Any]:
@@ -310,6 +340,30 @@ class TaskRunner:
                       **out.data}
         return TaskOutcome(result, registered, out.facts, out.meta)
 
+    def _validate_arguments(self, state: HostState, task: Task, templar: Templar,
+                            label: str | None) -> TaskOutcome:
+        spec = task.args.get("argument_spec") or {}
+        provided = templar.render(task.args.get("provided_arguments") or {})
+        errors, values = validate_arguments(spec, provided, templar.variables)
+        msg = ("Validation of arguments failed:\n" + "\n".join(errors) if errors
+               else "The arg spec validation passed")
+        status = Status.FAILED if errors else Status.OK
+        result = TaskResult(state.name, self.task_name(task), task.module, status, msg=msg,
+                            item_label=label)
+        return TaskOutcome(result, {"changed": False, "failed": bool(errors), "msg": msg,
+                                    "argument_errors": errors, "argument_spec_data": spec,
+                                    "validate_args_context": {}})
+
+    def _include_vars(self, state: HostState, task: Task, play: PlayContext, templar: Templar,
+                      label: str | None) -> TaskOutcome:
+        read = include_vars(task, templar.render(task.args), play.playbook_dir)
+        files = ", ".join(read.files)
+        result = TaskResult(state.name, self.task_name(task), task.module, Status.OK,
+                            msg=f"included {files}", item_label=label)
+        registered = {"changed": False, "ansible_facts": read.values,
+                      "ansible_included_var_files": read.files}
+        return TaskOutcome(result, registered, included=read.values)
+
     def _apply_overrides(self, state: HostState, task: Task, play: PlayContext,
                          item_vars: dict[str, Any] | None, outcome: TaskOutcome) -> TaskOutcome:
         """changed_when and failed_when, evaluated with the registered result in scope."""
@@ -335,7 +389,8 @@ class TaskRunner:
                                   data={**result.data, "changed": bool(registered.get("changed"))})
             elif result.status is Status.FAILED:
                 result = _replace(result, status=Status.CHANGED if registered.get("changed") else Status.OK)
-        return TaskOutcome(result, registered, outcome.facts, outcome.meta, outcome.notify)
+        return TaskOutcome(result, registered, outcome.facts, outcome.meta, outcome.notify,
+                           included=outcome.included, delegated=outcome.delegated)
 
     def _failed(self, state: HostState, task: Task, message: str) -> TaskOutcome:
         result = TaskResult(state.name, self.task_name(task), task.module, Status.FAILED, msg=message)

@@ -23,7 +23,12 @@ PLAY_KEYWORDS: tuple[Keyword, ...] = (
     Keyword("name", "The play's title in the output (defaults to its hosts)."),
     Keyword("hosts", "Host pattern: a group, a host, or a list/comma-joined patterns."),
     Keyword("vars", "Variables for this play."),
-    Keyword("vars_files", "YAML files of variables, loaded at run time (names may be templated)."),
+    Keyword("vars_files", "YAML files of variables, loaded at run time (names may be templated; "
+            "an entry that is a list: the first file found)."),
+    Keyword("vars_prompt", "Variables asked on the terminal (or given with -e; a default is "
+            "used when there is no terminal)."),
+    Keyword("roles", "Roles run after `pre_tasks` and before `tasks`: a name, or a mapping "
+            "with `role`, params, `vars`, `tags`, `when`, `become`."),
     Keyword("pre_tasks", "Tasks run before `tasks`; their handlers run before `tasks`."),
     Keyword("tasks", "The tasks of the play, in order."),
     Keyword("post_tasks", "Tasks run after `tasks` and their handlers."),
@@ -79,6 +84,7 @@ TASK_KEYWORDS: tuple[Keyword, ...] = (
     Keyword("environment", "Environment variables for the module's process."),
     Keyword("run_once", "Run on the first host of the batch only; share the result."),
     Keyword("delegate_to", "Run on another host (or `localhost`) instead."),
+    Keyword("delegate_facts", "With delegate_to: facts set by the task go to the delegated host."),
     Keyword("retries", "How many times `until` retries (default 3)."),
     Keyword("until", "Retry the task until these conditions are true."),
     Keyword("delay", "Seconds between retries (default 5)."),
@@ -129,9 +135,7 @@ IMPORT_KEYWORDS: frozenset[str] = frozenset(
 _NOT_YET = "is not supported by corral yet"
 
 UNSUPPORTED_PLAY_KEYWORDS: Mapping[str, str] = MappingProxyType({
-    "roles": _NOT_YET + "; use import_tasks with the role's tasks file",
     "collections": _NOT_YET + "; corral modules need no collection",
-    "vars_prompt": _NOT_YET + "; pass values with -e NAME=VALUE",
     "force_handlers": _NOT_YET,
     "fact_path": _NOT_YET,
     "gather_subset": _NOT_YET,
@@ -143,12 +147,9 @@ UNSUPPORTED_PLAY_KEYWORDS: Mapping[str, str] = MappingProxyType({
     "become_flags": _NOT_YET,
     "become_exe": _NOT_YET,
     "port": _NOT_YET + "; set the ansible_port variable in the inventory",
-    "include_role": _NOT_YET,
-    "import_role": _NOT_YET,
 })
 
 UNSUPPORTED_TASK_KEYWORDS: Mapping[str, str] = MappingProxyType({
-    "delegate_facts": "is not supported by corral",
     "collections": "is not supported by corral",
     "become_flags": "is not supported by corral",
     "become_exe": "is not supported by corral",
@@ -156,9 +157,6 @@ UNSUPPORTED_TASK_KEYWORDS: Mapping[str, str] = MappingProxyType({
     "connection": "is not supported on a task by corral; set it on the play",
     "remote_user": "is not supported on a task by corral; set it on the play",
     "port": "is not supported by corral",
-    "include_role": "is not supported by corral yet",
-    "import_role": "is not supported by corral yet",
-    "include_vars": "is not supported by corral yet; use the play's vars_files",
     "include": "was removed from Ansible; use import_tasks",
     "import_playbook": "is only allowed at the top level of a playbook, not in a task list",
 })
@@ -176,6 +174,13 @@ def keyword_rows() -> list[tuple[str, str, str]]:
     rows += [("handler", k.name, k.doc) for k in HANDLER_KEYWORDS]
     rows += [("block", k.name, k.doc) for k in BLOCK_KEYWORDS]
     rows.append(("task", "import_tasks", "Inline a static tasks file (relative to this file)."))
-    rows.append(("task", "include_tasks", "Same as import_tasks: the file name must be static."))
+    rows.append(("task", "include_tasks", "Load a tasks file when a host reaches it: templated "
+                 "names, `loop`, `when`, `apply` (keywords for the included tasks)."))
+    rows.append(("task", "import_role", "Inline a role (`name`, `tasks_from`, `vars_from`, "
+                 "`defaults_from`, `handlers_from`)."))
+    rows.append(("task", "include_role", "Load a role when a host reaches it (options of "
+                 "import_role, `public`, `apply`; `loop`, `when`)."))
+    rows.append(("task", "include_vars", "Load variables from a file or a `dir` "
+                 "(`files_matching`, `ignore_files`, `extensions`, `depth`, `name`)."))
     rows.append(("top level", "import_playbook", "Inline another playbook's plays."))
     return rows

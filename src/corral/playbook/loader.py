@@ -12,18 +12,24 @@ from corral.playbook.playbook_file import read_playbook_file
 
 
 def load_playbook(path: Path, modules: ModuleLookup,
-                  condition_syntax: ConditionSyntax | None = None) -> Playbook:
+                  condition_syntax: ConditionSyntax | None = None,
+                  roles_path: tuple[Path, ...] = ()) -> Playbook:
     """The playbook at ``path``, imports inlined.
+
+    ``roles_path``: folders to find roles in (``--roles-path``, ``ANSIBLE_ROLES_PATH``,
+    and the place for ansible.cfg's ``roles_path`` once it is read), after ``roles/``.
 
     ``condition_syntax(expr)`` returns a Jinja syntax error message for a bare
     expression, or None when it parses. Raises ``PlaybookError`` carrying every
     problem of every file, in file and line order.
     """
-    ctx = ParseContext(modules=modules, condition_syntax=condition_syntax)
+    ctx = ParseContext(modules=modules, condition_syntax=condition_syntax,
+                       roles_path=roles_path)
     plays = read_playbook_file(ctx, Path(path))
     if ctx.problems:
         raise PlaybookError(in_file_order(ctx.problems, first=str(path)))
-    return Playbook(path=Path(path), plays=plays)
+    return Playbook(path=Path(path), plays=plays,
+                    warnings=in_file_order(ctx.warnings, first=str(path)), roles_path=roles_path)
 
 
 def in_file_order(problems: list[Problem], first: str = "") -> list[Problem]:

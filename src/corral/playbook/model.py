@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from corral.errors import Position
+from corral.errors import Position, Problem
 
 LoopKind = Literal["loop", "items", "list", "dict", "lookup"]
 Condition = str | bool
@@ -33,6 +33,34 @@ class LoopControl:
     extended: bool | str = False
     extended_allitems: bool = True
     break_when: list[Condition] = field(default_factory=list)
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class VarsSource:
+    """Variables read from one file (a role's defaults or vars), with each key's line."""
+
+    vars: dict[str, Any]
+    path: str
+    lines: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class RoleRef:
+    """One use of a role: where it lives, its variables, and the params it was given.
+
+    ``chain`` is the roles that pulled this one in as a dependency, outermost
+    first (their defaults and vars are visible to it, as in Ansible).
+    """
+
+    name: str
+    path: Path
+    defaults: list[VarsSource] = field(default_factory=list)
+    vars: list[VarsSource] = field(default_factory=list)
+    entry_vars: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
+    public: bool = True
+    chain: tuple[RoleRef, ...] = ()
+    position: Position | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -71,6 +99,7 @@ class Task:
     environment: dict[str, Any] = field(default_factory=dict)
     run_once: bool = False
     delegate_to: str | None = None
+    delegate_facts: bool = False
     retries: int | str | None = None
     until: list[Condition] | None = None
     delay: float | str | None = None
@@ -82,6 +111,11 @@ class Task:
     timeout: int | str | None = None  # seconds before the task fails (the host goes on)
     async_: int | str | None = None  # `async`: run in the background for at most N seconds
     poll: int | str | None = None  # with async: seconds between checks (0: do not wait)
+    role: RoleRef | None = None  # the role this task belongs to
+    include_params: dict[str, Any] = field(default_factory=dict)  # an include's vars and item
+    # A module problem found up front in a task reached only under a condition:
+    # the task fails with it on a host where it runs (validate when reached).
+    invalid: str | None = None
     # Where each keyword (and each module argument) was written, for run-time errors.
     keyword_positions: dict[str, Position] = field(default_factory=dict, compare=False, repr=False)
     arg_positions: dict[str, Position] = field(default_factory=dict, compare=False, repr=False)
@@ -122,6 +156,11 @@ class Block:
     throttle: int | str | None = None
     timeout: int | str | None = None
     module_defaults: list[Any] = field(default_factory=list)
+    role: RoleRef | None = None
+    include_params: dict[str, Any] = field(default_factory=dict)
+    # A role that runs once per play: a host on which a role of this key already ran
+    # a task skips the block (decided when reached, as ansible-core does).
+    once_key: str | None = None
     keyword_positions: dict[str, Position] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -137,7 +176,10 @@ class Play:
     path: Path
     name: str = ""
     vars: dict[str, Any] = field(default_factory=dict)
-    vars_files: list[str] = field(default_factory=list)
+    vars_files: list[str | list[str]] = field(default_factory=list)  # a list: first found
+    vars_prompt: list[dict[str, Any]] = field(default_factory=list)
+    roles: list[RoleRef] = field(default_factory=list)  # roles: and import_role, for their vars
+    role_keys: frozenset[str] = frozenset()  # roles already loaded (their handlers are in)
     pre_tasks: list[TaskNode] = field(default_factory=list)
     tasks: list[TaskNode] = field(default_factory=list)
     post_tasks: list[TaskNode] = field(default_factory=list)
@@ -175,3 +217,5 @@ class Playbook:
 
     path: Path
     plays: list[Play]
+    warnings: list[Problem] = field(default_factory=list)  # dynamic problems, known up front
+    roles_path: tuple[Path, ...] = ()  # --roles-path and ANSIBLE_ROLES_PATH, for include_role

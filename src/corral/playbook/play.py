@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import difflib
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
 from corral.errors import Position
 from corral.playbook.common import check_become_method, key_positions, read_vars
-from corral.playbook.context import ParseContext
+from corral.playbook.context import ParseContext, PlayRoles
 from corral.playbook.keywords import PLAY_KEYWORDS, UNSUPPORTED_PLAY_KEYWORDS, keyword_names
 from corral.playbook.model import Play, Task, TaskNode
 from corral.playbook.module_defaults import defaults_in_scope, read_module_defaults
 from corral.playbook.notify_check import check_notify
+from corral.playbook.play_vars import read_vars_files_list, read_vars_prompt
+from corral.playbook.roles import read_play_roles
 from corral.playbook.serial import read_serial
 from corral.playbook.task_keys import short_name
 from corral.playbook.task_list import TaskScope, read_task_list
@@ -36,21 +39,29 @@ _CONNECTIONS = {"ssh": "ssh", "smart": "ssh", "local": "local"}
 def read_play(ctx: ParseContext, data: PosDict, path: Path) -> Play | None:
     """The play in ``data`` from file ``path``; None when it has no hosts."""
     _check_keys(ctx, data)
+    roles = PlayRoles()
+    ctx = replace(ctx, play_roles=roles)
     scope = TaskScope(file=path, playbook_dir=path.parent)
     defaults = read_module_defaults(ctx, data)
     with defaults_in_scope(ctx, defaults):
-        sections = {name: _section(ctx, data, name, scope)
-                    for name in ("pre_tasks", "tasks", "post_tasks")}
-        handlers = [node for node in _section(ctx, data, "handlers",
-                                              TaskScope(path, path.parent, handlers=True))
-                    if isinstance(node, Task)]
+        sections = {"pre_tasks": _section(ctx, data, "pre_tasks", scope)}
+        role_blocks = read_play_roles(ctx, data.get("roles"), data.key_position("roles"),
+                                      path.parent)
+        sections["tasks"] = [*role_blocks, *_section(ctx, data, "tasks", scope)]
+        sections["post_tasks"] = _section(ctx, data, "post_tasks", scope)
+        own_handlers = [node for node in _section(ctx, data, "handlers",
+                                                  TaskScope(path, path.parent, handlers=True))
+                        if isinstance(node, Task)]
+    handlers = [*roles.handlers, *own_handlers]
     check_notify(ctx, [n for nodes in sections.values() for n in nodes], handlers)
     become_method = check_become_method(ctx, data)
     hosts = _read_hosts(ctx, data)
     play = Play(
         hosts=hosts or "", position=data.position or Position(str(path)), path=path,
         name=read_str(ctx, data, "name") or hosts or "",
-        vars=read_vars(ctx, data), vars_files=read_str_list(ctx, data, "vars_files"),
+        vars=read_vars(ctx, data), vars_files=read_vars_files_list(ctx, data),
+        vars_prompt=read_vars_prompt(ctx, data), roles=list(roles.refs),
+        role_keys=frozenset(roles.seen),
         pre_tasks=sections["pre_tasks"], tasks=sections["tasks"],
         post_tasks=sections["post_tasks"], handlers=handlers,
         become=read_bool(ctx, data, "become"), become_user=read_str(ctx, data, "become_user"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from corral.errors import Position
+from corral.errors import Position, Problem
 from corral.playbook.action_form import expand_action
 from corral.playbook.common import read_common
 from corral.playbook.conditions import read_conditions
@@ -20,6 +20,7 @@ from corral.playbook.module_defaults import defaults_in_scope, read_module_defau
 from corral.playbook.task_keys import find_module, short_name
 from corral.playbook.validate import check_mode_trap, check_module_args
 from corral.playbook.values import (
+    read_bool,
     read_identifier,
     read_int_or_template,
     read_seconds_or_template,
@@ -38,14 +39,17 @@ def task_keywords(handler: bool) -> frozenset[str]:
 def read_task(ctx: ParseContext, data: PosDict, handler: bool = False) -> Task | None:
     """The task in ``data``, or None when it has no usable module (problems recorded)."""
     data = expand_action(ctx, data)
-    key = find_module(ctx, data, task_keywords(handler), handler)
     defaults = read_module_defaults(ctx, data)
     with defaults_in_scope(ctx, defaults):
-        margs = _module_args(ctx, data, key)
+        module_ctx = ctx.child()  # carries the defaulted modules too
+    key, guessed = find_module(ctx, data, task_keywords(handler), handler, module_ctx)
+    margs = _module_args(module_ctx, data, key)
     common = read_common(ctx, data)
+    invalid = _defer(ctx, module_ctx, common.when)
     loop, loop_kind = read_loop(ctx, data)
     task = Task(
-        module=short_name(key or ""), position=data.position or Position("<unknown>"),
+        module=short_name(key or guessed or ""), position=data.position or Position("<unknown>"),
+        invalid=invalid,
         args=margs.args, arg_positions=margs.positions,
         keyword_positions=common.positions | _notify_positions(data),
         name=common.name, when=common.when, become=common.become,
@@ -65,13 +69,32 @@ def read_task(ctx: ParseContext, data: PosDict, handler: bool = False) -> Task |
         listen=read_str_list(ctx, data, "listen"),
         run_once=common.run_once or False,
         delegate_to=read_str(ctx, data, "delegate_to"),
+        delegate_facts=read_bool(ctx, data, "delegate_facts") or False,
         retries=read_int_or_template(ctx, data, "retries"),
         delay=read_seconds_or_template(ctx, data, "delay"),
         module_defaults=defaults, throttle=common.throttle, timeout=common.timeout,
         async_=read_int_or_template(ctx, data, "async"),
         poll=read_int_or_template(ctx, data, "poll"),
     )
-    return task if key is not None else None
+    return task if key is not None or (guessed is not None and invalid) else None
+
+
+def _defer(ctx: ParseContext, module_ctx: ParseContext, when: list[str | bool]) -> str | None:
+    """Module problems of a task: now when it is always reached, else at run time.
+
+    Returns the message the task fails with where it runs (None: nothing deferred).
+    """
+    problems = module_ctx.problems
+    if not problems:
+        return None
+    if not (ctx.conditional or when):
+        ctx.extend(problems)
+        return None
+    reached = " and ".join(str(w) for w in when) or "an enclosing condition holds"
+    for problem in problems:
+        ctx.warnings.append(Problem(f"{problem.message} (reached only when {reached}: "
+                                    "fails there, costs nothing elsewhere)", problem.position))
+    return "; ".join(str(p) for p in problems)
 
 
 def _module_args(ctx: ParseContext, data: PosDict, key: str | None) -> ModuleArgs:

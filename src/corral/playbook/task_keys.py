@@ -15,13 +15,21 @@ from corral.playbook.keywords import UNSUPPORTED_TASK_KEYWORDS
 from corral.playbook.yaml_loader import PosDict
 
 _PREFIXES = ("ansible.builtin.", "ansible.legacy.", "corral.")
+# Collection modules corral implements with the same semantics, by their short name.
+COLLECTION_MODULES: dict[str, str] = {
+    "community.general.apk": "apk",
+    "community.general.pacman": "pacman",
+    "community.general.zypper": "zypper",
+}
+_COLLECTIONS = ("ansible.posix.", "community.general.")
 # Unsupported keys that stand where a module would: no "needs a module" on top.
-_ACTIONS = frozenset({"include_role", "import_role", "include_vars", "include",
-                      "import_playbook"})
+_ACTIONS = frozenset({"include", "import_playbook"})
 
 
 def short_name(name: str) -> str:
-    """``ansible.builtin.file`` -> ``file`` (also ansible.legacy. and corral.)."""
+    """``ansible.builtin.file`` -> ``file`` (also ansible.legacy., corral. and the table)."""
+    if name in COLLECTION_MODULES:
+        return COLLECTION_MODULES[name]
     for prefix in _PREFIXES:
         if name.startswith(prefix):
             return name[len(prefix):]
@@ -29,8 +37,13 @@ def short_name(name: str) -> str:
 
 
 def find_module(ctx: ParseContext, data: PosDict, allowed: Collection[str],
-                handler: bool) -> str | None:
-    """The key naming the task's module, or None (a problem is then recorded)."""
+                handler: bool, module_ctx: ParseContext | None = None) -> tuple[str | None, str | None]:
+    """The key naming the task's module, or None (a problem is then recorded).
+
+    The second value is a key taken for an unknown module (its problem goes to
+    ``module_ctx``: the caller may defer it to run time).
+    """
+    mctx = module_ctx or ctx
     found: list[str] = []
     guessed_module = False
     unknown: list[str] = []
@@ -44,15 +57,18 @@ def find_module(ctx: ParseContext, data: PosDict, allowed: Collection[str],
             found.append(key)
         else:
             unknown.append(key)
+    guessed: str | None = None
     for key in unknown:
-        guessed_module |= _report_unknown(ctx, data, key, allowed, bool(found))
+        if _report_unknown(ctx, mctx, data, key, allowed, bool(found)):
+            guessed_module = True
+            guessed = guessed or key
     if len(found) > 1:
         names = " and ".join(short_name(k) for k in found)
         ctx.add(f"a task has one module; found {names}", data.key_position(found[1]))
     if not found and not guessed_module:
         ctx.add("a task needs a module (such as command, copy or file); found none",
                 data.position)
-    return found[0] if found else None
+    return (found[0] if found else None), guessed
 
 
 def _reject_keyword(ctx: ParseContext, data: PosDict, key: str, handler: bool) -> bool:
@@ -73,7 +89,7 @@ def _reject_keyword(ctx: ParseContext, data: PosDict, key: str, handler: bool) -
     return False
 
 
-def _report_unknown(ctx: ParseContext, data: PosDict, key: str,
+def _report_unknown(ctx: ParseContext, mctx: ParseContext, data: PosDict, key: str,
                     allowed: Collection[str], has_module: bool) -> bool:
     """Report ``key``; True when it was taken to be a misspelt module."""
     close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.75)
@@ -85,13 +101,17 @@ def _report_unknown(ctx: ParseContext, data: PosDict, key: str,
     if has_module and not suggestions:
         ctx.add(f"unknown task keyword '{key}' (supported: {', '.join(sorted(allowed))})", where)
         return False
-    ctx.add(_unknown_module_message(key, suggestions), where)
+    mctx.add(_unknown_module_message(key, suggestions), where)
     return True
 
 
 def _unknown_module_message(key: str, suggestions: list[str]) -> str:
     if suggestions:
         return f"unknown module '{key}'; did you mean '{suggestions[0]}'?"
+    if key.startswith(_COLLECTIONS) or key.count(".") >= 2:
+        implemented = ", ".join(sorted(COLLECTION_MODULES))
+        return (f"unsupported module '{key}': corral does not implement this collection module "
+                f"(of collections it runs {implemented})")
     if "." in key:
         return (f"unknown module '{key}'; corral runs its own modules, by their short "
                 "or ansible.builtin. names, and modules in a modules/ folder next to the playbook")

@@ -19,8 +19,6 @@ from corral.playbook.tasks_file import load_tasks_file
 from corral.playbook.values import describe
 from corral.playbook.yaml_loader import PosDict, PosList
 
-_IMPORTS = ("import_tasks", "include_tasks")
-
 
 @dataclass(frozen=True)
 class TaskScope:
@@ -51,9 +49,20 @@ def read_task_list(ctx: ParseContext, value: Any, where: Position | None, what: 
 
 
 def _read_node(ctx: ParseContext, data: PosDict, scope: TaskScope) -> list[TaskNode]:
-    imports = [key for key in map(str, data) if short_name(key) in _IMPORTS]
-    if imports:
-        return _read_import(ctx, data, imports[0], scope)
+    from corral.playbook.import_role import read_import_role
+    from corral.playbook.include_task import DYNAMIC, read_include
+    from corral.playbook.task import task_keywords
+
+    if data.get("when") is not None and not ctx.conditional:
+        ctx = replace(ctx, conditional=True)
+    actions = {short_name(key): key for key in map(str, data)}
+    if "import_tasks" in actions:
+        return _read_import(ctx, data, actions["import_tasks"], scope)
+    if "import_role" in actions:
+        return read_import_role(ctx, data, actions["import_role"], scope)
+    dynamic = [name for name in DYNAMIC if name in actions]
+    if dynamic:
+        return [read_include(ctx, data, actions[dynamic[0]], task_keywords(scope.handlers))]
     if "block" in data:
         block = _read_block(ctx, data, scope)
         return [block] if block is not None else []

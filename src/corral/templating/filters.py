@@ -32,6 +32,7 @@ from .collections_filters import (
     union,
     unique,
 )
+from .comment_filter import comment
 from .plain_data import plain_data
 from .truth import to_bool
 
@@ -75,6 +76,7 @@ def ansible_filters() -> dict[str, Callable[..., Any]]:
         "md5": lambda s: hash_text(s, "md5"),
         "quote": quote,
         "mandatory": mandatory,
+        "comment": comment,
         "ternary": ternary,
         "extract": extract,
         "type_debug": lambda v: type(v).__name__,

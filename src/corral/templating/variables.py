@@ -4,7 +4,8 @@ A ``VariableStack`` is a persistent stack of ``Layer``s, lowest precedence first
 The executor builds it in this order (lowest → highest), corral's subset of
 Ansible's precedence:
 
- 1. role defaults                    (roles are not supported: no layer)
+ 1. role defaults                    (and role vars, include_vars, role and include
+                                     params: see corral.executor.role_layers)
  2. inventory group vars             all → parent → child; siblings alphabetically
  3. group_vars/ files                same group order
  4. inventory host vars

@@ -46,14 +46,15 @@ CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
         - hosts: all
           taks: []
         """, [("site.yml:2:3", "unknown play keyword 'taks'; did you mean 'tasks'?")]),
-    ("roles unsupported", """
+    ("missing role", """
         - hosts: all
           roles: [web]
-        """, [("site.yml:2:3", "'roles' is not supported by corral yet")]),
-    ("vars_prompt unsupported", """
+        """, [("site.yml:2:11", "role 'web' not found (looked in: ")]),
+    ("vars_prompt without name", """
         - hosts: all
-          vars_prompt: []
-        """, [("site.yml:2:3", "'vars_prompt' is not supported by corral yet")]),
+          vars_prompt:
+            - prompt: Who?
+        """, [("site.yml:3:7", "a vars_prompt entry needs 'name'")]),
     ("module at play level", """
         - hosts: all
           ping:
@@ -100,7 +101,7 @@ CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
         - hosts: all
           tasks:
             - community.general.ufw: rule=allow
-        """, [("site.yml:3:7", "unknown module 'community.general.ufw'")]),
+        """, [("site.yml:3:7", "unsupported module 'community.general.ufw': corral does not implement")]),
     ("async needs a whole number", """
         - hosts: all
           tasks:
@@ -115,12 +116,12 @@ CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
             - debug: var=item
               with_passwordstore: "db"
         """, [("site.yml:4:7", "'with_passwordstore': corral has no lookup 'passwordstore'")]),
-    ("include_role unsupported", """
+    ("include_role without name", """
         - hosts: all
           tasks:
             - include_role:
-                name: web
-        """, [("site.yml:3:7", "'include_role' is not supported by corral yet")]),
+                tasks_from: web
+        """, [("site.yml:3:7", "include_role needs 'name'")]),
     ("become_method doas", """
         - hosts: all
           tasks:
@@ -333,13 +334,33 @@ CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
           tasks:
             - import_tasks: nowhere.yml
         """, [("site.yml:3:7", "import_tasks: file 'nowhere.yml' not found")]),
-    ("loop on include_tasks", """
+    ("loop on import_role", """
         - hosts: all
           tasks:
-            - include_tasks: nowhere.yml
+            - import_role: {name: web}
               loop: [1, 2]
-        """, [("site.yml:3:7", "file 'nowhere.yml' not found"),
-              ("site.yml:4:7", "'loop' on include_tasks is not supported by corral")]),
+        """, [("site.yml:3:7", "role 'web' not found (looked in: roles, "),
+              ("site.yml:4:7", "'loop' on import_role is not supported (it is static: use "
+                               "include_role for loops")]),
+    ("vars_prompt encrypt", """
+        - hosts: all
+          vars_prompt:
+            - {name: pw, encrypt: sha512_crypt}
+        """, [("site.yml:3:7", "vars_prompt 'encrypt' (hashing the answer) is not supported")]),
+    ("unknown keyword in apply", """
+        - hosts: all
+          tasks:
+            - include_tasks:
+                file: x.yml
+                apply: {tagz: [a]}
+        """, [("site.yml:3:7", "'tagz' in 'apply' of include_tasks is not a keyword corral")]),
+    ("unknown option of include_tasks", """
+        - hosts: all
+          tasks:
+            - include_tasks:
+                file: x.yml
+                flie: y.yml
+        """, [("site.yml:3:7", "unknown option 'flie' for include_tasks (allowed: apply, file)")]),
 ]
 
 
@@ -413,7 +434,7 @@ def test_every_problem_of_a_file_at_once(problems: Problems) -> None:
               copy: dest=/b
         """)
     assert [f.split(": ", 1)[0] for f in found] == [
-        "site.yml:2:3", "site.yml:4:7", "site.yml:6:7", "site.yml:9:9",
+        "site.yml:2:11", "site.yml:4:7", "site.yml:6:7", "site.yml:9:9",
         "site.yml:11:7", "site.yml:12:3", "site.yml:15:7",
     ]
 
