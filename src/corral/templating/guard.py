@@ -3,13 +3,15 @@
 * An exception from a filter/test becomes ``TemplateError("filter 'from_json': …")``;
   an undefined variable passes through untouched so its message names the variable.
 * A filter given unsafe (host) data returns unsafe data: ``{{ fact | upper }}``
-  is still never rendered again.
+  is still never rendered again; a lazy result (``map``, ``select``) yields
+  unsafe items.
+* A filter's text or list result is bounded in size (see ``limits.py``).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from jinja2 import Environment, UndefinedError
@@ -18,6 +20,7 @@ from jinja2.runtime import Context
 
 from corral.errors import TemplateError
 
+from .limits import check_result
 from .unsafe import is_unsafe, mark_unsafe
 
 
@@ -26,9 +29,9 @@ def guard_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)  # keeps Jinja's pass_context/pass_environment marker
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        result = _call("filter", name, func, args, kwargs)
+        result = check_result(_call("filter", name, func, args, kwargs), f"filter '{name}' result")
         if _any_unsafe(args, kwargs):
-            return mark_unsafe(result)
+            return _marked(result)
         return result
 
     return guarded
@@ -42,6 +45,12 @@ def guard_test(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
         return _call("test", name, func, args, kwargs)
 
     return guarded
+
+
+def _marked(result: Any) -> Any:
+    if isinstance(result, Iterator):
+        return (mark_unsafe(item) for item in result)
+    return mark_unsafe(result)
 
 
 def guard_all(kind: str, table: Mapping[str, Any]) -> dict[str, Any]:

@@ -19,6 +19,12 @@ class UnsafeText(str):
     __slots__ = ()
 
 
+class UnsafeBytes(bytes):
+    """Bytes of host data (``x.encode()``): decoding them must not launder the mark."""
+
+    __slots__ = ()
+
+
 class UnsafeDict(dict[Any, Any]):
     """A dict of host data: its keys and values are all marked unsafe."""
 
@@ -31,7 +37,7 @@ class UnsafeList(list[Any]):
     __slots__ = ()
 
 
-UNSAFE_TYPES = (UnsafeText, UnsafeDict, UnsafeList)
+UNSAFE_TYPES = (UnsafeText, UnsafeDict, UnsafeList, UnsafeBytes)
 
 
 def mark_unsafe(obj: Any) -> Any:
@@ -44,10 +50,14 @@ def mark_unsafe(obj: Any) -> Any:
         return obj
     if isinstance(obj, str):
         return UnsafeText(obj)
+    if isinstance(obj, bytes):
+        return UnsafeBytes(obj)
     if isinstance(obj, dict):
         return UnsafeDict((mark_unsafe(k), mark_unsafe(v)) for k, v in obj.items())
     if isinstance(obj, list):
         return UnsafeList(mark_unsafe(v) for v in obj)
+    if isinstance(obj, tuple) and hasattr(obj, "_fields"):  # a named tuple (groupby)
+        return type(obj)(*(mark_unsafe(v) for v in obj))
     if isinstance(obj, tuple | set | frozenset):
         return type(obj)(mark_unsafe(v) for v in obj)
     return obj
@@ -57,7 +67,7 @@ def is_unsafe(obj: Any) -> bool:
     """True when ``obj`` is or holds host data (inside plain containers)."""
     if isinstance(obj, UNSAFE_TYPES):
         return True
-    if isinstance(obj, str):
+    if isinstance(obj, str | bytes):
         return False
     if isinstance(obj, dict):
         return any(is_unsafe(k) or is_unsafe(v) for k, v in obj.items())

@@ -1,0 +1,139 @@
+"""The sandbox every template runs in, and how host data keeps its mark through it.
+
+Two jobs, both on Jinja's ``SandboxedEnvironment`` hooks:
+
+* **No escape.** No ``_``-prefixed attribute, no function globals, no ``str.format``
+  field lookups into internals (Jinja's sandbox), so neither a playbook template
+  nor host data evaluated by mistake can run Python on the controller
+  (ansible-core has the same sandbox; CVE-2023-5764 was the unsandboxed case).
+* **Taint.** A value computed from host data is host data: the result of an
+  attribute or item access (slices too) on an unsafe value, of a call whose
+  receiver or any argument is unsafe (``x.strip()``, ``'-'.join(x)``), of an
+  operator with an unsafe operand (``x + 'a'``, ``'%s' % x``), of ``~``, of a loop
+  over unsafe text, of a macro or ``{% set %}`` block whose output holds host data.
+
+Every hook also checks the bounds of ``limits.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sized
+from typing import Any
+
+from jinja2 import nodes
+from jinja2.nodes import EvalContext
+from jinja2.runtime import Context
+from jinja2.sandbox import SandboxedEnvironment
+
+from .limits import (
+    bounded_range,
+    check_binop,
+    check_method_call,
+    check_result,
+    spend,
+)
+from .unsafe import UNSAFE_TYPES, UnsafeText, is_unsafe, mark_unsafe
+
+LOOP_HOOK = "corral_loop"
+CONCAT_HOOK = "corral_concat"
+# keyword arguments Jinja adds to calls itself: not data given by the template
+_PLUMBING_KWARGS = frozenset({"_loop_vars", "_block_vars", "caller"})
+
+
+class TaintingSandbox(SandboxedEnvironment):
+    """Jinja's sandbox whose hooks carry the unsafe mark and enforce resource bounds."""
+
+    intercepted_binops = frozenset({"+", "-", "*", "/", "//", "%", "**"})
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.globals["range"] = bounded_range
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        value = super().getattr(obj, attribute)
+        return mark_unsafe(value) if isinstance(obj, UNSAFE_TYPES) else value
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        value = super().getitem(obj, argument)
+        return mark_unsafe(value) if isinstance(obj, UNSAFE_TYPES) else value
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if __obj is loop_items:
+            return loop_items(__context.eval_ctx, args[0])
+        spend(__context.eval_ctx)
+        check_method_call(_unwrapped(__obj), args, kwargs)
+        result = super().call(__context, __obj, *args, **kwargs)
+        if _unsafe_receiver(__obj) or _unsafe_arguments(args, kwargs):
+            return mark_unsafe(check_result(result, "call result"))
+        return check_result(result, "call result")
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        check_binop(operator, left, right)
+        result = self.binop_table[operator](left, right)
+        tainted = isinstance(left, UNSAFE_TYPES) or isinstance(right, UNSAFE_TYPES)
+        if tainted or (operator == "%" and is_unsafe(right)):
+            return mark_unsafe(check_result(result, f"result of {operator!r}"))
+        return check_result(result, f"result of {operator!r}")
+
+
+def concat_text(values: Iterable[Any]) -> str:
+    """``a ~ b ~ c``: Jinja's string join, unsafe when any operand is."""
+    pieces = tuple(values)
+    text = check_result("".join([str(v) for v in pieces]), "result of '~'")
+    return UnsafeText(text) if any(is_unsafe(v) for v in pieces) else text
+
+
+def concat_output(values: Iterable[Any]) -> Any:
+    """The value of a macro, ``caller()`` or ``{% set %}`` block.
+
+    One non-text piece is returned as it is (``{{ [1] }}`` stays a list), anything
+    else joins into text, unsafe when a piece is; text is never parsed back into a
+    value (ansible-core returns ``[1, 2]`` written in a macro as a str).
+    """
+    pieces = list(values)
+    if not pieces:
+        return None
+    if len(pieces) == 1 and not isinstance(pieces[0], str):
+        return pieces[0]
+    text = check_result("".join("" if p is None else str(p) for p in pieces), "block output")
+    return UnsafeText(text) if any(is_unsafe(p) for p in pieces) else text
+
+
+def loop_items(eval_ctx: EvalContext, iterable: Any) -> Any:
+    """What a ``{% for %}`` iterates: unsafe text gives unsafe characters; work is counted."""
+    if isinstance(iterable, UnsafeText):
+        iterable = [UnsafeText(c) for c in iterable]
+    if isinstance(iterable, Sized):
+        spend(eval_ctx, len(iterable))
+        return iterable
+    return _counted(eval_ctx, iterable)
+
+
+def _counted(eval_ctx: EvalContext, iterable: Iterable[Any]) -> Iterator[Any]:
+    for item in iterable:
+        spend(eval_ctx)
+        yield item
+
+
+def route_loops(tree: nodes.Template, environment: SandboxedEnvironment) -> None:
+    """Make every ``{% for %}`` iterate through ``loop_items`` (compiled as a sandbox call)."""
+    for loop in tree.find_all(nodes.For):
+        hook = nodes.Call(nodes.EnvironmentAttribute(LOOP_HOOK), [loop.iter], [], None, None)
+        hook.set_lineno(loop.iter.lineno or loop.lineno)
+        hook.set_environment(environment)
+        loop.iter = hook
+
+
+def _unwrapped(func: Any) -> Any:
+    """The bound method behind the sandbox's ``str.format`` wrapper."""
+    return getattr(func, "__wrapped__", func)
+
+
+def _unsafe_receiver(func: Any) -> bool:
+    return isinstance(getattr(_unwrapped(func), "__self__", None), UNSAFE_TYPES)
+
+
+def _unsafe_arguments(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    if any(is_unsafe(a) for a in args if not isinstance(a, Context | EvalContext)):
+        return True
+    return any(is_unsafe(v) for k, v in kwargs.items() if k not in _PLUMBING_KWARGS)
