@@ -21,7 +21,7 @@ from jinja2.runtime import Context
 from corral.errors import TemplateError
 
 from .limits import check_result
-from .unsafe import is_unsafe, mark_unsafe
+from .unsafe import UnsafeIterator, is_unsafe, mark_unsafe
 
 
 def guard_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
@@ -49,7 +49,7 @@ def guard_test(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
 
 def _marked(result: Any) -> Any:
     if isinstance(result, Iterator):
-        return (mark_unsafe(item) for item in result)
+        return UnsafeIterator(result)
     return mark_unsafe(result)
 
 

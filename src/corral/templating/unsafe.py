@@ -10,6 +10,7 @@ Treat marked values as immutable.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 
@@ -37,7 +38,22 @@ class UnsafeList(list[Any]):
     __slots__ = ()
 
 
-UNSAFE_TYPES = (UnsafeText, UnsafeDict, UnsafeList, UnsafeBytes)
+class UnsafeIterator(Iterator[Any]):
+    """A lazy result computed from host data (``facts | map('upper')``): yields unsafe items."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self._items = iter(items)
+
+    def __iter__(self) -> UnsafeIterator:
+        return self
+
+    def __next__(self) -> Any:
+        return mark_unsafe(next(self._items))
+
+
+UNSAFE_TYPES = (UnsafeText, UnsafeDict, UnsafeList, UnsafeBytes, UnsafeIterator)
 
 
 def mark_unsafe(obj: Any) -> Any:
