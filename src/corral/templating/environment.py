@@ -26,16 +26,9 @@ from jinja2.nativetypes import NativeCodeGenerator
 
 from .filters import ansible_filters
 from .guard import guard_all
-from .limits import bounded_filters
+from .limits import Limits
 from .omit import OMIT
-from .sandbox import (
-    CONCAT_HOOK,
-    TaintingSandbox,
-    concat_output,
-    concat_text,
-    loop_items,
-    route_loops,
-)
+from .sandbox import LOOP_FILTER, TaintingSandbox, concat_output, route_loops
 from .tests import ansible_tests
 
 DEFAULT_CACHE_SIZE = 4096
@@ -61,7 +54,7 @@ class _NativeOutputGenerator(NativeCodeGenerator):
 
     def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
         """``a ~ b`` through the environment, so host data keeps its mark."""
-        self.write(f"environment.{CONCAT_HOOK}((")
+        self.write("environment.concat_text((")
         for arg in node.nodes:
             self.visit(arg, frame)
             self.write(", ")
@@ -91,8 +84,9 @@ class CorralEnvironment(TaintingSandbox):
     code_generator_class = _NativeOutputGenerator
     concat = staticmethod(concat_output)
 
-    def __init__(self, cache_size: int = DEFAULT_CACHE_SIZE) -> None:
+    def __init__(self, cache_size: int = DEFAULT_CACHE_SIZE, limits: Limits | None = None) -> None:
         super().__init__(
+            limits=limits or Limits(),
             undefined=StrictUndefined,
             trim_blocks=True,
             keep_trailing_newline=True,
@@ -100,14 +94,13 @@ class CorralEnvironment(TaintingSandbox):
             extensions=["jinja2.ext.loopcontrols", "jinja2.ext.do"],
             finalize=_fail_if_undefined,
         )
-        self.corral_loop = loop_items
-        self.corral_concat = concat_text
         self.filters.update(ansible_filters())
         self.filters["d"] = self.filters["default"]
-        self.filters.update(bounded_filters(self.filters))
-        self.filters.update(guard_all("filter", self.filters))
+        self.filters.update(self.limits.bounded_filters(self.filters))
+        self.filters.update(guard_all("filter", self.filters, self.limits))
         self.tests.update(ansible_tests())
-        self.tests.update(guard_all("test", self.tests))
+        self.tests.update(guard_all("test", self.tests, self.limits))
+        self.filters[LOOP_FILTER] = self.loop_filter()  # unguarded: internal, never fails
         self.globals["omit"] = OMIT  # the executor may also push it as a variable
         self.compile_count = 0
         self._compile_cached: Callable[[str], CompiledTemplate] = functools.lru_cache(

@@ -20,16 +20,17 @@ from jinja2.runtime import Context
 
 from corral.errors import TemplateError
 
-from .limits import check_result
+from .limits import Limits
 from .unsafe import UnsafeIterator, is_unsafe, mark_unsafe
 
 
-def guard_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+def guard_filter(name: str, func: Callable[..., Any], limits: Limits) -> Callable[..., Any]:
     """``func`` that raises TemplateError naming ``name`` and keeps unsafe-ness."""
 
     @functools.wraps(func)  # keeps Jinja's pass_context/pass_environment marker
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        result = check_result(_call("filter", name, func, args, kwargs), f"filter '{name}' result")
+        result = limits.check_result(_call("filter", name, func, args, kwargs),
+                                     f"filter '{name}' result")
         if _any_unsafe(args, kwargs):
             return _marked(result)
         return result
@@ -53,9 +54,10 @@ def _marked(result: Any) -> Any:
     return mark_unsafe(result)
 
 
-def guard_all(kind: str, table: Mapping[str, Any]) -> dict[str, Any]:
-    wrap = guard_filter if kind == "filter" else guard_test
-    return {name: wrap(name, func) for name, func in table.items()}
+def guard_all(kind: str, table: Mapping[str, Any], limits: Limits) -> dict[str, Any]:
+    if kind == "filter":
+        return {name: guard_filter(name, func, limits) for name, func in table.items()}
+    return {name: guard_test(name, func) for name, func in table.items()}
 
 
 def _call(

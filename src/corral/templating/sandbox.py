@@ -17,25 +17,18 @@ Every hook also checks the bounds of ``limits.py``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sized
+from collections.abc import Callable, Iterable, Iterator, Sized
 from typing import Any
 
-from jinja2 import nodes
+from jinja2 import nodes, pass_eval_context
 from jinja2.nodes import EvalContext
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
-from .limits import (
-    bounded_range,
-    check_binop,
-    check_method_call,
-    check_result,
-    spend,
-)
+from .limits import Limits
 from .unsafe import UNSAFE_TYPES, UnsafeText, is_unsafe, mark_unsafe
 
-LOOP_HOOK = "corral_loop"
-CONCAT_HOOK = "corral_concat"
+LOOP_FILTER = "corral loop"  # a space: no template can write it
 # keyword arguments Jinja adds to calls itself: not data given by the template
 _PLUMBING_KWARGS = frozenset({"_loop_vars", "_block_vars", "caller"})
 
@@ -45,9 +38,10 @@ class TaintingSandbox(SandboxedEnvironment):
 
     intercepted_binops = frozenset({"+", "-", "*", "/", "//", "%", "**"})
 
-    def __init__(self, **options: Any) -> None:
+    def __init__(self, limits: Limits, **options: Any) -> None:
         super().__init__(**options)
-        self.globals["range"] = bounded_range
+        self.limits = limits
+        self.globals["range"] = limits.range
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         value = super().getattr(obj, attribute)
@@ -58,29 +52,50 @@ class TaintingSandbox(SandboxedEnvironment):
         return mark_unsafe(value) if isinstance(obj, UNSAFE_TYPES) else value
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        if __obj is loop_items:
-            return loop_items(__context.eval_ctx, args[0])
-        spend(__context.eval_ctx)
-        check_method_call(_unwrapped(__obj), args, kwargs)
+        limits = __self.limits
+        limits.spend(__context.eval_ctx)
+        limits.check_method_call(_unwrapped(__obj), args, kwargs)
         result = super().call(__context, __obj, *args, **kwargs)
         if _unsafe_receiver(__obj) or _unsafe_arguments(args, kwargs):
-            return mark_unsafe(check_result(result, "call result"))
-        return check_result(result, "call result")
+            return mark_unsafe(limits.check_result(result, "call result"))
+        return limits.check_result(result, "call result")
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
-        check_binop(operator, left, right)
-        result = self.binop_table[operator](left, right)
+        self.limits.check_binop(operator, left, right)
+        result = self.limits.check_result(self.binop_table[operator](left, right),
+                                          f"result of {operator!r}")
         tainted = isinstance(left, UNSAFE_TYPES) or isinstance(right, UNSAFE_TYPES)
         if tainted or (operator == "%" and is_unsafe(right)):
-            return mark_unsafe(check_result(result, f"result of {operator!r}"))
-        return check_result(result, f"result of {operator!r}")
+            return mark_unsafe(result)
+        return result
 
+    def concat_text(self, values: tuple[Any, ...]) -> str:
+        """``a ~ b ~ c``: Jinja's string join, unsafe when any operand is."""
+        text = self.limits.check_result("".join([str(v) for v in values]), "result of '~'")
+        return UnsafeText(text) if any(is_unsafe(v) for v in values) else text
 
-def concat_text(values: Iterable[Any]) -> str:
-    """``a ~ b ~ c``: Jinja's string join, unsafe when any operand is."""
-    pieces = tuple(values)
-    text = check_result("".join([str(v) for v in pieces]), "result of '~'")
-    return UnsafeText(text) if any(is_unsafe(v) for v in pieces) else text
+    def loop_filter(self) -> Callable[[EvalContext, Any], Any]:
+        """The filter ``route_loops`` puts on every loop; install it as ``LOOP_FILTER``."""
+
+        @pass_eval_context
+        def loop_items(eval_ctx: EvalContext, iterable: Any) -> Any:
+            return self.loop_items_of(eval_ctx, iterable)
+
+        return loop_items
+
+    def loop_items_of(self, eval_ctx: EvalContext, iterable: Any) -> Any:
+        """What a ``{% for %}`` iterates: unsafe text gives unsafe characters; work is counted."""
+        if isinstance(iterable, UnsafeText):
+            iterable = [UnsafeText(c) for c in iterable]
+        if isinstance(iterable, Sized):
+            self.limits.spend(eval_ctx, len(iterable))
+            return iterable
+        return self._counted(eval_ctx, iterable)
+
+    def _counted(self, eval_ctx: EvalContext, iterable: Iterable[Any]) -> Iterator[Any]:
+        for item in iterable:
+            self.limits.spend(eval_ctx)
+            yield item
 
 
 def concat_output(values: Iterable[Any]) -> Any:
@@ -95,31 +110,15 @@ def concat_output(values: Iterable[Any]) -> Any:
         return None
     if len(pieces) == 1 and not isinstance(pieces[0], str):
         return pieces[0]
-    text = check_result("".join("" if p is None else str(p) for p in pieces), "block output")
+    text = "".join("" if p is None else str(p) for p in pieces)
     return UnsafeText(text) if any(is_unsafe(p) for p in pieces) else text
 
 
-def loop_items(eval_ctx: EvalContext, iterable: Any) -> Any:
-    """What a ``{% for %}`` iterates: unsafe text gives unsafe characters; work is counted."""
-    if isinstance(iterable, UnsafeText):
-        iterable = [UnsafeText(c) for c in iterable]
-    if isinstance(iterable, Sized):
-        spend(eval_ctx, len(iterable))
-        return iterable
-    return _counted(eval_ctx, iterable)
-
-
-def _counted(eval_ctx: EvalContext, iterable: Iterable[Any]) -> Iterator[Any]:
-    for item in iterable:
-        spend(eval_ctx)
-        yield item
-
-
-def route_loops(tree: nodes.Template, environment: SandboxedEnvironment) -> None:
-    """Make every ``{% for %}`` iterate through ``loop_items`` (compiled as a sandbox call)."""
+def route_loops(tree: nodes.Template, environment: TaintingSandbox) -> None:
+    """Make every ``{% for %}`` iterate through ``loop_items``, as a filter no template can name."""
     for loop in tree.find_all(nodes.For):
-        hook = nodes.Call(nodes.EnvironmentAttribute(LOOP_HOOK), [loop.iter], [], None, None)
-        hook.set_lineno(loop.iter.lineno or loop.lineno)
+        hook = nodes.Filter(loop.iter, LOOP_FILTER, [], [], None, None,
+                            lineno=loop.iter.lineno or loop.lineno)
         hook.set_environment(environment)
         loop.iter = hook
 
