@@ -115,6 +115,10 @@ class Limits:
             raise TemplateError(f"template did more than {self.max_steps:,} loop iterations "
                                 "and calls (a loop too large, or a macro calling itself?)")
         setattr(eval_ctx, _STEPS, used)
+        self.check_time(eval_ctx)
+
+    def check_time(self, eval_ctx: EvalContext) -> None:
+        """Fail once this render has run for ``max_seconds``."""
         now = time.monotonic()
         started = getattr(eval_ctx, _STARTED, None)
         if started is None:

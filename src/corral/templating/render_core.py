@@ -12,6 +12,8 @@ from typing import Any
 
 from jinja2 import Undefined
 
+from corral.errors import TemplateError
+
 from .environment import CompiledTemplate, CorralEnvironment
 from .unsafe import UNSAFE_TYPES, UnsafeText, is_unsafe
 
@@ -28,7 +30,7 @@ def is_template(value: Any) -> bool:
 def render_string(env: CorralEnvironment, text: str, scope: Mapping[str, Any]) -> Any:
     """Render ``text``: the native value for one ``{{ expr }}``, else a str."""
     compiled = env.compile_template(text)
-    pieces = run(compiled, scope)
+    pieces = run(compiled, scope, env.limits.max_size)
     if compiled.single_expression:
         return _native(pieces[0])
     return join_text(pieces)
@@ -36,14 +38,26 @@ def render_string(env: CorralEnvironment, text: str, scope: Mapping[str, Any]) -
 
 def render_to_text(env: CorralEnvironment, text: str, scope: Mapping[str, Any]) -> str:
     """Render ``text`` as a whole file: always a str."""
-    return join_text(run(env.compile_template(text), scope))
+    return join_text(run(env.compile_template(text), scope, env.limits.max_size))
 
 
-def run(compiled: CompiledTemplate, scope: Mapping[str, Any]) -> list[Any]:
-    """The output pieces of one render; ``scope`` is used as is (never copied)."""
+def run(compiled: CompiledTemplate, scope: Mapping[str, Any], max_size: int) -> list[Any]:
+    """The output pieces of one render; ``scope`` is used as is (never copied).
+
+    Fails as soon as the text output passes ``max_size`` characters.
+    """
     template = compiled.template
     context = template.new_context(scope, shared=True)  # type: ignore[arg-type]
-    return list(template.root_render_func(context))
+    pieces: list[Any] = []
+    size = 0
+    for piece in template.root_render_func(context):
+        if isinstance(piece, str):
+            size += len(piece)
+            if size > max_size:
+                raise TemplateError(
+                    f"template output would exceed the limit of {max_size:,} characters")
+        pieces.append(piece)
+    return pieces
 
 
 def walk(value: Any, render: Callable[[str, str], Any], path: str = "") -> Any:

@@ -28,6 +28,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from .limits import Limits
 from .unsafe import UNSAFE_TYPES, UnsafeText, is_unsafe, mark_unsafe
 
+_TIMED_LOOP = 1000  # a loop over more items checks the time budget at each one
 LOOP_FILTER = "corral loop"  # a space: no template can write it
 # keyword arguments Jinja adds to calls itself: not data given by the template
 _PLUMBING_KWARGS = frozenset({"_loop_vars", "_block_vars", "caller"})
@@ -87,10 +88,15 @@ class TaintingSandbox(SandboxedEnvironment):
         """What a ``{% for %}`` iterates: unsafe text gives unsafe characters; work is counted."""
         if isinstance(iterable, UnsafeText):
             iterable = [UnsafeText(c) for c in iterable]
-        if isinstance(iterable, Sized):
-            self.limits.spend(eval_ctx, len(iterable))
-            return iterable
-        return self._counted(eval_ctx, iterable)
+        if not isinstance(iterable, Sized):
+            return self._counted(eval_ctx, iterable)
+        self.limits.spend(eval_ctx, len(iterable))
+        return iterable if len(iterable) <= _TIMED_LOOP else self._timed(eval_ctx, iterable)
+
+    def _timed(self, eval_ctx: EvalContext, iterable: Iterable[Any]) -> Iterator[Any]:
+        for item in iterable:
+            self.limits.check_time(eval_ctx)
+            yield item
 
     def _counted(self, eval_ctx: EvalContext, iterable: Iterable[Any]) -> Iterator[Any]:
         for item in iterable:
