@@ -93,7 +93,7 @@ class TaintingSandbox(SandboxedEnvironment):
         self.limits.spend(eval_ctx, len(iterable))
         return iterable if len(iterable) <= _TIMED_LOOP else self._timed(eval_ctx, iterable)
 
-    def _timed(self, eval_ctx: EvalContext, iterable: Iterable[Any]) -> Iterator[Any]:
+    def _timed(self, eval_ctx: EvalContext, iterable: Any) -> Iterator[Any]:
         for item in iterable:
             self.limits.check_time(eval_ctx)
             yield item
