@@ -35,6 +35,7 @@ _FORMAT_WIDTH = re.compile(r"(?:%[-+ #0]*|\{[^{}]*:[^{}]*?)(\d{7,})")
 _WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
 # Jinja filters whose result grows with an argument: 'x' | center(10**9), indent(10**9)
 _SIZING_FILTERS = ("format", "center", "indent")
+_SIZED = (str, list, tuple, bytes)
 _STEPS = "corral_steps"  # attributes of a render's EvalContext
 _STARTED = "corral_started"
 
@@ -104,7 +105,7 @@ class Limits:
 
     def check_result(self, value: Any, what: str) -> Any:
         """``value`` itself, unless it is a string or list longer than ``max_size``."""
-        if isinstance(value, str | list | bytes) and len(value) > self.max_size:
+        if isinstance(value, _SIZED) and len(value) > self.max_size:
             raise self.too_big(what, self.max_size)
         return value
 
@@ -161,4 +162,4 @@ class Limits:
 
 
 def _sized(value: Any) -> bool:
-    return isinstance(value, str | list | tuple | bytes)
+    return isinstance(value, _SIZED)

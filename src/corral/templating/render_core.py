@@ -17,6 +17,8 @@ from corral.errors import TemplateError
 from .environment import CompiledTemplate, CorralEnvironment
 from .unsafe import UNSAFE_TYPES, UnsafeText, is_unsafe
 
+_PLAIN_ATOMS = frozenset({str, int, float, bool, type(None)})
+
 
 def is_template(value: Any) -> bool:
     """True for a str holding Jinja markup that is not host data."""
@@ -49,14 +51,15 @@ def run(compiled: CompiledTemplate, scope: Mapping[str, Any], max_size: int) -> 
     template = compiled.template
     context = template.new_context(scope, shared=True)  # type: ignore[arg-type]
     pieces: list[Any] = []
+    append = pieces.append
     size = 0
     for piece in template.root_render_func(context):
+        append(piece)
         if isinstance(piece, str):
             size += len(piece)
             if size > max_size:
                 raise TemplateError(
                     f"template output would exceed the limit of {max_size:,} characters")
-        pieces.append(piece)
     return pieces
 
 
@@ -106,6 +109,8 @@ def _native(value: Any) -> Any:
 
 def _materialise(value: Any) -> Any:
     """Generators (``map``, ``select``) and dict views become lists, as in Ansible."""
+    if type(value) in _PLAIN_ATOMS:
+        return value
     if isinstance(value, Iterator | KeysView | ValuesView | ItemsView) and not isinstance(
         value, str | Mapping
     ):

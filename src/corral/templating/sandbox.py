@@ -28,6 +28,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from .limits import Limits
 from .unsafe import UNSAFE_TYPES, UnsafeText, is_unsafe, mark_unsafe
 
+_NUMBERS = frozenset({int, float, bool})
+_SMALL_OPS = frozenset({"+", "-", "/", "//", "%"})  # on numbers, results no bigger than operands
 _TIMED_LOOP = 1000  # a loop over more items checks the time budget at each one
 LOOP_FILTER = "corral loop"  # a space: no template can write it
 # keyword arguments Jinja adds to calls itself: not data given by the template
@@ -62,6 +64,8 @@ class TaintingSandbox(SandboxedEnvironment):
         return limits.check_result(result, "call result")
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        if type(left) in _NUMBERS and type(right) in _NUMBERS and operator in _SMALL_OPS:
+            return self.binop_table[operator](left, right)  # arithmetic: nothing to check
         self.limits.check_binop(operator, left, right)
         result = self.limits.check_result(self.binop_table[operator](left, right),
                                           f"result of {operator!r}")

@@ -10,7 +10,7 @@ Treat marked values as immutable.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 
@@ -38,7 +38,7 @@ class UnsafeList(list[Any]):
     __slots__ = ()
 
 
-class UnsafeIterator(Iterator[Any]):
+class UnsafeIterator:  # not an ABC subclass: isinstance(x, UNSAFE_TYPES) stays fast
     """A lazy result computed from host data (``facts | map('upper')``): yields unsafe items."""
 
     __slots__ = ("_items",)
@@ -54,6 +54,7 @@ class UnsafeIterator(Iterator[Any]):
 
 
 UNSAFE_TYPES = (UnsafeText, UnsafeDict, UnsafeList, UnsafeBytes, UnsafeIterator)
+_PLAIN_ATOMS = frozenset({str, int, float, bool, type(None), bytes})
 
 
 def mark_unsafe(obj: Any) -> Any:
@@ -81,6 +82,8 @@ def mark_unsafe(obj: Any) -> Any:
 
 def is_unsafe(obj: Any) -> bool:
     """True when ``obj`` is or holds host data (inside plain containers)."""
+    if type(obj) in _PLAIN_ATOMS:  # the common case, answered without isinstance
+        return False
     if isinstance(obj, UNSAFE_TYPES):
         return True
     if isinstance(obj, str | bytes):
