@@ -11,7 +11,7 @@ from corral.inventory import Inventory, load_inventory
 from corral.modules.registry import ModuleRegistry
 from corral.playbook.loader import load_playbook
 from corral.playbook.model import Playbook
-from corral.templating import check_condition_syntax
+from corral.templating import CorralEnvironment, check_condition_syntax, template_syntax_error
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,9 @@ def load_run_input(playbook_path: Path, inventories: list[str]) -> RunInput:
         problems += exc.problems
     playbook = None
     try:
-        playbook = load_playbook(playbook_path, ModuleCatalog(registry), check_condition_syntax)
+        env = CorralEnvironment(cache_size=256)
+        playbook = load_playbook(playbook_path, ModuleCatalog(registry), check_condition_syntax,
+                                 lambda text: template_syntax_error(text, env))
     except InputError as exc:
         problems += exc.problems
     if problems or inventory is None or playbook is None:

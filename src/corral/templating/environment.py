@@ -28,7 +28,7 @@ from .filters import ansible_filters
 from .guard import guard_all
 from .limits import Limits
 from .omit import OMIT
-from .sandbox import LOOP_FILTER, TaintingSandbox, concat_output, route_loops
+from .sandbox import TaintingSandbox, concat_output, route_loops
 from .tests import ansible_tests
 
 DEFAULT_CACHE_SIZE = 4096
@@ -100,7 +100,6 @@ class CorralEnvironment(TaintingSandbox):
         self.filters.update(guard_all("filter", self.filters, self.limits))
         self.tests.update(ansible_tests())
         self.tests.update(guard_all("test", self.tests, self.limits))
-        self.filters[LOOP_FILTER] = self.loop_filter()  # unguarded: internal, never fails
         self.globals["omit"] = OMIT  # the executor may also push it as a variable
         self.compile_count = 0
         self._compile_cached: Callable[[str], CompiledTemplate] = functools.lru_cache(

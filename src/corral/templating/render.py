@@ -119,6 +119,16 @@ def check_syntax(text: str, env: CorralEnvironment | None = None) -> str | None:
     return None
 
 
+def template_syntax_error(text: str, env: CorralEnvironment | None = None
+                          ) -> tuple[str, int] | None:
+    """None when ``text`` compiles; else the reason and the line inside ``text``."""
+    try:
+        (env or CorralEnvironment(cache_size=16)).compile_template(text)
+    except TemplateSyntaxError as exc:
+        return exc.message or "syntax error", exc.lineno
+    return None
+
+
 def check_condition_syntax(expr: str, env: CorralEnvironment | None = None) -> str | None:
     """None when ``expr`` is a valid ``when:`` expression; else the reason."""
     if is_template(expr):

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sized
 from typing import Any
 
-from jinja2 import nodes, pass_eval_context
+from jinja2 import nodes
 from jinja2.nodes import EvalContext
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
@@ -31,7 +31,7 @@ from .unsafe import UNSAFE_TYPES, UnsafeText, is_unsafe, mark_unsafe
 _NUMBERS = frozenset({int, float, bool})
 _SMALL_OPS = frozenset({"+", "-", "/", "//", "%"})  # on numbers, results no bigger than operands
 _TIMED_LOOP = 1000  # a loop over more items checks the time budget at each one
-LOOP_FILTER = "corral loop"  # a space: no template can write it
+LOOP_HOOK = "loop_hook"  # the environment attribute route_loops calls
 # keyword arguments Jinja adds to calls itself: not data given by the template
 _PLUMBING_KWARGS = frozenset({"_loop_vars", "_block_vars", "caller"})
 
@@ -45,6 +45,7 @@ class TaintingSandbox(SandboxedEnvironment):
         super().__init__(**options)
         self.limits = limits
         self.globals["range"] = limits.range
+        self.loop_hook: Callable[[EvalContext, Any], Any] = self.loop_items_of  # one object
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         value = super().getattr(obj, attribute)
@@ -55,6 +56,8 @@ class TaintingSandbox(SandboxedEnvironment):
         return mark_unsafe(value) if isinstance(obj, UNSAFE_TYPES) else value
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if __obj is __self.loop_hook:
+            return __obj(__context.eval_ctx, *args)
         limits = __self.limits
         limits.spend(__context.eval_ctx)
         limits.check_method_call(_unwrapped(__obj), args, kwargs)
@@ -78,15 +81,6 @@ class TaintingSandbox(SandboxedEnvironment):
         """``a ~ b ~ c``: Jinja's string join, unsafe when any operand is."""
         text = self.limits.check_result("".join([str(v) for v in values]), "result of '~'")
         return UnsafeText(text) if any(is_unsafe(v) for v in values) else text
-
-    def loop_filter(self) -> Callable[[EvalContext, Any], Any]:
-        """The filter ``route_loops`` puts on every loop; install it as ``LOOP_FILTER``."""
-
-        @pass_eval_context
-        def loop_items(eval_ctx: EvalContext, iterable: Any) -> Any:
-            return self.loop_items_of(eval_ctx, iterable)
-
-        return loop_items
 
     def loop_items_of(self, eval_ctx: EvalContext, iterable: Any) -> Any:
         """What a ``{% for %}`` iterates: unsafe text gives unsafe characters; work is counted."""
@@ -125,10 +119,10 @@ def concat_output(values: Iterable[Any]) -> Any:
 
 
 def route_loops(tree: nodes.Template, environment: TaintingSandbox) -> None:
-    """Make every ``{% for %}`` iterate through ``loop_items``, as a filter no template can name."""
+    """Make every ``{% for %}`` iterate through ``loop_items_of`` (a call no template can write)."""
     for loop in tree.find_all(nodes.For):
-        hook = nodes.Filter(loop.iter, LOOP_FILTER, [], [], None, None,
-                            lineno=loop.iter.lineno or loop.lineno)
+        hook = nodes.Call(nodes.EnvironmentAttribute(LOOP_HOOK), [loop.iter], [], None, None,
+                          lineno=loop.iter.lineno or loop.lineno)
         hook.set_environment(environment)
         loop.iter = hook
 
