@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.integration.corral_cli import apply_on, host_play, task_msgs
+from tests.integration.corral_cli import apply_on, corral, host_play, task_msgs
 
 pytestmark = pytest.mark.fleet
 
@@ -83,3 +83,36 @@ def test_host_file_with_jinja_stays_literal_and_runs_nothing(fleet, light_host, 
     assert not marker.exists(), "host data ran code on the controller"
     rendered = fleet.exec(light_host, "cat /tmp/rendered", check=True).stdout
     assert rendered == f"{expected}\n{' '.join(expected.split())}\n"
+
+
+BROKEN = """\
+- hosts: HOST
+  gather_facts: false
+  tasks:
+    - name: marker
+      file: {path: MARKER, state: touch}
+    - debug: {msg: "{{ greeting | }}"}
+    - command: echo hi
+      loop: "{{ [1, 2 }}"
+    - template: {src: page.j2, dest: /tmp/page}
+  handlers:
+    - name: restart
+      debug: {msg: "{% if %}"}
+"""
+
+
+def test_broken_templates_exit_4_up_front_and_touch_no_host(fleet, light_host, tmp_path) -> None:
+    marker = "/tmp/template-upfront-marker"
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "page.j2").write_text("title\n{{ title }}\n{% for x in %}\n")
+    playbook = tmp_path / "play.yml"
+    playbook.write_text(BROKEN.replace("HOST", light_host).replace("MARKER", marker))
+    run = corral("apply", playbook, "-i", fleet.inventory_path)
+    assert run.code == 4, run.stdout + run.stderr
+    assert run.report == {}
+    problems = [line.strip() for line in run.stderr.splitlines() if line.startswith("  ")]
+    assert [p.split(": ")[0] for p in problems] == [
+        f"{playbook}:6:15", f"{playbook}:8:7", f"{playbook}:12:15",
+        f"{tmp_path / 'templates' / 'page.j2'}:3"], run.stderr
+    assert "invalid template '{{ greeting | }}'" in problems[0]
+    assert fleet.exec(light_host, f"test -e {marker}").returncode == 1
