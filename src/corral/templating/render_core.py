@@ -43,6 +43,36 @@ def render_to_text(env: CorralEnvironment, text: str, scope: Mapping[str, Any]) 
     return join_text(run(env.compile_template(text), scope, env.limits.max_size))
 
 
+def render_file(env: CorralEnvironment, text: str, scope: Mapping[str, Any]) -> str:
+    """Render a template file's ``text`` as ansible-core's template module does.
+
+    The source's last line break is not part of the template (Jinja's default,
+    so ``trim_blocks`` never eats it and an empty last expression adds nothing);
+    then the output gets back as many trailing ``\n`` as the source ended with,
+    if it has fewer: ``'a\n{{ x }}\n'`` with ``x: ''`` gives ``'a\n'``, and
+    ``'{% if 1 %}x{% endif %}\n'`` gives ``'x\n'``.
+    """
+    out = render_to_text(env, file_body(text), scope)
+    missing = _trailing_newlines(text) - _trailing_newlines(out)
+    if missing <= 0:
+        return out
+    padded = out + "\n" * missing
+    return UnsafeText(padded) if isinstance(out, UnsafeText) else padded
+
+
+def file_body(text: str) -> str:
+    """A template file's text without its last line break (what ``render_file`` compiles)."""
+    if text.endswith("\r\n"):
+        return text[:-2]
+    if text.endswith(("\n", "\r")):
+        return text[:-1]
+    return text
+
+
+def _trailing_newlines(text: str) -> int:
+    return len(text) - len(text.rstrip("\n"))
+
+
 def run(compiled: CompiledTemplate, scope: Mapping[str, Any], max_size: int) -> list[Any]:
     """The output pieces of one render; ``scope`` is used as is (never copied).
 
