@@ -30,7 +30,7 @@ class Templar:
 
     def __init__(self, env: CorralEnvironment, variables: Mapping[str, Any]) -> None:
         self.env = env
-        if isinstance(variables, TemplatedVars) and variables.env is env:
+        if isinstance(variables, TemplatedVars) and variables.renders_with(env):
             self.variables = variables
         else:
             self.variables = TemplatedVars(variables, env)

@@ -227,6 +227,9 @@ ESCAPES = [
     "{{ namespace.__init__.__globals__ }}",
     "{{ range.__self__ }}",
     "{{ (x | map('upper')).gi_frame }}",
+    "{{ vars.env.from_string('{{ 7*7 }}').render() }}",
+    "{{ vars._env }}",
+    "{{ vars.scope._view }}",
 ]
 
 
