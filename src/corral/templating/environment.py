@@ -29,6 +29,7 @@ from .guard import guard_all
 from .limits import Limits
 from .omit import OMIT
 from .sandbox import TaintingSandbox, concat_output, route_loops
+from .size_checks import bounded_filters
 from .tests import ansible_tests
 
 DEFAULT_CACHE_SIZE = 4096
@@ -96,7 +97,7 @@ class CorralEnvironment(TaintingSandbox):
         )
         self.filters.update(ansible_filters())
         self.filters["d"] = self.filters["default"]
-        self.filters.update(self.limits.bounded_filters(self.filters))
+        self.filters.update(bounded_filters(self.limits, self.filters))
         self.filters.update(guard_all("filter", self.filters, self.limits))
         self.tests.update(ansible_tests())
         self.tests.update(guard_all("test", self.tests, self.limits))

@@ -4,7 +4,8 @@ A template is code written by the playbook's author, but the values it works on
 may come from hosts, and a typo (``range(10**9)``) should fail with a message,
 not stall a run. Each bound raises ``TemplateError`` naming what was too big:
 
-* a string or list built by ``+ * ~ %``, a string method or a filter: ``max_size`` items;
+* a string built by ``+ * ~ %``, a string method or a filter: ``max_size`` characters;
+* a list built by ``+``, ``*`` or ``extend``: ``max_range`` items;
 * an integer built by ``*`` or ``**``: ``max_int_bits`` bits;
 * ``range()``: ``max_range`` items (ansible-core accepts 200,000);
 * the text one template renders: ``max_size`` characters;
@@ -12,16 +13,15 @@ not stall a run. Each bound raises ``TemplateError`` naming what was too big:
   included) and ``max_seconds`` of wall-clock time, checked at each of them.
 
 Sizes are checked before the work when the size is known up front
-(``'a' * 10**9``, ``'x'.center(10**9)``, ``'%999999999s'``), after it otherwise.
+(``'a' * 10**9``, ``'%999999999s'``; string methods and filters: ``size_checks.py``),
+after it otherwise.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 import time
-from collections.abc import Callable, Mapping, Sized
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,10 +31,6 @@ from corral.errors import TemplateError
 
 # a width or precision in a %-format or a str.format spec: "%-1000000s", "{:>99999999}"
 _FORMAT_WIDTH = re.compile(r"(?:%[-+ #0]*|\{[^{}]*:[^{}]*?)(\d{7,})")
-# str methods whose integer argument is the size of the result
-_WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
-# Jinja filters whose result grows with an argument: 'x' | center(10**9), indent(10**9)
-_SIZING_FILTERS = ("format", "center", "indent")
 _SIZED = (str, list, tuple, bytes)
 _STEPS = "corral_steps"  # attributes of a render's EvalContext
 _STARTED = "corral_started"
@@ -74,23 +70,7 @@ class Limits:
             if "*" in left:  # "%*s" % (width, text)
                 self.check_widths(right if isinstance(right, tuple) else (right,))
         elif operator == "+" and _sized(left) and _sized(right):
-            self._check_size("string or list", len(left) + len(right))
-
-    def check_method_call(self, func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        """Refuse str methods asked for a huge result: ``center(10**9)``, ``replace('', big)``."""
-        receiver = getattr(func, "__self__", None)
-        if not isinstance(receiver, str):
-            return
-        name = getattr(func, "__name__", "")
-        if name in _WIDTH_METHODS:
-            self.check_widths((*args, *kwargs.values()))
-        elif name == "replace" and len(args) >= 2 and isinstance(args[1], str):
-            self._check_size("str.replace() result",
-                             len(receiver) + (len(receiver) + 1) * len(args[1]))
-        elif name == "join" and args and isinstance(args[0], Sized):
-            self._check_size("str.join() result", len(receiver) * len(args[0]))
-        elif name in ("format", "format_map"):
-            self.check_format(receiver)
+            self.check_size("string or list", len(left) + len(right), left)
 
     def check_format(self, text: str) -> None:
         """Refuse a format string asking for a field wider than ``max_size``."""
@@ -128,29 +108,15 @@ class Limits:
             raise TemplateError(f"template ran for more than {self.max_seconds:g} seconds "
                                 "(a loop too large, or a macro calling itself?)")
 
-    def bounded_filters(self, filters: Mapping[str, Callable[..., Any]]
-                        ) -> dict[str, Callable[..., Any]]:
-        """Jinja's filters whose output size is an argument, refusing sizes over ``max_size``."""
-        return {name: self._bounded_filter(name, filters[name]) for name in _SIZING_FILTERS
-                if name in filters}
-
-    def _bounded_filter(self, name: str, func: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(func)  # keeps Jinja's pass_* marker
-        def bounded(*args: Any, **kwargs: Any) -> Any:
-            if name == "format" and args and isinstance(args[0], str):
-                self.check_format(args[0])
-            self.check_widths((*args, *kwargs.values()))
-            return func(*args, **kwargs)
-
-        return bounded
-
-    def _check_size(self, what: str, size: int) -> None:
-        if size > self.max_size:
-            raise self.too_big(what, self.max_size)
+    def check_size(self, what: str, size: int, kind: Any = "") -> None:
+        """Refuse a result of ``size`` characters (or items, when ``kind`` is a list) up front."""
+        limit = self.max_range if isinstance(kind, list | tuple) else self.max_size
+        if size > limit:
+            raise self.too_big(what, limit)
 
     def _check_repeat(self, seq: Any, times: Any) -> None:
-        if _sized(seq) and isinstance(times, int) and len(seq) * times > self.max_size:
-            raise self.too_big(f"repetition ({len(seq):,} x {times:,})", self.max_size)
+        if _sized(seq) and isinstance(times, int):
+            self.check_size(f"repetition ({len(seq):,} x {times:,})", len(seq) * times, seq)
 
     def _check_bits(self, what: str, bits: float) -> None:
         if bits > self.max_int_bits:

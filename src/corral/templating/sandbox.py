@@ -26,6 +26,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
 from .limits import Limits
+from .size_checks import check_method_call
 from .unsafe import UNSAFE_TYPES, UnsafeText, is_unsafe, mark_unsafe
 
 _NUMBERS = frozenset({int, float, bool})
@@ -60,7 +61,7 @@ class TaintingSandbox(SandboxedEnvironment):
             return __obj(__context.eval_ctx, *args)
         limits = __self.limits
         limits.spend(__context.eval_ctx)
-        limits.check_method_call(_unwrapped(__obj), args, kwargs)
+        check_method_call(limits, _unwrapped(__obj), args, kwargs)
         result = super().call(__context, __obj, *args, **kwargs)
         if _unsafe_receiver(__obj) or _unsafe_arguments(args, kwargs):
             return mark_unsafe(limits.check_result(result, "call result"))
