@@ -29,8 +29,9 @@ from jinja2.nodes import EvalContext
 
 from corral.errors import TemplateError
 
-# a width or precision in a %-format or a str.format spec: "%-1000000s", "{:>99999999}"
-_FORMAT_WIDTH = re.compile(r"(?:%[-+ #0]*|\{[^{}]*:[^{}]*?)(\d{7,})")
+# a width or precision in a %-format or a str.format spec: "%-99999999s", "%.99999999f",
+# "{:>99999999}"
+_FORMAT_WIDTH = re.compile(r"(?:%[-+ #0]*(?:\d*\.)?|\{[^{}]*:[^{}]*?)(\d{7,})")
 _SIZED = (str, list, tuple, bytes)
 _STEPS = "corral_steps"  # attributes of a render's EvalContext
 _STARTED = "corral_started"

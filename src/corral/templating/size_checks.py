@@ -3,7 +3,8 @@
 A few calls can make a result far bigger than their inputs: ``'x'.center(10**9)``,
 ``s.replace('', big)``, ``'-'.join(range(10**7))`` with a long separator,
 ``l.extend(l)`` in a loop, ``'%*s' | format(10**9, '')``, ``to_nice_json(indent=10**9)``,
-``regex_replace('', big)``. Each is refused with ``Limits.too_big`` before any
+``regex_replace('', big)``, ``lipsum(10**6)``, ``batch(10**9, 'x')``, ``slice(10**9)``.
+Each is refused with ``Limits.too_big`` before any
 memory is used; every other call is only checked afterwards (``Limits.check_result``).
 """
 
@@ -15,6 +16,8 @@ import re
 from collections.abc import Callable, Mapping, Sized
 from typing import Any
 
+from jinja2.utils import generate_lorem_ipsum
+
 from .limits import Limits
 
 # str and bytes methods whose integer argument is the size of the result
@@ -24,6 +27,9 @@ _WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
 def check_method_call(limits: Limits, func: Any, args: tuple[Any, ...],
                       kwargs: dict[str, Any]) -> None:
     """Refuse a str, bytes or list method asked for a huge result."""
+    if func is generate_lorem_ipsum:
+        _lipsum(limits, inspect.signature(func).bind(*args, **kwargs).arguments)
+        return
     receiver = getattr(func, "__self__", None)
     name = getattr(func, "__name__", "")
     if isinstance(receiver, list) and name == "extend" and args and isinstance(args[0], Sized):
@@ -52,18 +58,24 @@ def bounded_filters(limits: Limits, filters: Mapping[str, Callable[..., Any]]
 
 def _bounded(limits: Limits, func: Callable[..., Any],
              check: Callable[[Limits, Mapping[str, Any]], None]) -> Callable[..., Any]:
-    signature = inspect.signature(func)
+    signature = inspect.signature(func)  # of the function Jinja's async variants wrap
+    # such a wrapper takes Jinja's first argument (eval context) that its function does not
+    skip = int(_pass_arg(func) is not None and _pass_arg(inspect.unwrap(func)) is None)
 
     @functools.wraps(func)  # keeps Jinja's pass_* marker
     def bounded(*args: Any, **kwargs: Any) -> Any:
         try:
-            bound = signature.bind(*args, **kwargs)
+            bound = signature.bind(*args[skip:], **kwargs)
         except TypeError:
             return func(*args, **kwargs)  # let the filter explain its own arguments
         check(limits, bound.arguments)
         return func(*args, **kwargs)
 
     return bounded
+
+
+def _pass_arg(func: Any) -> Any:
+    return getattr(func, "jinja_pass_arg", None)
 
 
 def _check_replace(limits: Limits, text: Any, old: Any, new: Any, count: Any = None) -> None:
@@ -118,6 +130,27 @@ def _regex_replace(limits: Limits, a: Mapping[str, Any]) -> None:
     limits.check_size("regex_replace result", len(text) + matches * len(replacement))
 
 
+def _lipsum(limits: Limits, a: Mapping[str, Any]) -> None:
+    paragraphs, words = a.get("n", 5), a.get("max", 100)
+    if isinstance(paragraphs, int) and isinstance(words, int):
+        limits.check_size("lipsum() text", paragraphs * max(words, 1) * 12)  # ~12 chars a word
+
+
+def _batch(limits: Limits, a: Mapping[str, Any]) -> None:
+    if a.get("fill_with") is not None:  # pads the last batch to linecount items
+        limits.check_size("batch size", a.get("linecount", 0), [])
+
+
+def _slice(limits: Limits, a: Mapping[str, Any]) -> None:
+    limits.check_size("number of slices", a.get("slices", 0), [])
+
+
+def _wordwrap(limits: Limits, a: Mapping[str, Any]) -> None:
+    text, wrap = a.get("s"), a.get("wrapstring")
+    if isinstance(text, str) and isinstance(wrap, str):
+        limits.check_size("wordwrap result", len(text) * (len(wrap) + 1))
+
+
 _FILTER_CHECKS: dict[str, Callable[[Limits, Mapping[str, Any]], None]] = {
     "format": _format,
     "center": _width,
@@ -129,4 +162,7 @@ _FILTER_CHECKS: dict[str, Callable[[Limits, Mapping[str, Any]], None]] = {
     "to_yaml": _indent_argument,
     "to_nice_yaml": _indent_argument,
     "regex_replace": _regex_replace,
+    "batch": _batch,
+    "slice": _slice,
+    "wordwrap": _wordwrap,
 }
