@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import math
 import re
 from collections.abc import Callable, Mapping, Sized
 from typing import Any
@@ -20,6 +21,8 @@ from jinja2.utils import generate_lorem_ipsum
 
 from .limits import Limits
 
+# with every argument at most this big (or long), no result can reach a limit (1000 * 1000)
+_SMALL = 1000
 # str and bytes methods whose integer argument is the size of the result
 _WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
 
@@ -62,8 +65,13 @@ def _bounded(limits: Limits, func: Callable[..., Any],
     # such a wrapper takes Jinja's first argument (eval context) that its function does not
     skip = int(_pass_arg(func) is not None and _pass_arg(inspect.unwrap(func)) is None)
 
+    always = check is _format  # its widths are inside a short string
+    small = min(_SMALL, math.isqrt(limits.max_size) // 2, limits.max_range)
+
     @functools.wraps(func)  # keeps Jinja's pass_* marker
     def bounded(*args: Any, **kwargs: Any) -> Any:
+        if not always and _all_small(args, kwargs, small):
+            return func(*args, **kwargs)
         try:
             bound = signature.bind(*args[skip:], **kwargs)
         except TypeError:
@@ -72,6 +80,16 @@ def _bounded(limits: Limits, func: Callable[..., Any],
         return func(*args, **kwargs)
 
     return bounded
+
+
+def _all_small(args: tuple[Any, ...], kwargs: dict[str, Any], small: int) -> bool:
+    """No argument big enough for any check below to refuse (the common case, made cheap)."""
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, int) and value > small:
+            return False
+        if isinstance(value, Sized) and len(value) > small:
+            return False
+    return True
 
 
 def _pass_arg(func: Any) -> Any:
