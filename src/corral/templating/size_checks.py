@@ -23,6 +23,7 @@ from .limits import Limits
 
 # with every argument at most this big (or long), no result can reach a limit (1000 * 1000)
 _SMALL = 1000
+_NESTED_FIELD = re.compile(r"\{[^{}]*:[^{}]*\{")
 # str and bytes methods whose integer argument is the size of the result
 _WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
 
@@ -50,6 +51,9 @@ def check_method_call(limits: Limits, func: Any, args: tuple[Any, ...],
         limits.check_size("translate() result", len(receiver) * longest)
     elif name in ("format", "format_map") and isinstance(receiver, str):
         limits.check_format(receiver)
+        if _NESTED_FIELD.search(receiver):  # '{:{}}'.format('a', 10**9): width from an argument
+            nested = args[0].values() if name == "format_map" and args else args
+            limits.check_widths((*nested, *kwargs.values()))
 
 
 def bounded_filters(limits: Limits, filters: Mapping[str, Callable[..., Any]]

@@ -49,6 +49,8 @@ REFUSED: list[tuple[str, str]] = [
     ("{{ '%.999999999f' % 1.5 }}", "format width"),
     ("{{ '%5.999999999f' % 1.5 }}", "format width"),
     ("{{ '{:.999999999f}'.format(1.5) }}", "format width"),
+    ("{{ '{:{}}'.format('a', 10**9) }}", "width"),
+    ("{{ '{a:>{w}}'.format_map({'a': 1, 'w': 10**9}) }}", "width"),
     ("{{ lipsum(10**6) }}", "lipsum() text"),
     ("{{ [1] | batch(10**9, 'x') | list }}", "batch size"),
     ("{{ [1] | slice(10**9) | list }}", "number of slices"),
@@ -126,7 +128,7 @@ ACCEPTED: list[tuple[str, object]] = [
     ("{{ 2 ** 100 }}", 2**100),
     ("{{ (2 ** 100) * (2 ** 100) }}", 2**200),
     ("{{ '%5s|' % 'a' }}", "    a|"),
-    ("{{ '{:>4}'.format(7) }}", "   7"),
+    ("{{ '{:>4}'.format(7) }} {{ '{:{}}|'.format('a', 3) }}", "   7 a  |"),
     ("{{ 'a'.center(5) }}", "  a  "),
     ("{{ [1, 2] + [3] }}", [1, 2, 3]),
     ("{{ '%d' | format(5000000000) }}", "5000000000"),  # a big value is no width
