@@ -61,7 +61,6 @@ class _NativeOutputGenerator(NativeCodeGenerator):
             self.write(", ")
         self.write("))")
 
-
     def visit_Getitem(self, node: nodes.Getitem, frame: Frame) -> None:
         """``x[1:]`` through ``environment.getitem`` too (Jinja slices inline)."""
         if not isinstance(node.arg, nodes.Slice):
