@@ -230,6 +230,12 @@ ESCAPES = [
     "{{ vars.env.from_string('{{ 7*7 }}').render() }}",
     "{{ vars._env }}",
     "{{ vars.scope._view }}",
+    "{{ x | attr('__class__') }}",
+    "{{ [x] | map(attribute='__class__') | list }}",
+    "{{ x['__class__'] }}",
+    "{{ dict.__base__.__subclasses__() }}",
+    "{{ range(1).__class__ }}",
+    "{% set f = lipsum.__globals__ %}{{ f }}",
 ]
 
 
