@@ -36,8 +36,9 @@ def load_run_input(playbook_path: Path, inventories: list[str]) -> RunInput:
         problems += exc.problems
     playbook = None
     try:
-        env = CorralEnvironment(cache_size=256)
-        playbook = load_playbook(playbook_path, ModuleCatalog(registry), check_condition_syntax,
+        env = CorralEnvironment(cache_size=256)  # one for every check: building one costs
+        playbook = load_playbook(playbook_path, ModuleCatalog(registry),
+                                 lambda expr: check_condition_syntax(expr, env),
                                  lambda text: template_syntax_error(text, env))
     except InputError as exc:
         problems += exc.problems

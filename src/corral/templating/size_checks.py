@@ -65,25 +65,35 @@ def bounded_filters(limits: Limits, filters: Mapping[str, Callable[..., Any]]
 
 def _bounded(limits: Limits, func: Callable[..., Any],
              check: Callable[[Limits, Mapping[str, Any]], None]) -> Callable[..., Any]:
-    signature = inspect.signature(func)  # of the function Jinja's async variants wrap
-    # such a wrapper takes Jinja's first argument (eval context) that its function does not
-    skip = int(_pass_arg(func) is not None and _pass_arg(inspect.unwrap(func)) is None)
-
     always = check is _format  # its widths are inside a short string
     small = min(_SMALL, math.isqrt(limits.max_size) // 2, limits.max_range)
+    signature: list[tuple[inspect.Signature, int]] = []  # found on first need: environments are cheap
 
     @functools.wraps(func)  # keeps Jinja's pass_* marker
     def bounded(*args: Any, **kwargs: Any) -> Any:
         if not always and _all_small(args, kwargs, small):
             return func(*args, **kwargs)
+        if not signature:
+            signature.append(_signature(func))
+        parameters, skip = signature[0]
         try:
-            bound = signature.bind(*args[skip:], **kwargs)
+            bound = parameters.bind(*args[skip:], **kwargs)
         except TypeError:
             return func(*args, **kwargs)  # let the filter explain its own arguments
         check(limits, bound.arguments)
         return func(*args, **kwargs)
 
     return bounded
+
+
+def _signature(func: Callable[..., Any]) -> tuple[inspect.Signature, int]:
+    """The parameters of the function a filter runs, and how many leading arguments to skip.
+
+    Jinja's async variants wrap a function and add a first argument (the eval
+    context) that the wrapped function's signature does not have.
+    """
+    skip = int(_pass_arg(func) is not None and _pass_arg(inspect.unwrap(func)) is None)
+    return inspect.signature(func), skip
 
 
 def _all_small(args: tuple[Any, ...], kwargs: dict[str, Any], small: int) -> bool:
