@@ -12,7 +12,7 @@ from corral.modules.registry import ModuleRegistry
 from corral.playbook.loader import load_playbook
 from corral.playbook.model import Playbook
 from corral.playbook.role_search import roles_path_from_env
-from corral.templating import check_condition_syntax
+from corral.templating import CorralEnvironment, check_condition_syntax, template_syntax_error
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,10 @@ def load_run_input(playbook_path: Path, inventories: list[str],
     playbook = None
     try:
         search = (*(Path(p).expanduser() for p in roles_path or []), *roles_path_from_env())
-        playbook = load_playbook(playbook_path, ModuleCatalog(registry), check_condition_syntax,
+        env = CorralEnvironment(cache_size=256)  # one for every check: building one costs
+        playbook = load_playbook(playbook_path, ModuleCatalog(registry),
+                                 lambda expr: check_condition_syntax(expr, env),
+                                 lambda text: template_syntax_error(text, env),
                                  roles_path=search)
     except InputError as exc:
         problems += exc.problems

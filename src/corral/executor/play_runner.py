@@ -23,6 +23,7 @@ from corral.executor.task_runner import TaskOutcome, TaskRunner
 from corral.playbook.model import Block, Play, Task, TaskNode
 from corral.report.events import RunEvents
 from corral.report.model import RunReport, Status, TaskResult
+from corral.templating.unsafe import mark_unsafe
 
 _DYNAMIC = ("include_tasks", "include_role")
 MAX_INCLUDE_DEPTH = 64  # bounds a file that includes itself
@@ -397,7 +398,7 @@ class PlayRunner:
                 self.events.task_result(item)
             self._record(state, result, show=not outcome.items, task=task)
         if task.register and outcome.registered is not None:
-            state.registered[task.register] = outcome.registered
+            state.registered[task.register] = mark_unsafe(outcome.registered)  # never rendered again
         if outcome.facts:
             state.registered.update(outcome.facts)
         elif isinstance(outcome.registered, Mapping) and outcome.registered.get("ansible_facts"):

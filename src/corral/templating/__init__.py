@@ -14,7 +14,7 @@ Host data (facts, registered results) goes through ``mark_unsafe`` first.
 from .environment import CorralEnvironment
 from .lazy_vars import HostVarsView, TemplatedVars
 from .omit import OMIT, strip_omitted
-from .render import Templar, check_condition_syntax, check_syntax
+from .render import Templar, check_condition_syntax, check_syntax, template_syntax_error
 from .unsafe import UnsafeDict, UnsafeList, UnsafeText, is_unsafe, mark_unsafe
 from .variables import Layer, VariableStack
 
@@ -34,4 +34,5 @@ __all__ = [
     "is_unsafe",
     "mark_unsafe",
     "strip_omitted",
+    "template_syntax_error",
 ]

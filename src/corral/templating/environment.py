@@ -7,6 +7,8 @@
   ``{{ expr }}`` renders to the value itself: a list, a dict, an int, a bool.
 * Ansible's filters and tests, every filter and test guarded (see ``guard.py``);
   ``omit`` is a global.
+* Sandboxed, with host data tainting what is computed from it and every
+  template bounded in size and work (see ``sandbox.py`` and ``limits.py``).
 * ``compile_template`` caches compiled templates by text in an LRU owned by this
   object; ``compile_count`` counts real compilations.
 """
@@ -18,13 +20,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import StrictUndefined, Template, Undefined, nodes
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError, Undefined, nodes
 from jinja2.compiler import CodeGenerator, Frame
-from jinja2.nativetypes import NativeCodeGenerator, NativeEnvironment
+from jinja2.nativetypes import NativeCodeGenerator
 
 from .filters import ansible_filters
 from .guard import guard_all
+from .limits import Limits
 from .omit import OMIT
+from .sandbox import TaintingSandbox, concat_output, route_loops
+from .size_checks import bounded_filters
 from .tests import ansible_tests
 
 DEFAULT_CACHE_SIZE = 4096
@@ -48,14 +53,40 @@ class _NativeOutputGenerator(NativeCodeGenerator):
             return node.as_const(frame.eval_ctx)
         raise nodes.Impossible()
 
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        """``a ~ b`` through the environment, so host data keeps its mark."""
+        self.write("environment.concat_text((")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
 
-class CorralEnvironment(NativeEnvironment):
+    def visit_Getitem(self, node: nodes.Getitem, frame: Frame) -> None:
+        """``x[1:]`` through ``environment.getitem`` too (Jinja slices inline)."""
+        if not isinstance(node.arg, nodes.Slice):
+            super().visit_Getitem(node, frame)
+            return
+        self.write("environment.getitem(")
+        self.visit(node.node, frame)
+        self.write(", slice(")
+        for part in (node.arg.start, node.arg.stop, node.arg.step):
+            if part is None:
+                self.write("None")
+            else:
+                self.visit(part, frame)
+            self.write(", ")
+        self.write("))")
+
+
+class CorralEnvironment(TaintingSandbox):
     """Ansible-compatible Jinja2 environment; one per run, shared by every host."""
 
     code_generator_class = _NativeOutputGenerator
+    concat = staticmethod(concat_output)
 
-    def __init__(self, cache_size: int = DEFAULT_CACHE_SIZE) -> None:
+    def __init__(self, cache_size: int = DEFAULT_CACHE_SIZE, limits: Limits | None = None) -> None:
         super().__init__(
+            limits=limits or Limits(),
             undefined=StrictUndefined,
             trim_blocks=True,
             keep_trailing_newline=True,
@@ -65,9 +96,10 @@ class CorralEnvironment(NativeEnvironment):
         )
         self.filters.update(ansible_filters())
         self.filters["d"] = self.filters["default"]
-        self.filters.update(guard_all("filter", self.filters))
+        self.filters.update(bounded_filters(self.limits, self.filters))
+        self.filters.update(guard_all("filter", self.filters, self.limits))
         self.tests.update(ansible_tests())
-        self.tests.update(guard_all("test", self.tests))
+        self.tests.update(guard_all("test", self.tests, self.limits))
         self.globals["omit"] = OMIT  # the executor may also push it as a variable
         from corral.lookups import lookup_globals  # here: corral.lookups imports templating
 
@@ -86,8 +118,15 @@ class CorralEnvironment(NativeEnvironment):
 
     def _compile_text(self, text: str) -> CompiledTemplate:
         self.compile_count += 1
-        tree = self.parse(text)
-        return CompiledTemplate(self.from_string(tree), _is_single_expression(tree))
+        try:
+            tree = self.parse(text)
+            route_loops(tree, self)
+            return CompiledTemplate(self.from_string(tree), _is_single_expression(tree))
+        except (RecursionError, MemoryError, SyntaxError) as exc:
+            # Jinja's parser and Python's compiler both recurse per nesting level
+            raise TemplateSyntaxError(
+                "the template is nested too deeply (too many parentheses, brackets or blocks)", 1
+            ) from exc
 
 
 def _fail_if_undefined(value: Any) -> Any:

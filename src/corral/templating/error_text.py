@@ -44,7 +44,8 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, TemplateSyntaxError):
         return f"template syntax error: {exc.message}"
     if isinstance(exc, RecursionError):
-        return "variables refer to each other too deeply (a loop through hostvars?)"
+        return ("recursion too deep: a macro calling itself, or variables referring to "
+                "each other in a loop (through hostvars?)")
     if isinstance(exc, JinjaTemplateError):
         return exc.message or type(exc).__name__
     return f"{type(exc).__name__}: {exc}"

@@ -3,13 +3,15 @@
 * An exception from a filter/test becomes ``TemplateError("filter 'from_json': …")``;
   an undefined variable passes through untouched so its message names the variable.
 * A filter given unsafe (host) data returns unsafe data: ``{{ fact | upper }}``
-  is still never rendered again.
+  is still never rendered again; a lazy result (``map``, ``select``) yields
+  unsafe items.
+* A filter's text or list result is bounded in size (see ``limits.py``).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from jinja2 import Environment, UndefinedError
@@ -18,17 +20,19 @@ from jinja2.runtime import Context
 
 from corral.errors import TemplateError
 
-from .unsafe import is_unsafe, mark_unsafe
+from .limits import Limits
+from .unsafe import UnsafeIterator, is_unsafe, mark_unsafe
 
 
-def guard_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+def guard_filter(name: str, func: Callable[..., Any], limits: Limits) -> Callable[..., Any]:
     """``func`` that raises TemplateError naming ``name`` and keeps unsafe-ness."""
 
     @functools.wraps(func)  # keeps Jinja's pass_context/pass_environment marker
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        result = _call("filter", name, func, args, kwargs)
+        result = limits.check_result(_call("filter", name, func, args, kwargs),
+                                     f"filter '{name}' result")
         if _any_unsafe(args, kwargs):
-            return mark_unsafe(result)
+            return _marked(result)
         return result
 
     return guarded
@@ -44,9 +48,16 @@ def guard_test(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     return guarded
 
 
-def guard_all(kind: str, table: Mapping[str, Any]) -> dict[str, Any]:
-    wrap = guard_filter if kind == "filter" else guard_test
-    return {name: wrap(name, func) for name, func in table.items()}
+def _marked(result: Any) -> Any:
+    if isinstance(result, Iterator):
+        return UnsafeIterator(result)
+    return mark_unsafe(result)
+
+
+def guard_all(kind: str, table: Mapping[str, Any], limits: Limits) -> dict[str, Any]:
+    if kind == "filter":
+        return {name: guard_filter(name, func, limits) for name, func in table.items()}
+    return {name: guard_test(name, func) for name, func in table.items()}
 
 
 def _call(

@@ -25,10 +25,13 @@ class TemplatedVars(Mapping[str, Any]):
 
     def __init__(self, variables: Mapping[str, Any], env: CorralEnvironment) -> None:
         self._raw = variables
-        self.env = env
+        self._env = env  # private: templates see this object as ``vars`` and in ``hostvars``
         self._cache: dict[str, Any] = {}
         self._resolving: list[str] = []
         self.scope: Mapping[str, Any] = _JinjaScope(self)
+
+    def renders_with(self, env: CorralEnvironment) -> bool:
+        return self._env is env
 
     @property
     def raw(self) -> Mapping[str, Any]:
@@ -61,7 +64,7 @@ class TemplatedVars(Mapping[str, Any]):
         raw = self._raw[name]
         self._resolving.append(name)
         try:
-            value = walk(raw, lambda text, _path: render_string(self.env, text, self.scope))
+            value = walk(raw, lambda text, _path: render_string(self._env, text, self.scope))
         finally:
             self._resolving.pop()
         self._cache[name] = value
@@ -85,17 +88,17 @@ class _JinjaScope(Mapping[str, Any]):
                 return self._view.resolve(name)
             except UndefinedError as exc:
                 hint = f"{exc.message} (in variable {name!r})"
-                return self._view.env.undefined(hint=hint, name=name)
+                return self._view._env.undefined(hint=hint, name=name)
         if name == "vars":
             return self._view
-        return self._view.env.globals[name]
+        return self._view._env.globals[name]
 
     def __contains__(self, name: object) -> bool:
-        return name in self._view or name == "vars" or name in self._view.env.globals
+        return name in self._view or name == "vars" or name in self._view._env.globals
 
     def __iter__(self) -> Iterator[str]:
         yield from self._view
-        yield from (k for k in self._view.env.globals if k not in self._view)
+        yield from (k for k in self._view._env.globals if k not in self._view)
 
     def __len__(self) -> int:
         return sum(1 for _ in self)

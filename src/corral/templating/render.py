@@ -13,7 +13,7 @@ from corral.errors import TemplateError
 from .environment import CorralEnvironment
 from .error_text import syntax_message, template_error
 from .lazy_vars import TemplatedVars
-from .render_core import is_template, render_string, render_to_text, walk
+from .render_core import file_body, is_template, render_file, render_string, render_to_text, walk
 from .truth import to_bool
 from .unsafe import UnsafeText
 
@@ -30,7 +30,7 @@ class Templar:
 
     def __init__(self, env: CorralEnvironment, variables: Mapping[str, Any]) -> None:
         self.env = env
-        if isinstance(variables, TemplatedVars) and variables.env is env:
+        if isinstance(variables, TemplatedVars) and variables.renders_with(env):
             self.variables = variables
         else:
             self.variables = TemplatedVars(variables, env)
@@ -57,9 +57,9 @@ class Templar:
     def render_text(self, text: str, name: str = "<template>") -> str:
         """Render a whole template file (the template module): always a str."""
         try:
-            return render_to_text(self.env, text, self.variables.scope)
+            return render_file(self.env, text, self.variables.scope)
         except Exception as exc:
-            template = _compiled_or_none(self.env, text)
+            template = _compiled_or_none(self.env, file_body(text))
             raise template_error(exc, text, file=name, template=template) from exc
 
     def condition(self, expr: str | bool | list[Any]) -> bool:
@@ -116,6 +116,16 @@ def check_syntax(text: str, env: CorralEnvironment | None = None) -> str | None:
         (env or CorralEnvironment(cache_size=16)).compile_template(text)
     except TemplateSyntaxError as exc:
         return syntax_message(exc)
+    return None
+
+
+def template_syntax_error(text: str, env: CorralEnvironment | None = None
+                          ) -> tuple[str, int] | None:
+    """None when ``text`` compiles; else the reason and the line inside ``text``."""
+    try:
+        (env or CorralEnvironment(cache_size=16)).compile_template(text)
+    except TemplateSyntaxError as exc:
+        return exc.message or "syntax error", exc.lineno
     return None
 
 

@@ -12,8 +12,12 @@ from typing import Any
 
 from jinja2 import Undefined
 
+from corral.errors import TemplateError
+
 from .environment import CompiledTemplate, CorralEnvironment
 from .unsafe import UNSAFE_TYPES, UnsafeText, is_unsafe
+
+_PLAIN_ATOMS = frozenset({str, int, float, bool, type(None)})
 
 
 def is_template(value: Any) -> bool:
@@ -28,7 +32,7 @@ def is_template(value: Any) -> bool:
 def render_string(env: CorralEnvironment, text: str, scope: Mapping[str, Any]) -> Any:
     """Render ``text``: the native value for one ``{{ expr }}``, else a str."""
     compiled = env.compile_template(text)
-    pieces = run(compiled, scope)
+    pieces = run(compiled, scope, env.limits.max_size)
     if compiled.single_expression:
         return _native(pieces[0])
     return join_text(pieces)
@@ -36,14 +40,57 @@ def render_string(env: CorralEnvironment, text: str, scope: Mapping[str, Any]) -
 
 def render_to_text(env: CorralEnvironment, text: str, scope: Mapping[str, Any]) -> str:
     """Render ``text`` as a whole file: always a str."""
-    return join_text(run(env.compile_template(text), scope))
+    return join_text(run(env.compile_template(text), scope, env.limits.max_size))
 
 
-def run(compiled: CompiledTemplate, scope: Mapping[str, Any]) -> list[Any]:
-    """The output pieces of one render; ``scope`` is used as is (never copied)."""
+def render_file(env: CorralEnvironment, text: str, scope: Mapping[str, Any]) -> str:
+    """Render a template file's ``text`` as ansible-core's template module does.
+
+    The source's last line break is not part of the template (Jinja's default,
+    so ``trim_blocks`` never eats it and an empty last expression adds nothing);
+    then the output gets back as many trailing ``\n`` as the source ended with,
+    if it has fewer: ``'a\n{{ x }}\n'`` with ``x: ''`` gives ``'a\n'``, and
+    ``'{% if 1 %}x{% endif %}\n'`` gives ``'x\n'``.
+    """
+    out = render_to_text(env, file_body(text), scope)
+    missing = _trailing_newlines(text) - _trailing_newlines(out)
+    if missing <= 0:
+        return out
+    padded = out + "\n" * missing
+    return UnsafeText(padded) if isinstance(out, UnsafeText) else padded
+
+
+def file_body(text: str) -> str:
+    """A template file's text without its last line break (what ``render_file`` compiles)."""
+    if text.endswith("\r\n"):
+        return text[:-2]
+    if text.endswith(("\n", "\r")):
+        return text[:-1]
+    return text
+
+
+def _trailing_newlines(text: str) -> int:
+    return len(text) - len(text.rstrip("\n"))
+
+
+def run(compiled: CompiledTemplate, scope: Mapping[str, Any], max_size: int) -> list[Any]:
+    """The output pieces of one render; ``scope`` is used as is (never copied).
+
+    Fails as soon as the text output passes ``max_size`` characters.
+    """
     template = compiled.template
     context = template.new_context(scope, shared=True)  # type: ignore[arg-type]
-    return list(template.root_render_func(context))
+    pieces: list[Any] = []
+    append = pieces.append
+    size = 0
+    for piece in template.root_render_func(context):
+        append(piece)
+        if isinstance(piece, str):
+            size += len(piece)
+            if size > max_size:
+                raise TemplateError(
+                    f"template output would exceed the limit of {max_size:,} characters")
+    return pieces
 
 
 def walk(value: Any, render: Callable[[str, str], Any], path: str = "") -> Any:
@@ -92,6 +139,8 @@ def _native(value: Any) -> Any:
 
 def _materialise(value: Any) -> Any:
     """Generators (``map``, ``select``) and dict views become lists, as in Ansible."""
+    if type(value) in _PLAIN_ATOMS:
+        return value
     if isinstance(value, Iterator | KeysView | ValuesView | ItemsView) and not isinstance(
         value, str | Mapping
     ):

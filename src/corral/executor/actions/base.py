@@ -10,7 +10,7 @@ from typing import Any
 
 from corral.modules._api import Arg, ArgumentError, validate_args
 from corral.report.model import Status
-from corral.templating import Templar
+from corral.templating import Templar, is_unsafe
 
 _META_ACTIONS = ("flush_handlers", "end_play", "end_host", "noop", "clear_facts", "clear_host_errors",
                  "refresh_inventory", "end_batch")
@@ -52,7 +52,8 @@ async def _debug(ctx: ActionContext, args: dict[str, Any]) -> ActionOutcome:
     if args["var"] is not None:
         name = str(args["var"])
         expression = name if "{{" in name else "{{ " + name + " }}"
-        value = ctx.templar.render(expression)
+        # a name computed from host data is shown, never evaluated
+        value = args["var"] if is_unsafe(args["var"]) else ctx.templar.render(expression)
         text = value if isinstance(value, str) else json.dumps(value, indent=4, default=str)
         return ActionOutcome(Status.OK, f"{name}: {text}", data={name: value})
     msg = args["msg"]
