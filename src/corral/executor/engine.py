@@ -253,7 +253,9 @@ class Engine:
         for entry in play.vars_files:
             templar = self.templar(context.stack_for(self.states[host]))
             try:
-                name, path = vars_file_choice(entry, templar, play.path.parent)
+                where = play.keyword_positions.get("vars_files", play.position)
+                name, path = vars_file_choice(entry, templar, play.path.parent,
+                                              f"vars_files at {where}")
             except CorralError:
                 if final:
                     raise

@@ -48,12 +48,15 @@ def _ask(prompt: dict[str, Any], default: Any) -> Any:
     return answer if answer != "" or default is None else default
 
 
-def vars_file_choice(entry: str | list[str], templar: Templar, playbook_dir: Path) -> tuple[str, Path]:
-    """The file a vars_files entry names; for a list, the first that exists."""
+def vars_file_choice(entry: str | list[str], templar: Templar, playbook_dir: Path,
+                     where: str = "vars_files") -> tuple[str, Path]:
+    """The file a vars_files entry names; for a list, the first that exists.
+
+    ``where`` (``vars_files at FILE:LINE``) is named by a template error."""
     names = [entry] if isinstance(entry, str) else list(entry)
     tried: list[str] = []
     for raw in names:
-        name = str(templar.render(raw))
+        name = str(templar.render(raw, where))
         path = Path(name)
         if not path.is_absolute():
             path = playbook_dir / path
