@@ -6,10 +6,9 @@ import shlex
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from corral.errors import InputError, Problem
 from corral.vars_file import read_vars_file
+from corral.yaml_bounds import load_bounded_yaml
 
 
 def parse_extra_vars(values: list[str]) -> dict[str, Any]:
@@ -25,22 +24,34 @@ def _parse_one(value: str) -> dict[str, Any]:
     if text.startswith("@"):
         return _from_file(Path(text[1:]))
     if text.startswith("{"):
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise InputError(Problem(f"-e {value!r}: not valid JSON or YAML: {exc}")) from exc
+        data, problem = load_bounded_yaml(text, f"-e {_shown(value)}")
+        if problem is not None:
+            raise InputError(Problem(f"not valid JSON or YAML: {problem.message}",
+                                     problem.position))
         if not isinstance(data, dict):
-            raise InputError(Problem(f"-e {value!r}: must be a mapping"))
+            raise InputError(Problem(f"-e {_shown(value)}: must be a mapping"))
         return data
+    try:
+        words = shlex.split(text)
+    except ValueError as exc:  # an unbalanced quote
+        raise InputError(Problem(f"-e {_shown(value)}: {exc}; quote each value once, as in "
+                                 "-e \"key='two words'\"")) from exc
     result: dict[str, Any] = {}
-    for word in shlex.split(text):
+    for word in words:
         if "=" not in word:
             raise InputError(Problem(
-                f"-e {value!r}: {word!r} is not key=value; use -e key=value, -e @file.yml "
+                f"-e {_shown(value)}: {word!r} is not key=value; use -e key=value, -e @file.yml "
                 "or -e '{\"key\": \"value\"}'"))
         key, _, raw = word.partition("=")
         result[key] = raw  # Ansible keeps k=v values as strings
     return result
+
+
+def _shown(value: str, limit: int = 80) -> str:
+    """``value`` quoted for a message, cut in the middle when long."""
+    if len(value) > limit:
+        value = f"{value[: limit // 2]}...{value[-limit // 4:]}"
+    return repr(value)
 
 
 def _from_file(path: Path) -> dict[str, Any]:
