@@ -167,8 +167,13 @@ def range_size_problem(count: int, entry: str) -> str | None:
             f"for at most {MAX_RANGE_HOSTS:,} (split it, or check the digits)")
 
 
+def cut_middle(text: str, limit: int = 60) -> str:
+    """``text``, its middle left out when longer than ``limit``."""
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit // 2]}...{text[-limit // 4 :]}"
+
+
 def _shortened(text: str, limit: int = 60) -> str:
     """``text`` quoted, its middle cut when long, control characters escaped."""
-    if len(text) > limit:
-        text = f"{text[: limit // 2]}...{text[-limit // 4 :]}"
-    return repr(text)
+    return repr(cut_middle(text, limit))

@@ -6,7 +6,7 @@ import shlex
 from pathlib import Path
 from typing import Any
 
-from corral.errors import InputError, Problem
+from corral.errors import InputError, Position, Problem
 from corral.vars_file import read_vars_file
 from corral.yaml_bounds import load_bounded_yaml
 
@@ -23,25 +23,26 @@ def _parse_one(value: str) -> dict[str, Any]:
     text = value.strip()
     if text.startswith("@"):
         return _from_file(Path(text[1:]))
+    where = Position(f"-e {_shown(value)}")  # the command line is the "file"
     if text.startswith("{"):
-        data, problem = load_bounded_yaml(text, f"-e {_shown(value)}")
+        data, problem = load_bounded_yaml(text, where.file)
         if problem is not None:
             raise InputError(Problem(f"not valid JSON or YAML: {problem.message}",
                                      problem.position))
         if not isinstance(data, dict):
-            raise InputError(Problem(f"-e {_shown(value)}: must be a mapping"))
+            raise InputError(Problem("must be a mapping", where))
         return data
     try:
         words = shlex.split(text)
     except ValueError as exc:  # an unbalanced quote
-        raise InputError(Problem(f"-e {_shown(value)}: {exc}; quote each value once, as in "
-                                 "-e \"key='two words'\"")) from exc
+        raise InputError(Problem(f"{exc}; quote each value once, as in "
+                                 "-e \"key='two words'\"", where)) from exc
     result: dict[str, Any] = {}
     for word in words:
         if "=" not in word:
             raise InputError(Problem(
-                f"-e {_shown(value)}: {word!r} is not key=value; use -e key=value, -e @file.yml "
-                "or -e '{\"key\": \"value\"}'"))
+                f"{_shown(word)} is not key=value; use -e key=value, -e @file.yml "
+                "or -e '{\"key\": \"value\"}'", where))
         key, _, raw = word.partition("=")
         result[key] = raw  # Ansible keeps k=v values as strings
     return result

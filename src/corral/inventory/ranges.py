@@ -13,7 +13,7 @@ import string
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from corral.input_bounds import range_size_problem
+from corral.input_bounds import cut_middle, range_size_problem
 
 _RANGE = re.compile(r"\[([^\]]*)\]")
 _DIGITS = re.compile(r"[0-9]+")
@@ -64,12 +64,12 @@ def _range_items(spec: str, name: str) -> _Items:
     bounds = spec.split(":")
     if len(bounds) not in (2, 3):
         raise RangeError(
-            f"invalid range '[{spec}]' in '{name}': write [begin:end] or [begin:end:step]"
+            f"{_invalid(spec, name)}: write [begin:end] or [begin:end:step]"
         )
     begin, end = bounds[0].strip() or "0", bounds[1].strip()
     step = _step(bounds[2].strip() if len(bounds) == 3 else "1", spec, name)
     if not end:
-        raise RangeError(f"invalid range '[{spec}]' in '{name}': the end value is missing")
+        raise RangeError(f"{_invalid(spec, name)}: the end value is missing")
     if _DIGITS.fullmatch(begin) and _DIGITS.fullmatch(end):
         return _numeric(begin, end, step, spec, name)
     if (
@@ -80,32 +80,36 @@ def _range_items(spec: str, name: str) -> _Items:
     ):
         return _alphabetic(begin, end, step, spec, name)
     raise RangeError(
-        f"invalid range '[{spec}]' in '{name}': begin and end must both be numbers or both single letters"
+        f"{_invalid(spec, name)}: begin and end must both be numbers or both single letters"
     )
+
+
+def _invalid(spec: str, name: str) -> str:
+    return f"invalid range '[{cut_middle(spec)}]' in '{cut_middle(name, 100)}'"
 
 
 def _step(text: str, spec: str, name: str) -> int:
     if not _DIGITS.fullmatch(text) or len(text) > _MAX_DIGITS or int(text) == 0:
         raise RangeError(
-            f"invalid range '[{spec}]' in '{name}': the step must be a positive integer"
+            f"{_invalid(spec, name)}: the step must be a positive integer"
         )
     return int(text)
 
 
 def _numeric(begin: str, end: str, step: int, spec: str, name: str) -> _Items:
     if max(len(begin), len(end)) > _MAX_DIGITS:
-        raise RangeError(f"invalid range '[{spec}]' in '{name}': numbers of more than "
+        raise RangeError(f"{_invalid(spec, name)}: numbers of more than "
                          f"{_MAX_DIGITS} digits")
     if int(begin) > int(end):
         raise RangeError(
-            f"invalid range '[{spec}]' in '{name}': begin must not be greater than end"
+            f"{_invalid(spec, name)}: begin must not be greater than end"
         )
     width = 0
     if begin.startswith("0") and len(begin) > 1:
         if len(begin) != len(end):
             wide = max(len(begin), len(end))
             raise RangeError(
-                f"invalid range '[{spec}]' in '{name}': a zero-padded range needs begin and end "
+                f"{_invalid(spec, name)}: a zero-padded range needs begin and end "
                 f"of the same width (e.g. [{begin.zfill(wide)}:{end.zfill(wide)}])"
             )
         width = len(begin)
@@ -118,6 +122,6 @@ def _alphabetic(begin: str, end: str, step: int, spec: str, name: str) -> _Items
     letters = string.ascii_letters
     first, last = letters.index(begin), letters.index(end)
     if first > last:
-        raise RangeError(f"invalid range '[{spec}]' in '{name}': begin must not come after end")
+        raise RangeError(f"{_invalid(spec, name)}: begin must not come after end")
     names = letters[first : last + 1 : step]
     return _Items(len(names), names)

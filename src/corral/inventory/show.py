@@ -29,12 +29,19 @@ def render_graph(inventory: Inventory, group: str = ALL) -> str:
 
 
 def _graph_lines(inventory: Inventory, group: str, depth: int) -> list[str]:
-    lines = [_graph_name(f"@{group}:", depth)]
-    node = inventory.groups[group]
-    for child in sorted(node.children):
-        lines.extend(_graph_lines(inventory, child, depth + 1))
-    if group != ALL:
-        lines.extend(_graph_name(host, depth + 1) for host in sorted(node.hosts))
+    """The lines of ``group``'s subtree, walked with a stack (group chains can be long)."""
+    lines: list[str] = []
+    pending: list[tuple[str, int, bool]] = [(group, depth, False)]  # (name, depth, hosts?)
+    while pending:
+        name, level, hosts = pending.pop()
+        node = inventory.groups[name]
+        if hosts:
+            lines.extend(_graph_name(host, level + 1) for host in sorted(node.hosts))
+            continue
+        lines.append(_graph_name(f"@{name}:", level))
+        if name != ALL:
+            pending.append((name, level, True))
+        pending.extend((child, level + 1, False) for child in sorted(node.children, reverse=True))
     return lines
 
 
