@@ -6,12 +6,15 @@ from pathlib import Path
 from typing import Any
 
 from corral.errors import InputError, Position, Problem
-from corral.input_bounds import InputBoundError, read_input_text
+from corral.input_bounds import InputBoundError, cut_middle, path_problem, read_input_text
 from corral.yaml_bounds import load_bounded_yaml
 
 
 def read_vars_file(path: Path, what: str) -> dict[str, Any]:
     """The mapping in ``path``; ``what`` names the use in messages (``-e @x.yml``)."""
+    unusable = path_problem(str(path), "the file")
+    if unusable is not None:
+        raise InputError(Problem(f"{what}: {unusable}", Position(cut_middle(str(path)))))
     try:
         text = read_input_text(path)
     except OSError as exc:

@@ -69,6 +69,15 @@ def render_list(inventory: Inventory) -> str:
             entry["children"] = list(group.children)
         if entry:
             result[name] = entry
-    hostvars = {h: inventory.host_vars(h) for h in inventory.hosts}
+    hostvars = {h: _str_keys(inventory.host_vars(h)) for h in inventory.hosts}
     result["_meta"] = {"hostvars": {h: v for h, v in hostvars.items() if v}}
     return json.dumps(result, indent=4, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+
+
+def _str_keys(value: Any) -> Any:
+    """``value`` with every mapping key a string, as JSON has them (and can sort them)."""
+    if isinstance(value, dict):
+        return {str(k): _str_keys(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_str_keys(v) for v in value]
+    return value

@@ -126,8 +126,8 @@ def input_error_fault(exc: InputError, kind: str) -> str | None:
     """Why ``exc`` is not a good input error (no file named, an endless message), or None."""
     for problem in exc.problems:
         text = str(problem)
-        if len(text) > MAX_MESSAGE:
-            return f"message of {len(text)} characters: {text[:200]}..."
+        if len(problem.message) > MAX_MESSAGE:
+            return f"message of {len(problem.message)} characters: {text[:200]}..."
         if kind == "template":
             continue  # a render error is a task failure at run time; its file is the task's
         if problem.position is None or not problem.position.file:
