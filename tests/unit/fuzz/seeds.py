@@ -85,7 +85,7 @@ _TASKS = [
   loop:
     - {name: a, n: 1}
     - {name: b, n: 2}
-- include_tasks: tasks.yml
+- include_tasks: more.yml
   when: false
 """,
 ]
@@ -182,7 +182,7 @@ _TEMPLATES = [
     "{{ settings.b | join(',') }} {{ port | int + 1 }} {{ 'x' if port > 1 else 'y' }}",
     "{% if settings.a == 1 %}{{ users | length }}{% else %}{{ none }}{% endif %}",
     "{{ range(3) | list }} {{ 'ab' * 3 }} {{ users | map('upper') | list }}",
-    "{% set x = [1, 2] %}{{ x | sum }} {{ lookup('env', 'HOME') is string }}",
+    "{% set x = [1, 2] %}{{ x | sum }} {{ port is number }} {{ settings.get('a') }}",
 ]
 
 

@@ -24,6 +24,8 @@ from .seeds import seeds
 
 INVENTORY = "all:\n  hosts:\n    web1: {ansible_host: 127.0.0.1, ansible_port: 1}\n"
 VARIABLES: dict[str, Any] = {"port": 8080, "users": ["alice", "bob"], "none": None,
+                             "app_name": "app", "app_port": 80, "app_workers": 2,
+                             "app_root": "/srv",
                              "settings": {"a": 1, "b": ["x", "y"]}}
 
 
@@ -45,6 +47,7 @@ def _companions(folder: Path) -> None:
     (folder / "tasks.yml").write_text(seeds("tasks")[0], encoding="utf-8")
     (folder / "vars.yml").write_text(seeds("vars_file")[0], encoding="utf-8")
     (folder / "other.yml").write_text("- hosts: all\n  tasks: []\n", encoding="utf-8")
+    (folder / "more.yml").write_text("- debug: msg=more\n", encoding="utf-8")
     (folder / "hosts.yml").write_text(INVENTORY, encoding="utf-8")
     (folder / "templates").mkdir(exist_ok=True)
     (folder / "templates" / "app.conf.j2").write_text(seeds("template")[0], encoding="utf-8")
@@ -88,14 +91,22 @@ def run_inventory_ini(ctx: Context, folder: Path, data: bytes) -> None:
 
 
 def run_vars_file(ctx: Context, folder: Path, data: bytes) -> None:
+    """The bytes as a play's vars_files entry, then as host_vars beside an inventory."""
     (folder / "vars.yml").write_bytes(data)
+    problems = []
     try:
         read_vars_file(folder / "vars.yml", "vars_files")
-    finally:  # the same bytes as host_vars, through the inventory's reader
-        (folder / "host_vars").mkdir()
-        (folder / "host_vars" / "web1.yml").write_bytes(data)
-        (folder / "hosts.yml").write_text(INVENTORY, encoding="utf-8")
+    except InputError as exc:
+        problems += exc.problems
+    (folder / "host_vars").mkdir()
+    (folder / "host_vars" / "web1.yml").write_bytes(data)
+    (folder / "hosts.yml").write_text(INVENTORY, encoding="utf-8")
+    try:
         _load_inventory(folder / "hosts.yml")
+    except InputError as exc:
+        problems += exc.problems
+    if problems:
+        raise InputError(problems)
 
 
 def run_extra_vars(ctx: Context, folder: Path, data: bytes) -> None:
