@@ -34,6 +34,9 @@ MAX_RANGE_HOSTS = 100_000
 MAX_INVENTORY_HOSTS = 1_000_000
 """Most hosts all inventory sources together may define."""
 
+MAX_ARGUMENT_CHARS = 128 * 1024
+"""Longest ``-e`` value read (Linux passes at most 128 KiB in one argument anyway)."""
+
 NAME_MAX = 255
 """Longest name that becomes one file name (a module, host_vars/HOST, group_vars/GROUP)."""
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from corral.errors import InputError, Position, Problem
+from corral.input_bounds import MAX_ARGUMENT_CHARS
 from corral.vars_file import read_vars_file
 from corral.yaml_bounds import load_bounded_yaml
 
@@ -24,6 +25,10 @@ def _parse_one(value: str) -> dict[str, Any]:
     if text.startswith("@"):
         return _from_file(Path(text[1:]))
     where = Position(f"-e {_shown(value)}")  # the command line is the "file"
+    if len(text) > MAX_ARGUMENT_CHARS:
+        raise InputError(Problem(f"the value is {len(text):,} characters long; past "
+                                 f"{MAX_ARGUMENT_CHARS:,} put the variables in a file and "
+                                 "give -e @FILE", where))
     if text.startswith("{"):
         data, problem = load_bounded_yaml(text, where.file)
         if problem is not None:

@@ -3,7 +3,8 @@
 Every case is made from ``(seed, index)`` alone, so one failing case can be made and
 run again by itself. Workers are forked processes with an address-space limit (a
 case that exhausts memory gets a MemoryError there, not here); the parent kills a
-worker whose case runs past its time budget and counts a hang.
+worker whose case runs past its time budget (CPU time, or a multiple of it in wall
+clock time for a case blocked on something) and counts a hang.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from .mutations import mutate
 from .seeds import KINDS, seeds
 from .targets import TARGETS, Context, input_error_fault
 
-CASE_SECONDS = 10.0
+CASE_SECONDS = 10.0  # CPU seconds a case may use; wall clock: WALL_FACTOR times that
+WALL_FACTOR = 6  # a busy shared machine slows cases down; a case blocked forever still ends
 MEMORY_BYTES = 2 * 1024**3
 PASSING = ("accepted", "input_error")
 
@@ -116,6 +118,15 @@ class _Slot:
     conn: Connection
     case: Case | None = None
     started: float = 0.0
+    cpu_started: float = 0.0
+
+    def cpu_seconds(self) -> float:
+        """CPU time the worker has used (user + system), from /proc."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -139,6 +150,7 @@ class FuzzRun:
                             pending.clear()
                             break
                         slot.case, slot.started = pending.pop(), time.monotonic()
+                        slot.cpu_started = slot.cpu_seconds()
                         slot.conn.send(slot.case)
                 self._collect(slots, root)
         finally:
@@ -166,11 +178,18 @@ class FuzzRun:
                     slots[index] = self._restart(slot, root)
                 else:
                     slot.case = None
-            elif now - slot.started > self.case_seconds:
-                self.outcomes.append(Outcome(slot.case, "hang",
-                                             f"still running after {self.case_seconds:.0f} s",
-                                             now - slot.started))
+            elif self._overdue(slot, now):
+                self.outcomes.append(Outcome(
+                    slot.case, "hang", f"still running after {now - slot.started:.0f} s "
+                    f"({slot.cpu_seconds() - slot.cpu_started:.0f} s of CPU)", now - slot.started))
                 slots[index] = self._restart(slot, root)
+
+    def _overdue(self, slot: _Slot, now: float) -> bool:
+        wall = now - slot.started
+        if wall > self.case_seconds * WALL_FACTOR:
+            return True
+        return wall > self.case_seconds and (
+            slot.cpu_seconds() - slot.cpu_started > self.case_seconds)
 
     def _death(self, slot: _Slot) -> str:
         slot.process.join(timeout=1)

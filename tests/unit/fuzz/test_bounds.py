@@ -100,6 +100,7 @@ REFUSED = [
     ("inventory_ini", "x[\u00b2:3]\n".encode(), "begin and end must both be numbers or both single"),
     # the command line
     ("extra_vars", b"a=\"b", "-e 'a=\"b': No closing quotation"),
+    ("extra_vars", b"a=" + b"x" * 200_000, "the value is 200,002 characters long; past 131,072"),
 ]
 
 

@@ -1,7 +1,7 @@
 """The mutation fuzzer over every parser, in CI: a fixed seed, 2,000 cases, ~60 s on 2 cores.
 
 A case passes when corral accepts the input or refuses it with its own input error
-naming a file, within 10 s and 2 GiB; a traceback, a hang or a message without a file
+naming a file, within 10 s of CPU (60 s of wall clock) and 2 GiB; a traceback, a hang or a message without a file
 fails it. ``tests/bench/fuzz`` runs the same fuzzer longer, with a random seed.
 """
 
