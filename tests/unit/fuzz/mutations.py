@@ -185,6 +185,24 @@ def template_bomb(rng: random.Random, data: bytes) -> bytes:
     return _insert(data, _spot(rng, data), payload)
 
 
+def expression_bomb(rng: random.Random, data: bytes) -> bytes:
+    """A Jinja expression in a playbook (a condition or a templated value) that is too much."""
+    depth = rng.choice([50, 1000, 5000])
+    expression = rng.choice([
+        b"(" * depth + b"1" + b")" * depth,
+        b"[" * depth + b"]" * depth,
+        b"range(10**9) | list | length > 0",
+        b"('x' * 10**9) | length > 0",
+        b"1" + b" + 1" * depth * 2,
+        b"not " * depth + b"true",
+    ])
+    if rng.random() < 0.5:
+        return data.replace(b"  tasks:\n", b"  tasks:\n    - debug: msg=x\n      when: "
+                            + expression + b"\n", 1)
+    return data.replace(b"  tasks:\n", b"  tasks:\n    - debug:\n        msg: \"{{ "
+                        + expression + b" }}\"\n", 1)
+
+
 _COMMON: list[tuple[str, Mutation, int]] = [
     ("flip", flip_bytes, 4),
     ("control", control_character, 3),
@@ -212,6 +230,7 @@ _BY_KIND: dict[str, list[tuple[str, Mutation, int]]] = {
     "extra_vars": [*_COMMON, ("nesting", deep_nesting, 2), ("tag", wrong_tag, 2),
                    ("anchor", anchors, 1), ("bomb", alias_bomb, 1)],
     "template": [*_COMMON, ("template_bomb", template_bomb, 6), ("nesting", deep_nesting, 1)],
+    "playbook_expressions": [("expression", expression_bomb, 1)],
 }
 
 

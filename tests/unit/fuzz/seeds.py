@@ -10,7 +10,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[3]
 
 KINDS = ("playbook", "tasks", "inventory_yaml", "inventory_ini", "vars_file", "extra_vars",
-         "template")
+         "template", "playbook_expressions")
+TEMPLATE_KINDS = ("template", "playbook_expressions")  # bounded by corral.templating
 
 _PLAYBOOKS = [
     """\
@@ -194,6 +195,7 @@ def seeds(kind: str) -> list[str]:
     """The seed texts of one kind of input."""
     table = {
         "playbook": _PLAYBOOKS + _repo_seeds("playbooks"),
+        "playbook_expressions": [p for p in _PLAYBOOKS if "  tasks:\n" in p],
         "tasks": _TASKS,
         "inventory_yaml": _INVENTORIES_YAML + _repo_seeds("inventories"),
         "inventory_ini": _INVENTORIES_INI,

@@ -128,6 +128,7 @@ TARGETS: dict[str, Callable[[Context, Path, bytes], None]] = {
     "vars_file": run_vars_file,
     "extra_vars": run_extra_vars,
     "template": run_template,
+    "playbook_expressions": run_playbook,
 }
 
 MAX_MESSAGE = 1000
@@ -139,7 +140,7 @@ def input_error_fault(exc: InputError, kind: str) -> str | None:
         text = str(problem)
         if len(problem.message) > MAX_MESSAGE:
             return f"message of {len(problem.message)} characters: {text[:200]}..."
-        if kind == "template":
+        if kind == "template":  # run time: a task failure, in the template's file if any
             continue  # a render error is a task failure at run time; its file is the task's
         if problem.position is None or not problem.position.file:
             return f"no file named: {text[:300]}"

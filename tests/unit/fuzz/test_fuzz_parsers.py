@@ -12,13 +12,13 @@ from collections import Counter
 
 from .mutations import _BY_KIND
 from .runner import FuzzRun, failures, make_case, report
-from .seeds import KINDS
+from .seeds import KINDS, TEMPLATE_KINDS
 
 SEED = 20261130
 CASES = 2000
 BUDGET_SECONDS = 60  # measured on an idle 2-core machine
 HARD_LIMIT_SECONDS = 240  # the machine is shared: fail only when far past the budget
-PARSER_KINDS = tuple(k for k in KINDS if k != "template")  # templates: test_fuzz_templates.py
+PARSER_KINDS = tuple(k for k in KINDS if k not in TEMPLATE_KINDS)  # see test_fuzz_templates
 
 
 def test_fuzz_every_parser() -> None:
