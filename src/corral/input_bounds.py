@@ -19,7 +19,7 @@ from corral.errors import Position, Problem
 MAX_INPUT_BYTES = 64 * 1024 * 1024
 """Largest playbook, inventory or vars file read (a 100,000-host inventory is ~10 MB)."""
 
-MAX_NESTING = 100
+MAX_NESTING = 200
 """Deepest nesting of mappings and sequences in one YAML document, aliases expanded."""
 
 MIN_ALIAS_NODES = 1_000_000

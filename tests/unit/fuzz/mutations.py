@@ -86,7 +86,7 @@ def shuffle_lines(rng: random.Random, data: bytes) -> bytes:
 
 
 def deep_nesting(rng: random.Random, data: bytes) -> bytes:
-    depth = rng.choice([20, 50, 98, 99, 100, 101, 150, 1000, 5000])
+    depth = rng.choice([20, 50, 150, 198, 199, 200, 201, 1000, 5000])
     style = rng.choice(["flow_seq", "flow_map", "block"])
     if style == "flow_seq":
         payload = b"[" * depth + b"x" + b"]" * depth

@@ -47,16 +47,16 @@ REFUSED = [
      "hosts.yml:3:5: host name 'a\\x00b' contains the control character U+0000"),
     ("inventory_ini", b"[g\x7f]\nweb1\n", "hosts:1:3: DEL U+007F at line 1, column 3"),
     # nesting ~1,000 levels deep, in every kind of file
-    ("playbook", PLAY + DEEP + b"\n", "site.yml:4:109: nesting is deeper than 100 levels"),
+    ("playbook", PLAY + DEEP + b"\n", "site.yml:4:209: nesting is deeper than 200 levels"),
     ("playbook", b"".join(b"  " * i + b"- \n" for i in range(1000)),
-     "site.yml:101:201: nesting is deeper than 100 levels"),
-    ("tasks", TASKS + DEEP + b"\n", "tasks.yml:2:107: nesting is deeper than 100 levels"),
+     "site.yml:201:401: nesting is deeper than 200 levels"),
+    ("tasks", TASKS + DEEP + b"\n", "tasks.yml:2:207: nesting is deeper than 200 levels"),
     ("inventory_yaml", INV + b"{a: " * 1000 + b"}" * 1000 + b"\n",
-     "hosts.yml:4:391: nesting is deeper than 100 levels"),
-    ("vars_file", b"x: " + DEEP + b"\n", "vars.yml:1:103: vars_files: nesting is deeper than 100 levels"),
+     "hosts.yml:4:791: nesting is deeper than 200 levels"),
+    ("vars_file", b"x: " + DEEP + b"\n", "vars.yml:1:203: vars_files: nesting is deeper than 200 levels"),
     ("extra_vars", b"{x: " + DEEP + b"}",
-     "-e '{x: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[...]]]]]]]]]]]]]]]]]]]}':1:104: "
-     "not valid JSON or YAML: nesting is deeper than 100 levels"),
+     "-e '{x: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[...]]]]]]]]]]]]]]]]]]]}':1:204: "
+     "not valid JSON or YAML: nesting is deeper than 200 levels"),
     # standard tags on the wrong kind of node, and scalars a tag cannot read
     ("playbook", PLAY + b"!!float {a: 1}\n",
      "site.yml:4:14: YAML syntax error: the tag !!float needs a plain value, but it is on a mapping"),
@@ -111,11 +111,11 @@ def test_refused_with_file_and_line(kind: str, data: bytes, expected: str,
     started = time.monotonic()
     problems = _problems(kind, data, tmp_path)
     assert any(expected in p for p in problems), problems
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 20  # before the bounds: minutes, or no end
 
 
 ACCEPTED = [
-    ("playbook", PLAY + b"[" * 60 + b"]" * 60 + b"\n"),
+    ("playbook", PLAY + b"[" * 150 + b"]" * 150 + b"\n"),  # ansible-core accepts it
     ("playbook", b"- hosts: all\n  vars: &v {a: 1}\n  tasks:\n    - debug: {msg: x}\n"
                  b"      vars: {<<: *v, b: *v}\n"),
     ("vars_file", b"a: !!str 123\nb: !!int '0x1f'\nc: !!float 1\nd: !!bool yes\ne: !!null ''\n"

@@ -76,7 +76,7 @@ def test_fuzz_case_through_the_cli(index: int, tmp_path: Path) -> None:
 BAD = [
     ("playbook", b"- hosts: all\n  tasks:\n    - debug: msg=a\x00b\n", "site.yml:3:19: NUL"),
     ("tasks", b"- debug:\n    msg: " + b"[" * 1000 + b"]" * 1000 + b"\n",
-     "tasks.yml:2:107: nesting is deeper than 100 levels"),
+     "tasks.yml:2:207: nesting is deeper than 200 levels"),
     ("inventory_ini", b"[web]\nweb[0000000:9999999]\n", "hosts:2:1: invalid host line"),
     ("inventory_yaml", b"all:\n  hosts:\n    h: {x: &a [*a]}\n", "hosts.yml:3:16: alias '*a'"),
     ("vars_file", b"a: caf\xe9\n", "extra.yml:1:7: -e @extra.yml: file is not UTF-8 text"),
