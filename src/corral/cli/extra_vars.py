@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from corral.errors import InputError, Position, Problem
-from corral.input_bounds import MAX_ARGUMENT_CHARS
+from corral.input_bounds import MAX_ARGUMENT_CHARS, cut_middle
 from corral.vars_file import read_vars_file
 from corral.yaml_bounds import load_bounded_yaml
 
@@ -61,4 +61,4 @@ def _shown(value: str, limit: int = 80) -> str:
 
 
 def _from_file(path: Path) -> dict[str, Any]:
-    return read_vars_file(path, f"-e @{path}")
+    return read_vars_file(path, f"-e @{cut_middle(str(path))}")

@@ -7,12 +7,17 @@ the case folder); each accepted row is something ansible-core accepts, kept acce
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from corral.cli.extra_vars import parse_extra_vars
+from corral.cli.loading import load_run_input
 from corral.errors import InputError
 from corral.input_bounds import MAX_RANGE_HOSTS
+from corral.inventory import load_inventory
+from corral.inventory.limit_file import expand_limit
 from corral.inventory.ranges import RangeError, expand_host_range
 
 from .targets import TARGETS, Context
@@ -140,3 +145,27 @@ def test_range_at_the_bound_expands() -> None:
     assert len(expand_host_range(f"h[1:{MAX_RANGE_HOSTS}]")) == MAX_RANGE_HOSTS
     with pytest.raises(RangeError, match="stands for 100,001 hosts"):
         expand_host_range(f"h[1:{MAX_RANGE_HOSTS + 1}]")
+
+
+LONG = "a" * 300
+COMMAND_LINE = [
+    (lambda d: load_inventory([LONG]), "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...aaaaaaaaaaaaaaa: inventory source"
+     " 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...aaaaaaaaaaaaaaa' has a file or folder name longer than 255"),
+    (lambda d: load_run_input(Path(LONG + ".yml"), ["x,"]), ": playbook 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+     "...aaaaaaaaaaa.yml' has a file or folder name longer than 255 bytes"),
+    (lambda d: expand_limit("@" + LONG), ": limit file 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...aaaaaaaaaaaaaaa'"
+     " has a file or folder name longer than 255 bytes"),
+    (lambda d: expand_limit(f"@{d}/limit"), "limit:2:1: file is not UTF-8 text: byte 0xff at offset 5"),
+    (lambda d: parse_extra_vars([f"@{d}/{LONG}"]), "name longer than 255 bytes"),
+]
+
+
+@pytest.mark.parametrize(("call", "expected"), COMMAND_LINE)
+def test_paths_from_the_command_line(call: Callable[[Path], object], expected: str,
+                                     tmp_path: Path) -> None:
+    (tmp_path / "limit").write_bytes(b"web1\n\xff\n")
+    with pytest.raises(InputError) as caught:
+        call(tmp_path)
+    assert expected in str(caught.value).replace(f"{tmp_path}/", "")
+    assert len(str(caught.value)) < 400
+
