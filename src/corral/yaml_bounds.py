@@ -29,6 +29,7 @@ from corral.input_bounds import (
     MIN_ALIAS_NODES,
     InputBoundError,
     check_characters,
+    cut_middle,
 )
 
 _STANDARD = "tag:yaml.org,2002:"
@@ -100,7 +101,8 @@ class BoundedLoader(yaml.SafeLoader):
                 raise
             tag = node.tag.replace(_STANDARD, "!!")
             why = f" ({exc})" if type(exc) is ValueError else ""
-            raise ConstructorError(None, None, f"{node.value!r} cannot be read as {tag}{why}; "
+            raise ConstructorError(None, None, f"{cut_middle(node.value)!r} cannot be read as "
+                                   f"{tag}{why}; "
                                    "quote it to keep it as text", node.start_mark) from None
 
 

@@ -26,8 +26,9 @@ def _spot(rng: random.Random, data: bytes) -> int:
 
 
 def _value_spot(rng: random.Random, data: bytes) -> int:
-    """Just after a random ': ' or '- ' (where a YAML value starts), else anywhere."""
+    """Just after a random ': ' or '- ' (a YAML value) or '=' (an INI value), else anywhere."""
     spots = [i + 2 for i in range(len(data) - 1) if data[i : i + 2] in (b": ", b"- ")]
+    spots += [i + 1 for i in range(len(data)) if data[i : i + 1] == b"="]
     return rng.choice(spots) if spots else _spot(rng, data)
 
 
@@ -108,8 +109,9 @@ def wrong_tag(rng: random.Random, data: bytes) -> bytes:
 
 def bad_scalar(rng: random.Random, data: bytes) -> bytes:
     """Plain scalars that look like a type PyYAML then fails to build."""
+    # (a 5,000-digit number is an expression_bomb: inside "{{ }}" it is the template's)
     value = rng.choice([b"0b_", b"._", b"2001-13-45", b"2001-02-30 25:61:61", b"0x_",
-                        b"1" * 5000, b"1e99999", b"-.inf", b"0o9", b"1:99:99"])
+                        b"1e99999", b"-.inf", b"0o9", b"1:99:99"])
     return _insert(data, _value_spot(rng, data), value + b" ")
 
 
@@ -195,6 +197,7 @@ def expression_bomb(rng: random.Random, data: bytes) -> bytes:
         b"('x' * 10**9) | length > 0",
         b"1" + b" + 1" * depth * 2,
         b"not " * depth + b"true",
+        b"1" * 5000 + b" > 0",
     ])
     if rng.random() < 0.5:
         return data.replace(b"  tasks:\n", b"  tasks:\n    - debug: msg=x\n      when: "
@@ -225,7 +228,7 @@ _BY_KIND: dict[str, list[tuple[str, Mutation, int]]] = {
     "tasks": _COMMON + _YAML,
     "inventory_yaml": [*_COMMON, *_YAML, ("range", huge_range, 3)],
     "inventory_ini": [*_COMMON, ("range", huge_range, 4), ("long_name", long_name, 2),
-                      ("groups", deep_groups, 1)],
+                      ("groups", deep_groups, 1), ("nesting", deep_nesting, 2)],
     "vars_file": _COMMON + _YAML,
     "extra_vars": [*_COMMON, ("nesting", deep_nesting, 2), ("tag", wrong_tag, 2),
                    ("anchor", anchors, 1), ("bomb", alias_bomb, 1)],

@@ -100,6 +100,8 @@ def run_vars_file(ctx: Context, folder: Path, data: bytes) -> None:
         problems += exc.problems
     (folder / "host_vars").mkdir()
     (folder / "host_vars" / "web1.yml").write_bytes(data)
+    (folder / "group_vars").mkdir()
+    (folder / "group_vars" / "all.json").write_bytes(data)  # YAML, else the JSON fallback
     (folder / "hosts.yml").write_text(INVENTORY, encoding="utf-8")
     try:
         _load_inventory(folder / "hosts.yml")

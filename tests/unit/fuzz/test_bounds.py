@@ -16,7 +16,7 @@ from corral.cli.extra_vars import parse_extra_vars
 from corral.cli.loading import load_run_input
 from corral.errors import InputError
 from corral.input_bounds import MAX_RANGE_HOSTS
-from corral.inventory import load_inventory
+from corral.inventory import builder, load_inventory
 from corral.inventory.limit_file import expand_limit
 from corral.inventory.ranges import RangeError, expand_host_range
 
@@ -74,6 +74,8 @@ REFUSED = [
      "hosts.yml:4:10: YAML syntax error: '2001-13-45' cannot be read as !!timestamp "
      "(month must be in 1..12)"),
     ("vars_file", b"a: 0b_\n", "host_vars/web1.yml:1:4: YAML syntax error: '0b_' cannot be read as !!int"),
+    ("vars_file", b"a: " + b"1" * 5000 + b"\n", "vars.yml:1:4: vars_files: YAML syntax error: "
+     "'111111111111111111111111111111...111111111111111' cannot be read as !!int"),
     # a self-referencing anchor, and alias bombs
     ("playbook", PLAY + b"&a [1, *a]\n",
      "site.yml:4:21: alias '*a' refers to the anchor it is inside of; a value cannot contain itself"),
@@ -168,4 +170,14 @@ def test_paths_from_the_command_line(call: Callable[[Path], object], expected: s
         call(tmp_path)
     assert expected in str(caught.value).replace(f"{tmp_path}/", "")
     assert len(str(caught.value)) < 400
+
+
+def test_inventory_size_is_bounded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(builder, "MAX_INVENTORY_HOSTS", 5)
+    (tmp_path / "hosts").write_text("[a]\nh[1:3]\n[b]\ng[1:3]\n")
+    with pytest.raises(InputError) as caught:
+        load_inventory([str(tmp_path / "hosts")])
+    assert [str(p).replace(f"{tmp_path}/", "") for p in caught.value.problems] == [
+        "hosts:4:1: the inventory defines more than 5 hosts; corral manages at most that many "
+        "in one run (split the inventory, or check the ranges)"]
 
