@@ -181,3 +181,15 @@ def test_inventory_size_is_bounded(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
         "hosts:4:1: the inventory defines more than 5 hosts; corral manages at most that many "
         "in one run (split the inventory, or check the ranges)"]
 
+
+def test_file_size_is_bounded_before_reading_it_all() -> None:
+    with pytest.raises(InputError, match="-e @/dev/zero: file is larger than 64 MiB"):
+        parse_extra_vars(["@/dev/zero"])
+
+
+def test_a_name_no_file_can_have_has_no_vars_files(tmp_path: Path) -> None:
+    (tmp_path / "host_vars").mkdir()
+    (tmp_path / "hosts.yml").write_text(f"all:\n  hosts:\n    {LONG}:\n")
+    inventory = load_inventory([str(tmp_path / "hosts.yml")])
+    assert inventory.host_vars(LONG) == {}
+
