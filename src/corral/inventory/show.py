@@ -28,11 +28,20 @@ def render_graph(inventory: Inventory, group: str = ALL) -> str:
     return "\n".join(_graph_lines(inventory, group, 0)) + "\n"
 
 
+MAX_GRAPH_LINES = 100_000
+"""A group reached by many paths is drawn once per path, as ansible-inventory does; groups
+that share children level after level would draw 2**levels lines: the graph is cut here."""
+
+
 def _graph_lines(inventory: Inventory, group: str, depth: int) -> list[str]:
     """The lines of ``group``'s subtree, walked with a stack (group chains can be long)."""
     lines: list[str] = []
     pending: list[tuple[str, int, bool]] = [(group, depth, False)]  # (name, depth, hosts?)
     while pending:
+        if len(lines) >= MAX_GRAPH_LINES:
+            lines.append(f"... (cut at {MAX_GRAPH_LINES:,} lines: groups are reached by many "
+                         "paths; --list shows each group once)")
+            break
         name, level, hosts = pending.pop()
         node = inventory.groups[name]
         if hosts:

@@ -167,6 +167,16 @@ def deep_groups(rng: random.Random, data: bytes) -> bytes:
     return data + b"\n" + b"\n".join(lines) + b"\n[g%d]\nweb1\n" % count
 
 
+def diamond_groups(rng: random.Random, data: bytes) -> bytes:
+    """INI groups that each have both groups of the next level as children."""
+    levels = rng.choice([5, 20, 40])
+    lines = [b"[top:children]\na0\nb0"]
+    for i in range(levels):
+        for side in (b"a", b"b"):
+            lines.append(b"[%s%d:children]\na%d\nb%d" % (side, i, i + 1, i + 1))
+    return data + b"\n" + b"\n".join(lines) + b"\n[a%d]\nweb1\n[b%d]\n" % (levels, levels)
+
+
 def template_bomb(rng: random.Random, data: bytes) -> bytes:
     payload = rng.choice([
         b"{{ range(10**9) | list | length }}",
@@ -228,7 +238,8 @@ _BY_KIND: dict[str, list[tuple[str, Mutation, int]]] = {
     "tasks": _COMMON + _YAML,
     "inventory_yaml": [*_COMMON, *_YAML, ("range", huge_range, 3)],
     "inventory_ini": [*_COMMON, ("range", huge_range, 4), ("long_name", long_name, 2),
-                      ("groups", deep_groups, 1), ("nesting", deep_nesting, 2)],
+                      ("groups", deep_groups, 1), ("diamond", diamond_groups, 1),
+                      ("nesting", deep_nesting, 2)],
     "vars_file": _COMMON + _YAML,
     "extra_vars": [*_COMMON, ("nesting", deep_nesting, 2), ("tag", wrong_tag, 2),
                    ("anchor", anchors, 1), ("bomb", alias_bomb, 1)],

@@ -19,6 +19,7 @@ from corral.input_bounds import MAX_RANGE_HOSTS
 from corral.inventory import builder, load_inventory
 from corral.inventory.limit_file import expand_limit
 from corral.inventory.ranges import RangeError, expand_host_range
+from corral.inventory.show import render_graph
 
 from .targets import TARGETS, Context
 
@@ -141,6 +142,18 @@ def test_accepted(kind: str, data: bytes, tmp_path: Path) -> None:
     started = time.monotonic()
     assert _problems(kind, data, tmp_path) == []
     assert time.monotonic() - started < 30
+
+
+def test_graph_of_shared_groups_is_cut(tmp_path: Path) -> None:
+    lines = ["[top:children]", "a0", "b0"]
+    for i in range(40):
+        lines += [f"[a{i}:children]", f"a{i + 1}", f"b{i + 1}",
+                  f"[b{i}:children]", f"a{i + 1}", f"b{i + 1}"]
+    (tmp_path / "hosts").write_text("\n".join([*lines, "[a40]", "web1", "[b40]", ""]))
+    started = time.monotonic()
+    graph = render_graph(load_inventory([str(tmp_path / "hosts")]))
+    assert time.monotonic() - started < 30
+    assert graph.splitlines()[-1].startswith("... (cut at 100,000 lines: groups are reached")
 
 
 def test_range_at_the_bound_expands() -> None:
