@@ -39,12 +39,22 @@ class Position:
         return f"{self.file}:{self.line}:{self.column}"
 
 
+MAX_MESSAGE = 1000
+"""Longest problem message kept: one that quotes a huge input is cut in the middle."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One mistake in user input, with what to do about it."""
 
     message: str
     position: Position | None = None
+
+    def __post_init__(self) -> None:
+        if len(self.message) > MAX_MESSAGE:
+            half = MAX_MESSAGE // 2 - 10
+            cut = f"{self.message[:half]} [...] {self.message[-half:]}"
+            object.__setattr__(self, "message", cut)
 
     def __str__(self) -> str:
         if self.position is None:

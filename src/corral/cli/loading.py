@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from corral.errors import InputError, Problem, UsageError
+from corral.errors import InputError, Position, Problem, UsageError
 from corral.executor.catalog import ModuleCatalog
+from corral.input_bounds import cut_middle, path_problem
 from corral.inventory import Inventory, load_inventory
 from corral.modules.registry import ModuleRegistry
 from corral.playbook.loader import load_playbook
@@ -30,6 +31,9 @@ def load_run_input(playbook_path: Path, inventories: list[str],
     """
     if not inventories:
         raise UsageError("give at least one inventory with -i")
+    unusable = path_problem(str(playbook_path), "playbook")
+    if unusable is not None:
+        raise InputError(Problem(unusable, Position(cut_middle(str(playbook_path)))))
     if not playbook_path.is_file():
         raise InputError(Problem(f"playbook {playbook_path} does not exist"))
     registry = ModuleRegistry.for_playbook(playbook_path)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from corral.errors import Position, Problem
+from corral.input_bounds import MAX_INVENTORY_HOSTS, characters_problem
 from corral.inventory.model import Group, Host, LayerKind, VarLayer
 
 ALL = "all"
@@ -37,6 +38,8 @@ class InventoryBuilder:
     host_layers: dict[str, list[VarLayer]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    refused: set[str] = field(default_factory=set)  # names already reported as unusable
+    _member_sets: dict[str, set[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.group(ALL)
@@ -48,6 +51,7 @@ class InventoryBuilder:
     def group(self, name: str, position: Position | None = None) -> Group:
         """The group called ``name``, created on first mention."""
         if name not in self.groups:
+            self.check_name(name, "group name", position)
             self.groups[name] = Group(name=name, position=position)
             self.group_layers[name] = []
         return self.groups[name]
@@ -57,16 +61,38 @@ class InventoryBuilder:
     ) -> None:
         """Define ``name`` (first definition wins ``source``) as a member of ``group``."""
         if name not in self.hosts:
+            if not self.check_name(name, "host name", position) or not self.has_room(position):
+                return
             self.hosts[name] = Host(name=name, source=source, position=position)
             self.host_layers[name] = []
-        members = self.group(group).hosts
-        if name not in members:
-            members.append(name)
+        members = self._member_sets.setdefault(group, set())
+        if name not in members:  # a set beside the list: 100,000 hosts in one group stay fast
+            members.add(name)
+            self.group(group).hosts.append(name)
+
+    def check_name(self, name: str, what: str, position: Position | None) -> bool:
+        """Whether ``name`` can be used; a name with control characters is a problem."""
+        problem = characters_problem(name, what)
+        if problem is not None and name not in self.refused:
+            self.refused.add(name)
+            self.problem(problem, position)
+        return problem is None
+
+    def has_room(self, position: Position | None) -> bool:
+        """Whether one more host fits in the bound on inventory size (said once)."""
+        if len(self.hosts) < MAX_INVENTORY_HOSTS:
+            return True
+        if "" not in self.refused:
+            self.refused.add("")
+            self.problem(f"the inventory defines more than {MAX_INVENTORY_HOSTS:,} hosts; "
+                         "corral manages at most that many in one run (split the "
+                         "inventory, or check the ranges)", position)
+        return False
 
     def add_host_vars(
         self, name: str, values: Mapping[str, Any], lines: Mapping[str, int], path: str
     ) -> None:
-        if values:
+        if values and name in self.host_layers:
             label = f"host '{name}' in inventory {path}"
             layer = VarLayer(LayerKind.INVENTORY_HOST, label, path, dict(values), dict(lines), name)
             self.host_layers[name].append(layer)
@@ -146,16 +172,24 @@ class InventoryBuilder:
         ungrouped.hosts = [h for h in self.hosts if h not in grouped]
 
     def _set_depths(self) -> None:
+        """Depth of each group: 0 for ``all``, else one more than its deepest parent.
+
+        Walked with a stack, not recursion: an INI inventory may chain thousands of groups.
+        """
         depths: dict[str, int] = {}
-
-        def depth(name: str) -> int:
-            if name not in depths:
+        for start in self.groups:
+            pending = [start]
+            while pending:
+                name = pending[-1]
+                missing = [p for p in self.groups[name].parents if p not in depths]
+                if missing:
+                    pending.extend(missing)
+                    continue
+                pending.pop()
                 parents = self.groups[name].parents
-                depths[name] = 1 + max(depth(p) for p in parents) if parents else 0
-            return depths[name]
-
+                depths[name] = 1 + max(depths[p] for p in parents) if parents else 0
         for name, group in self.groups.items():
-            group.depth = depth(name)
+            group.depth = depths[name]
 
     def _warn_name_clashes(self) -> None:
         for name in self.hosts:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from corral.errors import Position
+from corral.input_bounds import cut_middle
 from corral.inventory.builder import UNGROUPED, InventoryBuilder
 from corral.inventory.host_entry import parse_host_entry
 from corral.inventory.ini_values import parse_ini_value
@@ -61,7 +62,7 @@ class _IniReader:
             self.start_section(section.group(1), section.group(2) or "hosts", line_no)
         elif line.startswith("["):
             self.builder.problem(
-                f"invalid section header '{line}': write [group], [group:vars] or [group:children], without spaces",
+                f"invalid section header '{cut_middle(line)}': write [group], [group:vars] or [group:children], without spaces",
                 self.where(line_no, column),
             )
         elif self.state == "hosts":
@@ -101,7 +102,7 @@ class _IniReader:
             tokens = shlex.split(line, comments=True)
             entry = parse_host_entry(tokens[0])
         except ValueError as exc:  # RangeError is a ValueError, so is a shlex quoting error
-            self.builder.problem(f"invalid host line '{line}': {exc}", where)
+            self.builder.problem(f"invalid host line '{cut_middle(line)}': {exc}", where)
             return
         values = self.host_line_vars(tokens[1:], line, where)
         if entry.port is not None:
@@ -122,7 +123,7 @@ class _IniReader:
             key, eq, text = token.partition("=")
             if not eq or not key:
                 self.builder.problem(
-                    f"expected key=value after the host name, got '{token}' in '{line}'", where
+                    f"expected key=value after the host name, got '{cut_middle(token)}' in '{cut_middle(line)}'", where
                 )
                 continue
             values[key] = parse_ini_value(text)
@@ -132,7 +133,7 @@ class _IniReader:
         key, eq, text = (part.strip() for part in line.partition("="))
         if not eq or not key or self.section_vars is None:
             self.builder.problem(
-                f"expected key=value in [{self.group}:vars], got '{line}'",
+                f"expected key=value in [{self.group}:vars], got '{cut_middle(line)}'",
                 self.where(line_no, column),
             )
             return
@@ -153,7 +154,7 @@ class _IniReader:
         match = _GROUP_NAME.match(line)
         if match is None:
             self.builder.problem(
-                f"expected a group name in [{self.group}:children], got '{line}'",
+                f"expected a group name in [{self.group}:children], got '{cut_middle(line)}'",
                 self.where(line_no, column),
             )
             return

@@ -39,15 +39,12 @@ class Inventory:
         self.sources = sources or []
         self.warnings = warnings or []
         self._layer_sources = layer_sources
-        self._members = {name: self._members_of(name) for name in groups}
+        self._members = _members_of_groups(hosts, groups)
+        self._direct_groups: dict[str, list[str]] = {}  # host -> groups that list it
+        for name, group in groups.items():
+            for host in group.hosts:
+                self._direct_groups.setdefault(host, []).append(name)
         self._index = PatternIndex(list(hosts), self._members, tuple(self.implicit))
-
-    def _members_of(self, group: str) -> list[str]:
-        if group == ALL:
-            return list(self.hosts)
-        below = _descendants_and_self(group, self.groups)
-        direct = {h for g in below for h in self.groups[g].hosts}
-        return [h for h in self.hosts if h in direct]
 
     def host(self, name: str) -> Host:
         """The host called ``name`` (inventory or implicit); ``InventoryError`` if unknown."""
@@ -89,7 +86,7 @@ class Inventory:
 
     def _groups_of(self, host: str) -> set[str]:
         self.host(host)
-        direct = [name for name, g in self.groups.items() if host in g.hosts]
+        direct = self._direct_groups.get(host, [])
         return ancestors(direct, self.groups) if direct else set()
 
     def var_layers(self, host: str) -> list[VarLayer]:
@@ -118,12 +115,40 @@ class Inventory:
         return connection_spec(host, final_vars, where=self.var_positions(host))
 
 
-def _descendants_and_self(group: str, groups: Mapping[str, Group]) -> set[str]:
-    found: set[str] = set()
-    pending = [group]
-    while pending:
-        name = pending.pop()
-        if name not in found:
-            found.add(name)
-            pending.extend(groups[name].children)
-    return found
+def _members_of_groups(hosts: Mapping[str, Host], groups: Mapping[str, Group]
+                       ) -> dict[str, list[str]]:
+    """Every group's hosts, those of its child groups included, in inventory order.
+
+    Built children first, each group from its children's sets: linear in the size of
+    the result, where asking each group for its descendants is quadratic in a long chain.
+    """
+    order = {name: index for index, name in enumerate(hosts)}
+    below: dict[str, set[str]] = {}
+    for name in _children_first(groups):
+        members = {h for h in groups[name].hosts if h in order}
+        for child in groups[name].children:
+            members |= below[child]
+        below[name] = members
+    result = {name: sorted(below[name], key=order.__getitem__) for name in groups}
+    if ALL in result:
+        result[ALL] = list(hosts)
+    return result
+
+
+def _children_first(groups: Mapping[str, Group]) -> list[str]:
+    """Group names, each after all of its children (groups never form a loop)."""
+    done: set[str] = set()
+    ordered: list[str] = []
+    for start in groups:
+        pending: list[tuple[str, bool]] = [(start, False)]
+        while pending:
+            name, children_done = pending.pop()
+            if name in done:
+                continue
+            if children_done:
+                done.add(name)
+                ordered.append(name)
+                continue
+            pending.append((name, True))
+            pending.extend((c, False) for c in groups[name].children if c not in done)
+    return ordered

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from corral.errors import Position, Problem
+from corral.input_bounds import InputBoundError, read_input_text
 from corral.inventory.builder import InventoryBuilder
 from corral.inventory.ini_source import read_ini_inventory
 from corral.inventory.yaml_positions import YamlDocument, load_yaml
@@ -35,16 +36,26 @@ def read_inventory_file(path: Path, builder: InventoryBuilder) -> None:
 
 
 def _read_text(path: Path, builder: InventoryBuilder) -> str | None:
-    if os.access(path, os.X_OK) and path.read_bytes()[:2] == b"#!":
+    if os.access(path, os.X_OK) and _starts_with_shebang(path):
         builder.problem(
             "inventory scripts are not supported: give a YAML or INI file", Position(str(path))
         )
         return None
     try:
-        return decode_file_text(path.read_text(encoding="utf-8"), str(path))
-    except (OSError, UnicodeDecodeError) as exc:
+        return decode_file_text(read_input_text(path), str(path))
+    except OSError as exc:
         builder.problem(f"cannot read inventory file: {exc}", Position(str(path)))
-        return None
+    except InputBoundError as exc:
+        builder.problems.append(exc.problem(str(path)))
+    return None
+
+
+def _starts_with_shebang(path: Path) -> bool:
+    try:
+        with open(path, "rb") as stream:
+            return stream.read(2) == b"#!"
+    except OSError:
+        return False  # reported when the text is read
 
 
 def _read_yaml(doc: YamlDocument | Problem, path: Path, builder: InventoryBuilder) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from corral.errors import InventoryError, Position, Problem
+from corral.input_bounds import InputBoundError, cut_middle, path_problem, read_input_text
 from corral.inventory.patterns import split_pattern
 
 
@@ -20,6 +21,9 @@ def expand_limit(pattern: str) -> list[str]:
 
 
 def _read_limit_file(path: Path) -> list[str]:
+    unusable = path_problem(str(path), "limit file")
+    if unusable is not None:
+        raise InventoryError(Problem(unusable, Position(cut_middle(str(path)))))
     if not path.is_file():
         raise InventoryError(
             Problem(
@@ -28,9 +32,11 @@ def _read_limit_file(path: Path) -> list[str]:
             )
         )
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
+        lines = read_input_text(path).splitlines()
+    except OSError as exc:
         raise InventoryError(
             Problem(f"cannot read limit file: {exc}", Position(str(path)))
         ) from exc
+    except InputBoundError as exc:
+        raise InventoryError(exc.problem(str(path))) from None
     return [line.strip() for line in lines if line.strip()]

@@ -28,13 +28,29 @@ def render_graph(inventory: Inventory, group: str = ALL) -> str:
     return "\n".join(_graph_lines(inventory, group, 0)) + "\n"
 
 
+MAX_GRAPH_LINES = 100_000
+"""A group reached by many paths is drawn once per path, as ansible-inventory does; groups
+that share children level after level would draw 2**levels lines: the graph is cut here."""
+
+
 def _graph_lines(inventory: Inventory, group: str, depth: int) -> list[str]:
-    lines = [_graph_name(f"@{group}:", depth)]
-    node = inventory.groups[group]
-    for child in sorted(node.children):
-        lines.extend(_graph_lines(inventory, child, depth + 1))
-    if group != ALL:
-        lines.extend(_graph_name(host, depth + 1) for host in sorted(node.hosts))
+    """The lines of ``group``'s subtree, walked with a stack (group chains can be long)."""
+    lines: list[str] = []
+    pending: list[tuple[str, int, bool]] = [(group, depth, False)]  # (name, depth, hosts?)
+    while pending:
+        if len(lines) >= MAX_GRAPH_LINES:
+            lines.append(f"... (cut at {MAX_GRAPH_LINES:,} lines: groups are reached by many "
+                         "paths; --list shows each group once)")
+            break
+        name, level, hosts = pending.pop()
+        node = inventory.groups[name]
+        if hosts:
+            lines.extend(_graph_name(host, level + 1) for host in sorted(node.hosts))
+            continue
+        lines.append(_graph_name(f"@{name}:", level))
+        if name != ALL:
+            pending.append((name, level, True))
+        pending.extend((child, level + 1, False) for child in sorted(node.children, reverse=True))
     return lines
 
 
@@ -62,6 +78,15 @@ def render_list(inventory: Inventory) -> str:
             entry["children"] = list(group.children)
         if entry:
             result[name] = entry
-    hostvars = {h: inventory.host_vars(h) for h in inventory.hosts}
+    hostvars = {h: _str_keys(inventory.host_vars(h)) for h in inventory.hosts}
     result["_meta"] = {"hostvars": {h: v for h, v in hostvars.items() if v}}
     return json.dumps(result, indent=4, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+
+
+def _str_keys(value: Any) -> Any:
+    """``value`` with every mapping key a string, as JSON has them (and can sort them)."""
+    if isinstance(value, dict):
+        return {str(k): _str_keys(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_str_keys(v) for v in value]
+    return value

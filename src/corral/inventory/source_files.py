@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from corral.errors import Position, Problem
+from corral.input_bounds import cut_middle, path_problem
 
 # Ansible's INVENTORY_IGNORE_EXTS default: REJECT_EXTS + ('.orig', '.cfg', '.retry')
 IGNORED_SUFFIXES = (
@@ -48,8 +49,11 @@ def expand_sources(sources: Sequence[str | Path]) -> ExpandedSources:
 
 def _expand_one(source: str | Path, expanded: ExpandedSources) -> None:
     path = Path(source)
-    if isinstance(source, str) and "," in source and not path.exists():
+    unusable = path_problem(str(source), "inventory source")
+    if isinstance(source, str) and "," in source and (unusable or not path.exists()):
         expanded.host_lists.append([h.strip() for h in source.split(",") if h.strip()])
+    elif unusable is not None:
+        expanded.problems.append(Problem(unusable, Position(cut_middle(str(source)))))
     elif path.is_dir():
         expanded.files.extend(_folder_files(path))
         _add_vars_dir(expanded.vars_dirs, path)

@@ -13,6 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from corral.errors import Position, Problem
+from corral.input_bounds import (
+    MAX_NESTING,
+    InputBoundError,
+    name_problem,
+    nesting_exceeds,
+    read_input_text,
+)
 from corral.inventory.yaml_positions import YamlDocument, load_yaml
 from corral.vault.active import decode_file_text
 
@@ -36,6 +43,8 @@ class VarsFileResult:
 def find_vars_files(folder: Path, name: str) -> tuple[list[Path], list[str]]:
     """The files to read for ``name`` in ``folder`` (a host_vars or group_vars folder),
     and a warning when more than one candidate exists (only the first is used)."""
+    if name_problem(name, "name") is not None:
+        return [], []  # no file can be named after it: it has no vars files
     candidates = [folder / name] + [folder / f"{name}{ext}" for ext in VARS_EXTENSIONS]
     existing = [c for c in candidates if c.exists()]
     if not existing:
@@ -78,9 +87,11 @@ def load_vars_files(folder: Path, name: str) -> VarsFileResult:
 def load_vars_file(path: Path) -> VarsFile | Problem | None:
     """One vars file: a mapping of variable names (``None`` when the file is empty)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_input_text(path)
+    except OSError as exc:
         return Problem(f"cannot read vars file: {exc}", Position(str(path)))
+    except InputBoundError as exc:
+        return exc.problem(str(path))
     doc = load_yaml(decode_file_text(text, str(path)), str(path))
     if isinstance(doc, Problem):
         return _json_fallback(path, text) or doc
@@ -105,8 +116,8 @@ def _json_fallback(path: Path, text: str) -> VarsFile | None:
         return None
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or nesting_exceeds(data, MAX_NESTING):
         return None
     return VarsFile(path, {str(k): v for k, v in data.items()}, {})

@@ -13,15 +13,17 @@ from typing import Any
 import yaml
 
 from corral.errors import Position, Problem
+from corral.input_bounds import InputBoundError
 from corral.vault.yaml_tag import add_vault_tag
+from corral.yaml_bounds import BoundedLoader
 
 KeyPositions = dict[str, tuple[int, int]]
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
-class _PositionLoader(yaml.SafeLoader):
-    """SafeLoader that records each mapping's key positions as it builds it."""
+class _PositionLoader(BoundedLoader):
+    """Bounded SafeLoader that records each mapping's key positions as it builds it."""
 
     def __init__(self, stream: str, file: str = "<string>") -> None:
         super().__init__(stream)
@@ -92,9 +94,14 @@ class YamlDocument:
 
 def load_yaml(text: str, file: str) -> YamlDocument | Problem:
     """Parse one YAML document, or describe the syntax error with its position."""
-    loader = _PositionLoader(text, file)
+    try:
+        loader = _PositionLoader(text, file)
+    except InputBoundError as exc:
+        return exc.problem(file)
     try:
         data = loader.get_single_data()
+    except InputBoundError as exc:
+        return exc.problem(file)
     except yaml.MarkedYAMLError as exc:
         return _syntax_problem(exc, file)
     except yaml.YAMLError as exc:

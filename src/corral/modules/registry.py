@@ -26,6 +26,7 @@ from pathlib import Path
 from types import ModuleType
 
 from corral.errors import PlaybookError
+from corral.input_bounds import NAME_MAX
 from corral.modules._api import Arg
 
 BUILTIN_DIR = Path(__file__).resolve().parent
@@ -123,8 +124,8 @@ class ModuleRegistry:
 
     def _locate(self, name: str) -> Path | None:
         short, builtin_only = split_name(name)
-        if not _is_module_name(short):
-            return None
+        if not _is_module_name(short) or len(short) > NAME_MAX - len(".py"):
+            return None  # no file can have that name
         for folder in self._folders(builtin_only):
             candidate = folder / f"{short}.py"
             if candidate.is_file():

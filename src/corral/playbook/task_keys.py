@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Collection
 
+from corral.input_bounds import name_problem
 from corral.playbook.context import ParseContext
 from corral.playbook.keywords import UNSUPPORTED_TASK_KEYWORDS
 from corral.playbook.yaml_loader import PosDict
@@ -106,6 +107,9 @@ def _report_unknown(ctx: ParseContext, mctx: ParseContext, data: PosDict, key: s
 
 
 def _unknown_module_message(key: str, suggestions: list[str]) -> str:
+    too_long = name_problem(short_name(key), "module name")
+    if too_long is not None:
+        return too_long
     if suggestions:
         return f"unknown module '{key}'; did you mean '{suggestions[0]}'?"
     if key.startswith(_COLLECTIONS) or key.count(".") >= 2:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from corral.errors import Position
+from corral.input_bounds import path_problem
 from corral.playbook.common import CommonKeywords, read_common
 from corral.playbook.context import ParseContext
 from corral.playbook.keywords import BLOCK_KEYWORDS, IMPORT_KEYWORDS, keyword_names
@@ -151,6 +152,10 @@ def load_target(ctx: ParseContext, data: PosDict, key: str, scope: TaskScope) ->
     if "{{" in target or "{%" in target:
         ctx.add(f"{short_name(key)} with a templated file name is not supported by corral; "
                 "name the file", where)
+        return None
+    unusable = path_problem(target, f"{short_name(key)} file")
+    if unusable is not None:
+        ctx.add(unusable, where)
         return None
     path = _resolve(target, scope)
     if path is None:

@@ -17,9 +17,11 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from corral.errors import Position, Problem
+from corral.input_bounds import InputBoundError, read_input_text
 from corral.templating.unsafe import UnsafeText, mark_unsafe
 from corral.vault.active import decode_file_text
 from corral.vault.yaml_tag import add_vault_tag
+from corral.yaml_bounds import BoundedLoader
 
 _INT_TAG = "tag:yaml.org,2002:int"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -63,8 +65,8 @@ def position_of(value: Any) -> Position | None:
     return None
 
 
-class PositionLoader(yaml.SafeLoader):
-    """SafeLoader (YAML 1.1: yes/no are booleans, 0644 is octal) keeping positions."""
+class PositionLoader(BoundedLoader):
+    """SafeLoader (YAML 1.1: yes/no are booleans, 0644 is octal) keeping positions, bounded."""
 
     def __init__(self, stream: str, file: str) -> None:
         super().__init__(stream)
@@ -153,9 +155,14 @@ def yaml_error_problem(error: yaml.YAMLError, file: str) -> Problem:
 
 def load_yaml_text(text: str, file: str) -> tuple[Any, list[Problem]]:
     """Parse one YAML document; returns the data and every problem found."""
-    loader = PositionLoader(text, file)
+    try:
+        loader = PositionLoader(text, file)
+    except InputBoundError as error:
+        return None, [error.problem(file)]
     try:
         data = loader.get_single_data()
+    except InputBoundError as error:
+        return None, [*loader.problems, error.problem(file)]
     except yaml.YAMLError as error:
         return None, [*loader.problems, yaml_error_problem(error, file)]
     finally:
@@ -166,9 +173,9 @@ def load_yaml_text(text: str, file: str) -> tuple[Any, list[Problem]]:
 def load_yaml_file(path: Path) -> tuple[Any, list[Problem]]:
     """Read and parse ``path``; an unreadable file is a problem, not an exception."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_input_text(path)
     except OSError as error:
         return None, [Problem(f"cannot read file: {error.strerror or error}", Position(str(path)))]
-    except UnicodeDecodeError as error:
-        return None, [Problem(f"file is not UTF-8 text: {error.reason}", Position(str(path)))]
+    except InputBoundError as error:
+        return None, [error.problem(str(path))]
     return load_yaml_text(decode_file_text(text, str(path)), str(path))

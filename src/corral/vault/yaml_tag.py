@@ -33,10 +33,3 @@ def add_vault_tag(loader_class: type[Any]) -> None:
     """Teach a SafeLoader subclass the ``!vault`` tag (and ``!vault-encrypted``, its old name)."""
     loader_class.add_constructor(VAULT_TAG, construct_vault)
     loader_class.add_constructor("!vault-encrypted", construct_vault)
-
-
-class VaultSafeLoader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` plus the ``!vault`` tag, for plain vars files."""
-
-
-add_vault_tag(VaultSafeLoader)
