@@ -127,6 +127,8 @@ class CorralEnvironment(TaintingSandbox):
             raise TemplateSyntaxError(
                 "the template is nested too deeply (too many parentheses, brackets or blocks)", 1
             ) from exc
+        except ValueError as exc:  # the lexer's int(): a literal past Python's digit limit
+            raise TemplateSyntaxError(f"a number in the template is too long: {exc}", 1) from exc
 
 
 def _fail_if_undefined(value: Any) -> Any:
