@@ -23,6 +23,8 @@ class HostState:
     roles_done: set[str] = field(default_factory=set)  # once-per-play roles that ran here
     notified: list[str] = field(default_factory=list)  # handler names, in notify order
     failed: bool = False
+    # the last task that failed here and its result: ansible_failed_task/_result in a rescue
+    failure: tuple[dict[str, Any], Any] | None = None
     unreachable: bool = False
     ended: bool = False  # meta: end_host / end_play
 

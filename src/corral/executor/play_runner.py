@@ -289,6 +289,7 @@ class PlayRunner:
             for name in failed:
                 self.states[name].failed = False
                 self.report.host(name).rescued += 1
+                _expose_failure(self.states[name])
             await self._linear(failed, block.rescue, context, guarded)
         if block.always:
             still_failed = [h for h in entered if self.states[h].failed]
@@ -334,6 +335,7 @@ class PlayRunner:
         if block.rescue and state.failed:
             state.failed = False
             self.report.host(state.name).rescued += 1
+            _expose_failure(state)
             await self._free_host(state, block.rescue, context)
         if block.always and not state.unreachable:
             was_failed = state.failed
@@ -397,6 +399,9 @@ class PlayRunner:
             for item in outcome.items:
                 self.events.task_result(item)
             self._record(state, result, show=not outcome.items, task=task)
+        if result.status is Status.FAILED and not result.ignored:
+            state.failure = ({"name": self.runner.task_name(task), "action": task.module,
+                              "args": dict(task.args)}, outcome.registered or {})
         if task.register and outcome.registered is not None:
             state.registered[task.register] = mark_unsafe(outcome.registered)  # never rendered again
         if outcome.facts:
@@ -487,3 +492,11 @@ def _mark_changed(outcome: TaskOutcome, changed: list[bool]) -> None:
         outcome.result = replace(outcome.result, status=Status.CHANGED)
         if outcome.registered is not None:
             outcome.registered["changed"] = True
+
+
+def _expose_failure(state: HostState) -> None:
+    """In a rescue, ``ansible_failed_task`` and ``ansible_failed_result`` name what failed."""
+    if state.failure is not None:
+        task, result = state.failure
+        state.registered["ansible_failed_task"] = task
+        state.registered["ansible_failed_result"] = result

@@ -135,6 +135,8 @@ class TaskRunner:
             outcome = await self._run_item(state, task, play, item_vars, index)
             registered = dict(outcome.registered or {})
             registered.update(item_vars)
+            if control.index_var:
+                registered["ansible_index_var"] = control.index_var
             outcome.registered = mark_unsafe(registered) if control.loop_var == "item" else registered
             outcomes.append(outcome)
             # Each iteration sees the facts the previous ones set, as in Ansible.
@@ -187,7 +189,7 @@ class TaskRunner:
                                     msg="Conditional result was False", item_label=label)
                 outcome = TaskOutcome(result, {"changed": False, "skipped": True,
                                                "skip_reason": "Conditional result was False",
-                                               "false_condition": str(task.when[-1])})
+                                               "false_condition": task.when[-1]})
             else:
                 if task.invalid:
                     raise CorralError(task.invalid)  # validated when reached: fails only here
