@@ -144,12 +144,14 @@ class Plan(object):
 
 
 class Skip(Exception):
-    """Raised by a module to report the task as skipped, with a reason."""
+    """Raised by a module to report the task as skipped, with a reason (and the
+    data ``register`` stores, e.g. command's keys in check mode)."""
 
-    def __init__(self, reason):
-        # type: (str) -> None
+    def __init__(self, reason, data=None):
+        # type: (str, Optional[Dict[str, Any]]) -> None
         super().__init__(reason)
         self.reason = reason
+        self.data = dict(data or {})
 
 
 class NeedsUpload(Exception):
@@ -419,6 +421,10 @@ def run_module(module, args, ctx):
 
     Always returns a result dict; never raises for a module's own failure.
     The content diff is returned only in diff mode.
+
+    ``msg`` in a result's data is Ansible's message, what ``register`` stores
+    (lineinfile's "line added"); the result's own ``msg`` is corral's human
+    message: the plan's, or ``summary`` returned by ``apply()`` (what was done).
     """
     name = getattr(module, "__name__", "module").rpartition(".")[2]
     try:
@@ -435,9 +441,9 @@ def run_module(module, args, ctx):
         data = dict(plan.data)
         if isinstance(extra, dict):
             data.update(extra)
-        return _result(CHANGED, data.pop("msg", message), diff, plan.changes, data)
+        return _result(CHANGED, data.pop("summary", None) or message, diff, plan.changes, data)
     except Skip as exc:
-        return _result(SKIPPED, exc.reason)
+        return _result(SKIPPED, exc.reason, data=exc.data)
     except NeedsUpload as exc:
         return _result(NEEDS_UPLOAD, exc.reason, data={"arg": exc.arg})
     except ModuleError as exc:

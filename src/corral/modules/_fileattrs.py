@@ -233,6 +233,31 @@ def apply_attrs(path, wanted, follow=True):
         os.chmod(path, mode)
 
 
+# --- what register stores ---------------------------------------------------
+
+def path_facts(path, follow=False):
+    # type: (str, bool) -> Dict[str, Any]
+    """Ansible's file result keys for ``path``: state, mode, uid, gid, owner, group, size.
+
+    ``state`` is what the path is (file, directory, link, hard, absent); a
+    symlink is described itself (mode 0777, size of its target's name) unless
+    ``follow``.
+    """
+    try:
+        st = os.stat(path) if follow else os.lstat(path)
+    except OSError:
+        return {"state": "absent"}
+    if stat.S_ISLNK(st.st_mode):
+        state = "link"
+    elif stat.S_ISDIR(st.st_mode):
+        state = "directory"
+    else:
+        state = "hard" if st.st_nlink > 1 else "file"
+    return {"state": state, "mode": format_mode(st.st_mode), "uid": st.st_uid,
+            "gid": st.st_gid, "owner": user_name(st.st_uid), "group": group_name(st.st_gid),
+            "size": st.st_size}
+
+
 # --- checksums ---------------------------------------------------------------
 
 def checksum_file(path, algorithm="sha1"):

@@ -25,6 +25,7 @@ from corral.modules._fileattrs import (
     attr_changes,
     checksum_bytes,
     checksum_file,
+    path_facts,
     read_attrs,
     wanted_attrs,
 )
@@ -129,6 +130,7 @@ def inspect(ctx, args):
     if attrs is not None and attrs.is_dir:
         raise ModuleError("%s is a directory; cannot replace it with a file" % dest)
     if attrs is not None:
+        current["facts"] = path_facts(dest)
         current["checksum"] = checksum_file(dest)
         if ctx.diff:
             current["text"] = _read_text(dest, os.path.getsize(dest))
@@ -139,9 +141,12 @@ def plan(ctx, args, current):
     # type: (Any, Mapping[str, Any], Dict[str, Any]) -> Plan
     dest, payload = current["dest"], current["payload"]
     data = {"dest": dest, "checksum": payload.checksum}
+    if args.get("src") is not None:
+        data["src"] = args["src"]
     exists = current["attrs"] is not None
+    unchanged = dict(data, path=dest, checksum=current["checksum"], **current.get("facts", {}))
     if exists and not args.get("force", True):
-        return Plan(reason="%s exists and force=no; left as it is" % dest, data=data)
+        return Plan(reason="%s exists and force=no; left as it is" % dest, data=unchanged)
     changes = []  # type: List[Change]
     if not exists:
         changes.append(Change("state", "absent", "file"))
@@ -151,7 +156,7 @@ def plan(ctx, args, current):
     changes.extend(attr_changes(current["wanted"], current["attrs"]))
     if not changes:
         return Plan(reason="%s already has this content (sha1 %s) and attributes"
-                    % (dest, payload.checksum[:12]), data=data)
+                    % (dest, payload.checksum[:12]), data=unchanged)
     message = _message(dest, exists, content_changes, changes)
     if current.get("missing_folder"):
         message += " (its folder %s does not exist yet: an earlier task would have to create it)" % (
@@ -188,6 +193,18 @@ def _message(dest, exists, content_changes, changes):
 def apply(ctx, args, plan):
     # type: (Any, Mapping[str, Any], Plan) -> Dict[str, Any]
     dest = plan.data["dest"]
+    result = _write(ctx, args, plan, dest)
+    result.update(path_facts(dest))
+    try:
+        result["md5sum"] = checksum_file(dest, "md5")
+    except ValueError:  # no md5 in this Python (FIPS mode): Ansible leaves it out too
+        pass
+    return result
+
+
+def _write(ctx, args, plan, dest):
+    # type: (Any, Mapping[str, Any], Plan, str) -> Dict[str, Any]
+    """Apply the content and attributes; ``{"backup_file": ..}`` when a backup was made."""
     wanted = wanted_attrs(args)
     if not plan.state["write"]:
         apply_attrs(dest, wanted)

@@ -214,7 +214,7 @@ def apply(ctx, args, plan, backend):
     if data["cache_updated"]:
         words = ["updated the %s cache" % backend.name] + (words or [already_message(current)])
     data.update(ran_data(ran))
-    data.update(packages=package_rows(current["transaction"]), msg="; ".join(words))
+    data.update(packages=package_rows(current["transaction"]), summary="; ".join(words))
     return data
 
 

@@ -1,5 +1,6 @@
 """command: run a program directly, without a shell."""
 
+import os
 import shlex
 
 from corral.modules._api import Arg, ModuleError
@@ -18,6 +19,11 @@ REQUIRES = ("_process",)
 ARGS = dict(COMMON_ARGS)
 ARGS["argv"] = Arg(list, elements=str, doc="The command as a list of words; no quoting needed. "
                                            "Exclusive with cmd.")
+ARGS["executable"] = Arg("path", doc="Run this program instead of the command's first word "
+                                     "(which stays argv[0]).")
+ARGS["expand_argument_vars"] = Arg(bool, default=True,
+                                   doc="Expand $VARIABLES and ~ in the words of the command "
+                                       "(no shell: no pipes or globs).")
 
 
 def _argv(args):
@@ -26,18 +32,28 @@ def _argv(args):
     if args.get("argv"):
         if text is not None:
             raise ModuleError("give either argv or cmd (free-form), not both")
-        return list(args["argv"])
-    if text is None:
+        words = list(args["argv"])
+    elif text is None:
         raise ModuleError("no command given: use the free-form text, cmd or argv")
-    return shlex.split(text)
+    else:
+        words = shlex.split(text)
+    if args.get("expand_argument_vars", True):
+        words = [os.path.expanduser(os.path.expandvars(w)) for w in words]
+    return words
 
 
 def plan(ctx, args, current):
     # type: (Any, Mapping[str, Any], Dict[str, Any]) -> Any
-    return plan_run(ctx, args, current, " ".join(shlex.quote(w) for w in _argv(args)))
+    argv = _argv(args)
+    return plan_run(ctx, args, current, _shown(argv), argv)
+
+
+def _shown(argv):
+    # type: (List[str]) -> str
+    return " ".join(shlex.quote(w) for w in argv)
 
 
 def apply(ctx, args, plan):
     # type: (Any, Mapping[str, Any], Any) -> Dict[str, Any]
     argv = _argv(args)
-    return run(argv, args, plan.data["cmd"])
+    return run(argv, args, _shown(argv), argv, args.get("executable"))

@@ -6,7 +6,14 @@ import stat
 import time
 
 from corral.modules._api import Arg, Change, ModuleError, Plan
-from corral.modules._fileattrs import Wanted, apply_attrs, attr_changes, read_attrs, wanted_attrs
+from corral.modules._fileattrs import (
+    Wanted,
+    apply_attrs,
+    attr_changes,
+    path_facts,
+    read_attrs,
+    wanted_attrs,
+)
 
 try:  # typing only
     from typing import Any, Dict, List, Mapping, Optional, Tuple  # noqa: F401 (type comments)
@@ -73,7 +80,10 @@ def inspect(ctx, args):
         "parent_exists": os.path.isdir(os.path.dirname(os.path.abspath(path))),
         "times": _times(path) if kind != "absent" else None,
         "children": [],
+        "facts": path_facts(path),
     }  # type: Dict[str, Any]
+    if kind == "link" and args["follow"]:
+        current["followed_facts"] = path_facts(path, follow=True)
     if kind in ("file", "hard") and current["src_exists"]:
         current["same_inode"] = os.path.samefile(path, _link_src(args))
     if args["recurse"] and kind == "directory":
@@ -122,8 +132,22 @@ def plan(ctx, args, current):
         raise ModuleError("state=%s needs src (the link target)" % state)
     result = _PLANNERS[state](args, current)
     result.data.update({"path": current["path"], "state": state})
+    if state in ("touch", "link", "hard"):
+        result.data["dest"] = current["path"]
+    if state in ("link", "hard"):
+        result.data["src"] = args["src"]
+    if not result.changed:  # what register stores: the path as it is (Ansible's keys)
+        followed = current.get("followed_facts") if state not in ("link", "absent") else None
+        result.data.update(followed or current["facts"])
     result.state = dict(result.state or {}, state=state)
     return result
+
+
+def _result_facts(args, state):
+    # type: (Mapping[str, Any], str) -> Dict[str, Any]
+    """The path after apply, as register stores it."""
+    follow = bool(args["follow"]) and state not in ("link", "absent")
+    return path_facts(args["path"], follow=follow)
 
 
 def _plan_absent(args, current):
@@ -278,8 +302,14 @@ _PLANNERS = {"absent": _plan_absent, "file": _plan_file, "directory": _plan_dire
 # --- apply -----------------------------------------------------------------------
 
 def apply(ctx, args, plan):
-    # type: (Any, Mapping[str, Any], Plan) -> None
-    path, state = args["path"], plan.state["state"]
+    # type: (Any, Mapping[str, Any], Plan) -> Dict[str, Any]
+    _apply_state(args, plan.state["state"], plan)
+    return _result_facts(args, plan.state["state"])
+
+
+def _apply_state(args, state, plan):
+    # type: (Mapping[str, Any], str, Plan) -> None
+    path = args["path"]
     wanted = wanted_attrs(args)
     if state == "absent":
         _remove(path)

@@ -82,7 +82,8 @@ def plan(ctx, args, current):
     path, before = current["path"], current["text"]
     if before is None:
         if args["state"] == "absent":
-            return Plan(reason="%s does not exist; nothing to remove" % path)
+            return Plan(reason="%s does not exist; nothing to remove" % path,
+                        data={"msg": "file not present", "backup": "", "found": 0})
         if not args["create"]:
             raise ModuleError("%s does not exist; use create=yes to create it" % path)
     old_lines = split_lines(before or "")
@@ -96,12 +97,33 @@ def plan(ctx, args, current):
         changes.append(Change("state", "absent", "file"))
     elif after != before:
         changes.append(Change("content", None, msg))
-    changes += attr_changes(current["wanted"], current["attrs"])
+    attrs = attr_changes(current["wanted"], current["attrs"])
+    changes += attrs
+    data = _result_data(args, old_lines, new_lines, after != before, bool(attrs))
     if not changes:
-        return Plan(reason="%s: %s" % (path, msg))
+        return Plan(reason="%s: %s" % (path, msg), data=data)
     diff = text_diff(before or "", after, path, path) if after != (before or "") else None
-    return Plan(changes, diff=diff, msg="%s: %s" % (path, msg),
+    return Plan(changes, diff=diff, msg="%s: %s" % (path, msg), data=data,
                 state={"content": after if after != before else None})
+
+
+def _result_data(args, old_lines, new_lines, content_changed, attrs_changed):
+    # type: (Mapping[str, Any], List[str], List[str], bool, bool) -> Dict[str, Any]
+    """What register stores, with Ansible's msg: 'line added', 'line replaced',
+    'N line(s) removed', '' when the content stays, the attributes note."""
+    data = {"backup": ""}  # type: Dict[str, Any]
+    if args["state"] == "absent":
+        data["found"] = len(old_lines) - len(new_lines)
+        msg = "%d line(s) removed" % data["found"] if data["found"] else ""
+    elif not content_changed:
+        msg = ""
+    else:
+        msg = "line added" if len(new_lines) > len(old_lines) else "line replaced"
+    if attrs_changed:
+        note = "ownership, perms or SE linux context changed"
+        msg = msg + " and " + note if msg else note
+    data["msg"] = msg
+    return data
 
 
 def apply(ctx, args, plan):
@@ -116,7 +138,10 @@ def apply(ctx, args, plan):
     if not os.path.isdir(folder):
         os.makedirs(folder)
     data = after.encode("utf-8", "surrogateescape")
-    return install(path, data, wanted, args["validate"], args["backup"])
+    done = install(path, data, wanted, args["validate"], args["backup"])
+    if "backup_file" in done:
+        done["backup"] = done["backup_file"]  # lineinfile's name for it in Ansible
+    return done
 
 
 # --- the edit itself: pure functions on lists of lines (each with its "\n") ---
