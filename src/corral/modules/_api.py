@@ -126,16 +126,24 @@ class Plan(object):
     "before_header": .., "after_header": ..}``; attribute changes are listed
     in ``changes`` with before/after. ``data`` is returned to the user
     (e.g. ``register``) in every mode. ``state`` is passed on to ``apply``.
+
+    ``upkeep`` names work ``apply`` does that is not a change of the host's
+    state as Ansible counts it (refreshing a package index before installing):
+    with no changes, ``apply`` still runs (not in check mode) and the task is
+    ok, unless ``apply`` returns ``changed: True`` (the fresh index brought an
+    upgrade it installed).
     """
 
-    def __init__(self, changes=None, reason="", diff=None, data=None, state=None, msg=""):
-        # type: (Optional[List[Change]], str, Optional[Dict[str, Any]], Optional[Dict[str, Any]], Any, str) -> None
+    def __init__(self, changes=None, reason="", diff=None, data=None, state=None, msg="",
+                 upkeep=None):
+        # type: (Optional[List[Change]], str, Optional[Dict[str, Any]], Optional[Dict[str, Any]], Any, str, Optional[List[str]]) -> None
         self.changes = list(changes or [])
         self.reason = reason
         self.diff = diff
         self.data = dict(data or {})
         self.state = state
         self.msg = msg
+        self.upkeep = list(upkeep or [])
 
     @property
     def changed(self):
@@ -415,6 +423,16 @@ def _describe(plan):
     )
 
 
+def _run_upkeep(module, args, plan, ctx):
+    # type: (Any, Mapping[str, Any], Plan, Context) -> Dict[str, Any]
+    """A plan with upkeep only: apply it; ok unless apply says it changed something."""
+    data = dict(plan.data)
+    data.update(module.apply(ctx, args, plan) or {})
+    changed = bool(data.pop("changed", False))
+    message = data.pop("summary", None) or plan.reason or plan.msg
+    return _result(CHANGED if changed else OK, message, None, plan.changes, data)
+
+
 def run_module(module, args, ctx):
     # type: (Any, Mapping[str, Any], Context) -> Dict[str, Any]
     """Run one module: validate, inspect, plan, and apply unless in check mode.
@@ -432,6 +450,8 @@ def run_module(module, args, ctx):
         current = module.inspect(ctx, checked)
         plan = module.plan(ctx, checked, current)
         diff = plan.diff if ctx.diff else None
+        if not plan.changed and plan.upkeep and not ctx.check:
+            return _run_upkeep(module, checked, plan, ctx)
         if not plan.changed:
             return _result(OK, plan.reason or plan.msg, None, [], plan.data)
         message = _describe(plan)

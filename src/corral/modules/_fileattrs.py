@@ -15,6 +15,7 @@ import os
 import pwd
 import re
 import stat
+import subprocess
 
 from corral.modules._api import Change, ModuleError
 
@@ -256,6 +257,49 @@ def path_facts(path, follow=False):
     return {"state": state, "mode": format_mode(st.st_mode), "uid": st.st_uid,
             "gid": st.st_gid, "owner": user_name(st.st_uid), "group": group_name(st.st_gid),
             "size": st.st_size}
+
+
+# --- ext2-style attributes (lsattr/chattr) and the mime type ------------------
+
+FLAG_NAMES = {"a": "append", "A": "noatime", "c": "compressed", "C": "nocow", "d": "nodump",
+              "D": "dirsync", "e": "extents", "E": "encrypted", "F": "casefold",
+              "h": "blocksize", "i": "immutable", "I": "indexed", "j": "journalled",
+              "m": "dontcompress", "N": "inline", "P": "projinherit", "s": "zero",
+              "S": "synchronous", "t": "notail", "T": "blockroot", "u": "undelete",
+              "V": "verity", "x": "dax", "X": "compressedraw", "Z": "compresseddirty"}
+
+
+def _output(argv):
+    # type: (List[str]) -> Optional[str]
+    """stdout of a read-only helper program, or None if it is missing or fails."""
+    try:
+        proc = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return proc.stdout.decode("utf-8", "replace") if proc.returncode == 0 else None
+
+
+def read_flags(path):
+    # type: (str) -> Dict[str, Any]
+    """``{"attr_flags": "e", "attributes": ["extents"], "version": ".."}`` from
+    ``lsattr -vd``; empty when lsattr or the filesystem does not have them."""
+    text = _output(["lsattr", "-vd", "--", path])
+    words = text.split() if text else []
+    if len(words) < 3:
+        return {}
+    flags = words[1].replace("-", "")
+    return {"version": words[0], "attr_flags": flags,
+            "attributes": [FLAG_NAMES.get(f, f) for f in flags]}
+
+
+def mime_facts(path):
+    # type: (str) -> Dict[str, str]
+    """mimetype and charset from ``file``, 'unknown' without it (as Ansible)."""
+    text = _output(["file", "-b", "-L", "--mime", "--", path]) or ""
+    kind, _, rest = text.strip().partition(";")
+    charset = rest.strip().partition("charset=")[2]
+    return {"mimetype": kind.strip() or "unknown", "charset": charset or "unknown"}
 
 
 # --- checksums ---------------------------------------------------------------

@@ -24,7 +24,8 @@ except ImportError:  # pragma: no cover
 ARGS = {
     "cache_valid_time": Arg(int, default=0,
                             doc="Refresh the cache only if it is older than this many seconds "
-                                "(implies update_cache)."),
+                                "(implies update_cache). The refresh counts as a change only "
+                                "when no package is named, as in Ansible."),
     "deb": Arg("path", doc="Path on the host of a .deb file to install (with its "
                            "dependencies, through apt-get)."),
     "purge": Arg(bool, default=False, doc="state=absent: also remove configuration files "
@@ -93,6 +94,11 @@ class Apt(object):
         if not args.get("update_cache") and not valid:
             return False
         return not valid or time.time() - cache_mtime() > valid
+
+    def cache_time(self):
+        # type: () -> int
+        """When the lists were last refreshed (Ansible's cache_update_time)."""
+        return int(cache_mtime())
 
     # --- act --------------------------------------------------------------------
 

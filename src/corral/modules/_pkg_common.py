@@ -55,7 +55,9 @@ def common_args(default_state="present"):
                      doc="present (installed, any version), latest (installed and upgraded), "
                          "absent (removed); installed and removed are synonyms."),
         "update_cache": Arg(bool, default=False, aliases=("update-cache",),
-                            doc="Refresh the package index first (a change, as in Ansible)."),
+                            doc="Refresh the package index first. As Ansible counts it, "
+                                "the refresh is a change only when no package is named "
+                                "(dnf/yum: never)."),
         "lock_timeout": Arg(int, default=60,
                             doc="Seconds to wait for the package manager's lock held by "
                                 "another process before failing."),
@@ -157,6 +159,8 @@ def inspect(ctx, args, backend):
         raise ModuleError("deb installs a package file; it works only with state=present")
     current = inspect_packages(args, backend)
     current["cache_stale"] = backend.cache_stale(args)
+    cache_time = getattr(backend, "cache_time", None)
+    current["cache_time"] = cache_time() if cache_time is not None else None
     return current
 
 
@@ -182,32 +186,48 @@ def _extra_work(args, state):
 
 def plan(ctx, args, current, backend):
     # type: (Any, Mapping[str, Any], Dict[str, Any], Any) -> Plan
-    """Pure: one Change per package the manager would touch, before and after."""
+    """Pure: one Change per package the manager would touch, before and after.
+
+    Refreshing the index is a change only when no package is named (as Ansible
+    counts it; never for dnf, ``refresh_is_change``); with packages it is upkeep:
+    done, but the task changes only if packages do.
+    """
     changes = [Change(n, b, a) for n, b, a in current["transaction"]]
     data = {"pkg_mgr": backend.name, "packages": package_rows(current["transaction"]),
-            "commands": []}
-    if current["cache_stale"]:
+            "commands": [], "cache_updated": False}
+    if current.get("cache_time") is not None:
+        data["cache_update_time"] = current["cache_time"]
+    refresh_counts = current["cache_stale"] and not current["specs"] and getattr(
+        backend, "refresh_is_change", True)
+    if refresh_counts:
         changes.insert(0, Change("%s cache" % backend.name, "stale", "updated"))
+    upkeep = ["update the %s cache" % backend.name] if current["cache_stale"] else []
+    state = {"update_cache": current["cache_stale"], "current": current}
     if not changes:
-        return Plan(reason=already_message(current), data=data)
+        return Plan(reason=already_message(current), data=data, upkeep=upkeep, state=state)
     words = describe(current["transaction"])
     if current["cache_stale"]:
         words = ["update the %s cache" % backend.name] + words
-    return Plan(changes, data=data, msg="would " + "; ".join(words),
-                state={"update_cache": current["cache_stale"], "current": current})
+    if ctx.check and current["cache_stale"]:
+        data["cache_updated"] = True  # Ansible says so in check mode too
+    return Plan(changes, data=data, msg="would " + "; ".join(words), state=state)
 
 
 def apply(ctx, args, plan, backend):
     # type: (Any, Mapping[str, Any], Plan, Any) -> Dict[str, Any]
     """Refresh the cache if planned (then look again: versions may have moved), act, report."""
     current = plan.state["current"]
+    upkeep_only = not plan.changes
     ran = []  # type: List[Ran]
     data = {"cache_updated": False}  # type: Dict[str, Any]
     if plan.state["update_cache"]:
         ran.append(backend.update_cache(args))
         data.update(cache_updated=True, cache_update_time=int(time.time()))
         current = inspect_packages(args, backend)
-        plan.changes[1:] = [Change(n, b, a) for n, b, a in current["transaction"]]
+        if plan.changes and plan.changes[0].what.endswith(" cache"):
+            plan.changes[1:] = [Change(n, b, a) for n, b, a in current["transaction"]]
+        else:
+            plan.changes[:] = [Change(n, b, a) for n, b, a in current["transaction"]]
     if current["transaction"]:
         ran.extend(backend.execute(current["op"], current["targets"], current["installed"], args))
     words = describe(current["transaction"], past=True)
@@ -215,6 +235,8 @@ def apply(ctx, args, plan, backend):
         words = ["updated the %s cache" % backend.name] + (words or [already_message(current)])
     data.update(ran_data(ran))
     data.update(packages=package_rows(current["transaction"]), summary="; ".join(words))
+    if upkeep_only:
+        data["changed"] = bool(current["transaction"])
     return data
 
 

@@ -42,6 +42,7 @@ def plan(ctx, args, current):
             return Plan(reason="group %s is already absent" % name, data=data)
         return Plan([Change("state", "present", "absent")], msg="removed group %s" % name,
                     data=data, state={"argv": groupdel_argv(name)})
+    data["system"] = args["system"]
     if entry is None:
         changes = [Change("state", "absent", "present")]
         if gid is not None:

@@ -126,15 +126,16 @@ def _wanted(name, args, current, missing):
 
 def _plan_absent(name, args, entry):
     # type: (str, Mapping[str, Any], Optional[Dict[str, Any]]) -> Plan
+    data = {"name": name, "state": "absent", "force": args["force"], "remove": args["remove"]}
     if entry is None:
-        return Plan(reason="user %s is already absent" % name, data={"name": name, "state": "absent"})
+        return Plan(reason="user %s is already absent" % name, data=data)
     changes = [Change("state", "present", "absent")]
     if args["remove"]:
         changes.append(Change("home", entry["home"], "removed"))
     steps = [(userdel_argv(name, args["remove"], args["force"]), None)]
     removed = " and its home %s" % entry["home"] if args["remove"] else ""
     return Plan(changes, msg="removed user %s%s" % (name, removed),
-                data={"name": name, "state": "absent"}, state={"steps": steps})
+                data=data, state={"steps": steps})
 
 
 def _plan_create(name, args, wanted):
@@ -145,7 +146,8 @@ def _plan_create(name, args, wanted):
     if args.get("password") is not None:
         changes.append(Change("password", None, "(hash set)"))
         steps.append((list(CHPASSWD_ARGV), chpasswd_input(name, args["password"])))
-    data = dict(_public(wanted), name=name, state="present")
+    data = dict(_registered(wanted, args), name=name, state="present", system=args["system"],
+                create_home=args["create_home"])
     return Plan(changes, msg="created user %s" % name, data=data, state={"steps": steps})
 
 
@@ -164,8 +166,8 @@ def _plan_modify(name, args, wanted, entry, current):
     if _password_differs(name, args, current):
         changes.append(Change("password", "(hash)", "(hash changed)"))
         steps.append((list(CHPASSWD_ARGV), chpasswd_input(name, args["password"])))
-    data = dict(_public(have), **_public(wanted))
-    data.update(name=name, state="present")
+    data = _registered(dict(have, group=entry["gid"]), args)
+    data.update(name=name, state="present", append=args["append"], move_home=False)
     if not changes:
         return Plan(reason="user %s already exists as wanted" % name, data=data)
     return Plan(changes, msg="changed user %s: %s" % (name, ", ".join(c.what for c in changes)),
@@ -203,9 +205,16 @@ def _show(value):
     return ",".join(value) if isinstance(value, list) else value
 
 
-def _public(values):
-    # type: (Mapping[str, Any]) -> Dict[str, Any]
-    return dict((k, _show(values[k])) for k in _SHOWN if k in values)
+def _registered(values, args):
+    # type: (Mapping[str, Any], Mapping[str, Any]) -> Dict[str, Any]
+    """Ansible's keys: uid, group (the primary gid), home, shell, comment, and groups
+    (comma-joined) only when the task names groups; a password never, only a marker."""
+    data = dict((k, _show(values[k])) for k in _SHOWN if k in values and k != "groups")
+    if args.get("groups") is not None and "groups" in values:
+        data["groups"] = _show(values["groups"])
+    if args.get("password") is not None:
+        data["password"] = "NOT_LOGGING_PASSWORD"
+    return data
 
 
 # --- apply -------------------------------------------------------------------------
@@ -220,6 +229,5 @@ def apply(ctx, args, plan):
     if entry is None:
         return {}
     groups = parse_group(read_text(GROUP))
-    return {"uid": entry["uid"], "gid": entry["gid"], "group": group_name(groups, entry["gid"]),
-            "home": entry["home"], "shell": entry["shell"], "comment": entry["comment"],
-            "groups": ",".join(supplementary(groups, name, entry["gid"]))}
+    have = dict(entry, group=entry["gid"], groups=supplementary(groups, name, entry["gid"]))
+    return _registered(have, args)
