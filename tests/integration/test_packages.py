@@ -8,6 +8,7 @@ and leaves the package database untouched, apply makes it, a re-run is changed=0
 
 from __future__ import annotations
 
+import json
 import subprocess
 import textwrap
 import time
@@ -243,6 +244,24 @@ def test_update_cache_is_a_change_and_cache_valid_time_skips_it(fleet, host, tmp
     check, first, again = _triple(fleet, host, fresh)
     assert task_msgs(first, host) == ["installed corral-demo 1.0"]  # no cache update: fresh
     assert task_msgs(again, host) == ["corral-demo 1.0 already installed"]
+
+
+def test_update_cache_with_a_package_named_is_changed_only_by_the_package(fleet, host, tmp_path):
+    play = host_play(tmp_path, host, "- apt: {name: corral-demo, update_cache: yes}\n")
+    check, first, again = _triple(fleet, host, play)
+    assert task_msgs(first, host) == ["updated the apt cache; installed corral-demo 1.0"]
+    assert task_msgs(again, host) == ["updated the apt cache; corral-demo 1.0 already installed"]
+    registered = host_play(tmp_path, host, """\
+        - apt: {name: corral-demo, update_cache: yes}
+          register: r
+        - copy:
+            dest: /tmp/r.json
+            content: "{{ {'changed': r.changed, 'cache_updated': r.cache_updated,
+                          'time': r.cache_update_time is number} | to_json }}"
+        """, name="registered.yml")
+    assert apply_on(fleet, host, registered).code == 0
+    assert json.loads(fleet.exec(host, "cat /tmp/r.json", check=True).stdout) == {
+        "changed": False, "cache_updated": True, "time": True}
 
 
 def test_update_cache_then_latest_sees_the_new_version(fleet, host, tmp_path):
