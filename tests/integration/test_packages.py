@@ -314,3 +314,49 @@ def test_install_on_every_host_at_once(fleet, tmp_path):
     finally:
         for name in hosts:
             fleet.exec(name, "DEBIAN_FRONTEND=noninteractive apt-get purge -y -q corral-demo")
+
+
+def _enable_next(fleet, host: str) -> None:
+    """Make corral-demo 2.0 available (the `next` component), lists refreshed."""
+    fleet.exec(host, "sed -i 's/^Enabled: no/Enabled: yes/' "
+                     "/etc/apt/sources.list.d/corral-next.sources && apt-get -q update",
+               check=True)
+
+
+def test_upgrade_dist_upgrades_every_installed_package(fleet, host, tmp_path):
+    assert fleet.exec(host, f"{APT_GET} corral-demo").returncode == 0
+    _enable_next(fleet, host)
+    play = host_play(tmp_path, host, "- apt: {upgrade: dist}\n")
+    check, first, again = _triple(fleet, host, play)
+    assert task_msgs(check, host) == ["would upgrade corral-demo 1.0 -> 2.0"]
+    assert task_msgs(first, host) == ["upgraded corral-demo 1.0 -> 2.0"]
+    assert _version(fleet, host, "corral-demo") == "2.0 ii"
+
+
+def test_only_upgrade_never_installs(fleet, host, tmp_path):
+    _enable_next(fleet, host)
+    play = host_play(tmp_path, host, "- apt: {name: corral-demo, state: latest, only_upgrade: yes}\n")
+    run = apply_on(fleet, host, play)
+    assert (run.code, run.changed(host)) == (0, 0), run.stdout
+    assert _version(fleet, host, "corral-demo") == "unknown"
+    assert fleet.exec(host, f"{APT_GET} corral-demo=1.0").returncode == 0
+    check, first, again = _triple(fleet, host, play)
+    assert task_msgs(first, host) == ["upgraded corral-demo 1.0 -> 2.0"]
+
+
+def test_clean_empties_the_archive_once(fleet, host, tmp_path):
+    fleet.exec(host, "cp /srv/corral-repo/main/*.deb /var/cache/apt/archives/", check=True)
+    play = host_play(tmp_path, host, "- apt: {clean: yes}\n")
+    check, first, again = _triple(fleet, host, play)
+    assert task_msgs(first, host) == ["ran apt-get clean"]
+    assert fleet.exec(host, "ls /var/cache/apt/archives/*.deb").returncode != 0
+
+
+def test_policy_rc_d_is_there_only_during_the_run(fleet, host, tmp_path):
+    fleet.exec(host, "printf '#!/bin/sh\\nexit 0\\n' > /usr/sbin/policy-rc.d", check=True)
+    play = host_play(tmp_path, host, """\
+        - apt: {name: corral-demo, policy_rc_d: 101}
+        """)
+    _triple(fleet, host, play)
+    assert fleet.exec(host, "cat /usr/sbin/policy-rc.d").stdout == "#!/bin/sh\nexit 0\n"
+    assert fleet.exec(host, "ls /usr/sbin/policy-rc.d.corral-saved").returncode != 0

@@ -152,7 +152,8 @@ def inspect(ctx, args, backend):
     """Read the host: the cache age, the database (one query), the manager's simulation."""
     state, specs = requested(args)
     if not specs and not (args.get("update_cache") or args.get("cache_valid_time")
-                          or args.get("autoremove")):
+                          or args.get("autoremove") or upgrading(args) or args.get("clean")
+                          or args.get("autoclean")):
         raise ModuleError("nothing to do: give name (the packages to manage)%s or "
                           "update_cache: true" % (", deb" if "deb" in args else ""))
     if args.get("deb") and state != "present":
@@ -161,14 +162,27 @@ def inspect(ctx, args, backend):
     current["cache_stale"] = backend.cache_stale(args)
     cache_time = getattr(backend, "cache_time", None)
     current["cache_time"] = cache_time() if cache_time is not None else None
+    housework = getattr(backend, "housework", None)
+    current["housework"] = housework(args) if housework is not None else []
     return current
+
+
+def upgrading(args):
+    # type: (Mapping[str, Any]) -> bool
+    """apt's ``upgrade`` (yes, safe, full, dist): upgrade every installed package."""
+    return args.get("upgrade") not in (None, "no")
 
 
 def inspect_packages(args, backend):
     # type: (Mapping[str, Any], Any) -> Dict[str, Any]
     state, specs = requested(args)
+    if upgrading(args):  # as in Ansible, the upgrade is the task: names are not used
+        return {"state": state, "specs": [], "installed": {}, "op": "upgrade", "targets": [],
+                "transaction": backend.simulate("upgrade", [], {}, args)}
     installed = backend.query(specs, args) if specs else {}
     targets = pick_targets(state, specs, installed, bool(args.get("purge")))
+    if args.get("only_upgrade"):
+        targets = [t for t in targets if installed[t].version is not None]
     op = {"present": "install", "latest": "latest", "absent": "remove"}[state]
     if not targets and not _extra_work(args, state):
         return {"state": state, "specs": specs, "installed": installed, "op": op,
@@ -202,10 +216,16 @@ def plan(ctx, args, current, backend):
     if refresh_counts:
         changes.insert(0, Change("%s cache" % backend.name, "stale", "updated"))
     upkeep = ["update the %s cache" % backend.name] if current["cache_stale"] else []
+    for what, before, after, _argv in current["housework"]:
+        if before is None:
+            upkeep.append(what)
+        else:
+            changes.append(Change(what, before, after))
     state = {"update_cache": current["cache_stale"], "current": current}
     if not changes:
         return Plan(reason=already_message(current), data=data, upkeep=upkeep, state=state)
-    words = describe(current["transaction"])
+    words = describe(current["transaction"]) + [
+        "run %s" % _short(argv) for _w, before, _a, argv in current["housework"] if before is not None]
     if current["cache_stale"]:
         words = ["update the %s cache" % backend.name] + words
     if ctx.check and current["cache_stale"]:
@@ -223,21 +243,32 @@ def apply(ctx, args, plan, backend):
     if plan.state["update_cache"]:
         ran.append(backend.update_cache(args))
         data.update(cache_updated=True, cache_update_time=int(time.time()))
-        current = inspect_packages(args, backend)
+        current = dict(inspect_packages(args, backend), housework=current["housework"])
         if plan.changes and plan.changes[0].what.endswith(" cache"):
             plan.changes[1:] = [Change(n, b, a) for n, b, a in current["transaction"]]
         else:
             plan.changes[:] = [Change(n, b, a) for n, b, a in current["transaction"]]
     if current["transaction"]:
         ran.extend(backend.execute(current["op"], current["targets"], current["installed"], args))
+    for _what, _before, _after, argv in current["housework"]:
+        ran.append(run(argv, env=getattr(backend, "env", None)))
     words = describe(current["transaction"], past=True)
+    words += ["ran %s" % _short(argv) for _w, _b, _a, argv in current["housework"]]
     if data["cache_updated"]:
         words = ["updated the %s cache" % backend.name] + (words or [already_message(current)])
     data.update(ran_data(ran))
     data.update(packages=package_rows(current["transaction"]), summary="; ".join(words))
     if upkeep_only:
         data["changed"] = bool(current["transaction"])
+        if not words:
+            data["summary"] = already_message(current)
     return data
+
+
+def _short(argv):
+    # type: (Sequence[str]) -> str
+    """``apt-get clean`` of a housework command line (its program and verb)."""
+    return "%s %s" % (argv[0], argv[-1])
 
 
 def package_rows(transaction):
