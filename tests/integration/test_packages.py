@@ -360,3 +360,17 @@ def test_policy_rc_d_is_there_only_during_the_run(fleet, host, tmp_path):
     _triple(fleet, host, play)
     assert fleet.exec(host, "cat /usr/sbin/policy-rc.d").stdout == "#!/bin/sh\nexit 0\n"
     assert fleet.exec(host, "ls /usr/sbin/policy-rc.d.corral-saved").returncode != 0
+
+
+def test_package_passes_backend_arguments_or_fails_on_that_host(fleet, host, tmp_path):
+    play = host_play(tmp_path, host, """\
+        - package: {name: corral-demo, install_recommends: no, update_cache: yes}
+        """)
+    check, first, again = _triple(fleet, host, play)
+    assert task_msgs(first, host) == ["updated the apt cache; installed corral-demo 1.0"]
+    redhat = host_play(tmp_path, host, "- package: {name: corral-demo, enablerepo: epel}\n",
+                       name="redhat.yml")
+    run = apply_on(fleet, host, redhat)
+    assert run.code == 1, run.stdout
+    assert task_msgs(run, host) == ["enablerepo: not an argument of apt, the package manager "
+                                    "of this host; package passes it only to dnf, yum"]
