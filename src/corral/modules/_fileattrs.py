@@ -17,7 +17,7 @@ import re
 import stat
 import subprocess
 
-from corral.modules._api import Change, ModuleError
+from corral.modules._api import Arg, Change, ModuleError
 
 try:  # typing only
     from typing import Any, Dict, List, Mapping, Optional, Tuple, Union  # noqa: F401 (type comments)
@@ -278,6 +278,93 @@ def _output(argv):
     except (OSError, subprocess.TimeoutExpired):
         return None
     return proc.stdout.decode("utf-8", "replace") if proc.returncode == 0 else None
+
+
+# flags lsattr shows that chattr cannot set or clear: left out of comparisons
+READ_ONLY_FLAGS = "eEhINVXZ"
+_FLAG_SPEC = re.compile(r"^([-+=]?)([a-zA-Z]*)$")
+
+COMMON_ARGS = {
+    "attributes": Arg(str, aliases=("attr",),
+                      doc="Filesystem flags as chattr takes them: 'i' or '=i' (exactly "
+                          "these), '+a', '-i'."),
+    "selevel": Arg(str, doc="SELinux level: accepted; hosts without SELinux ignore it, as "
+                            "Ansible does (corral does not set SELinux contexts)."),
+    "serole": Arg(str, doc="SELinux role; see selevel."),
+    "setype": Arg(str, doc="SELinux type; see selevel."),
+    "seuser": Arg(str, doc="SELinux user; see selevel."),
+    "unsafe_writes": Arg(bool, default=False, doc="Accepted for compatibility; corral always "
+                                                  "writes atomically."),
+}
+
+
+def check_selinux(args):
+    # type: (Mapping[str, Any]) -> None
+    """The se* arguments are no-ops without SELinux; with it, say we cannot set them."""
+    given = [k for k in ("selevel", "serole", "setype", "seuser") if args.get(k) is not None]
+    if given and os.path.exists("/sys/fs/selinux/enforce"):
+        raise ModuleError("%s: this host runs SELinux and corral does not set SELinux contexts "
+                          "yet; use the command module (chcon)" % ", ".join(given))
+
+
+def wanted_flags(spec, current):
+    # type: (Optional[str], Optional[str]) -> Optional[str]
+    """The flags ``spec`` ('i', '=i', '+a', '-i') asks for, given ``current`` ones."""
+    if spec is None or spec.strip() == "":
+        return None
+    match = _FLAG_SPEC.match(spec.strip())
+    if match is None:
+        raise ModuleError("attributes %r: write flags as chattr takes them, like 'i', '+a' "
+                          "or '-i'" % spec)
+    op, letters = match.groups()
+    have = set(current or "")
+    if op == "+":
+        want = have | set(letters)
+    elif op == "-":
+        want = have - set(letters)
+    else:
+        want = set(letters) | (have & set(READ_ONLY_FLAGS))
+    return "".join(sorted(want))
+
+
+def flag_changes(spec, current):
+    # type: (Optional[str], Optional[Dict[str, Any]]) -> List[Change]
+    """[Change("attributes", ..)] when the flags differ (``current``: read_flags())."""
+    if spec is None or not str(spec).strip():
+        return []
+    have = "".join(sorted((current or {}).get("attr_flags", "")))
+    want = wanted_flags(spec, have)
+    return [] if want == have else [Change("attributes", have or "(none)", want or "(none)")]
+
+
+def apply_flags(path, spec):
+    # type: (str, Optional[str]) -> None
+    """chattr ``path`` to the flags ``spec`` asks for."""
+    if spec is None or not str(spec).strip():
+        return
+    have = "".join(sorted(read_flags(path).get("attr_flags", "")))
+    want = wanted_flags(spec, have) or ""
+    settable = "".join(f for f in want if f not in READ_ONLY_FLAGS)
+    try:
+        proc = subprocess.run(["chattr", "=" + settable, "--", path], stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
+    except OSError as exc:
+        raise ModuleError("chattr: %s (e2fsprogs is needed for attributes)" % exc) from exc
+    if proc.returncode != 0:
+        raise ModuleError("cannot set the attributes of %s: %s" % (
+            path, proc.stderr.decode("utf-8", "replace").strip()))
+
+
+def require_flags(path, spec):
+    # type: (str, Optional[str]) -> Dict[str, Any]
+    """read_flags(path), failing clearly when attributes are asked for but unreadable."""
+    if spec is None or not str(spec).strip() or not os.path.lexists(path):
+        return {}
+    flags = read_flags(path)
+    if not flags:
+        raise ModuleError("cannot read the attributes of %s (lsattr failed: no e2fsprogs, or a "
+                          "filesystem without them)" % path)
+    return flags
 
 
 def read_flags(path):

@@ -7,11 +7,16 @@ import time
 
 from corral.modules._api import Arg, Change, ModuleError, Plan
 from corral.modules._fileattrs import (
+    COMMON_ARGS,
     Wanted,
     apply_attrs,
+    apply_flags,
     attr_changes,
+    check_selinux,
+    flag_changes,
     path_facts,
     read_attrs,
+    require_flags,
     wanted_attrs,
 )
 
@@ -44,7 +49,12 @@ ARGS = {
     "access_time": Arg(str, doc="now, preserve or YYYYMMDDHHMM.SS; state=touch defaults to now."),
     "modification_time": Arg(str, doc="now, preserve or YYYYMMDDHHMM.SS; state=touch defaults "
                                       "to now."),
+    "access_time_format": Arg(str, default="%Y%m%d%H%M.%S",
+                              doc="strftime format of access_time."),
+    "modification_time_format": Arg(str, default="%Y%m%d%H%M.%S",
+                                    doc="strftime format of modification_time."),
 }
+ARGS.update(COMMON_ARGS)
 
 
 # --- inspect -----------------------------------------------------------------
@@ -71,8 +81,10 @@ def _link_src(args):
 def inspect(ctx, args):
     # type: (Any, Mapping[str, Any]) -> Dict[str, Any]
     path = str(args["path"])
+    check_selinux(args)
     kind = _kind(path)
     current = {
+        "flags": require_flags(path, args.get("attributes")),
         "path": path, "kind": kind, "wanted": wanted_attrs(args),
         "attrs": read_attrs(path, follow=args["follow"]),
         "link_target": os.readlink(path) if kind == "link" else None,
@@ -131,6 +143,12 @@ def plan(ctx, args, current):
     if state in ("link", "hard") and args.get("src") is None:
         raise ModuleError("state=%s needs src (the link target)" % state)
     result = _PLANNERS[state](args, current)
+    if state not in ("absent", "link"):
+        flags = flag_changes(args.get("attributes"), current["flags"])
+        if flags and not result.changed:
+            result = Plan(flags, data=result.data, state=result.state)
+        else:
+            result.changes += flags
     result.data.update({"path": current["path"], "state": state})
     if state in ("touch", "link", "hard"):
         result.data["dest"] = current["path"]
@@ -216,19 +234,19 @@ def _time_changes(args, current, default="preserve"):
         if value == "preserve":
             continue
         before = current["times"][index]
-        after = time.time() if value == "now" else _parse_time(name, value)
+        after = time.time() if value == "now" else _parse_time(name, value, args[name + "_format"])
         if value == "now" or int(after) != int(before):
             changes.append(Change(name, _show_time(before), value if value == "now" else _show_time(after)))
     return changes
 
 
-def _parse_time(name, value):
-    # type: (str, str) -> float
+def _parse_time(name, value, form="%Y%m%d%H%M.%S"):
+    # type: (str, str, str) -> float
     try:
-        return time.mktime(time.strptime(value, "%Y%m%d%H%M.%S"))
+        return time.mktime(time.strptime(value, form))
     except ValueError:
-        raise ModuleError("%s: %r is not now, preserve or a time like 202401311530.00"
-                          % (name, value)) from None
+        raise ModuleError("%s: %r is not now, preserve or a time in the format %s"
+                          % (name, value, form)) from None
 
 
 def _show_time(value):
@@ -303,8 +321,11 @@ _PLANNERS = {"absent": _plan_absent, "file": _plan_file, "directory": _plan_dire
 
 def apply(ctx, args, plan):
     # type: (Any, Mapping[str, Any], Plan) -> Dict[str, Any]
-    _apply_state(args, plan.state["state"], plan)
-    return _result_facts(args, plan.state["state"])
+    state = plan.state["state"]
+    _apply_state(args, state, plan)
+    if state not in ("absent", "link"):
+        apply_flags(args["path"], args.get("attributes"))
+    return _result_facts(args, state)
 
 
 def _apply_state(args, state, plan):
@@ -380,6 +401,7 @@ def _apply_times(args, state):
         return
     old = _times(args["path"])
     now = time.time()
-    new = [old[i] if v == "preserve" else now if v == "now" else _parse_time("time", v)
+    forms = [args["access_time_format"], args["modification_time_format"]]
+    new = [old[i] if v == "preserve" else now if v == "now" else _parse_time("time", v, forms[i])
            for i, v in enumerate(values)]
     os.utime(args["path"], (new[0], new[1]))
