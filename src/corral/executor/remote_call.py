@@ -75,7 +75,7 @@ class RemoteCaller:
         upload = None
         if info.prepare is not None:
             context = PrepareContext(playbook_dir=play.playbook_dir,
-                                     render=lambda text, path: templar.render_text(text, path))
+                                     render=templar.render_text)
             prepared = prepare(info.prepare, clean, context)
             clean, upload = dict(prepared.args), prepared.upload
         *support, (_, source) = info.sources

@@ -270,6 +270,8 @@ def parse_mode_arg(name, value):
             raise ArgumentError("%s: %r is out of range for a file mode" % (name, value))
         return value
     text = str(value).strip()
+    if text == "preserve":
+        return text  # copy and template: the source's mode (resolved before it is used)
     if text and all(c in "01234567" for c in text):
         number = int(text, 8)
         if number > 0o7777:

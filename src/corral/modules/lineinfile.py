@@ -4,7 +4,17 @@ import os
 import re
 
 from corral.modules._api import Arg, ArgumentError, Change, ModuleError, Plan, text_diff
-from corral.modules._fileattrs import apply_attrs, attr_changes, read_attrs, wanted_attrs
+from corral.modules._fileattrs import (
+    COMMON_ARGS,
+    apply_attrs,
+    apply_flags,
+    attr_changes,
+    check_selinux,
+    flag_changes,
+    read_attrs,
+    require_flags,
+    wanted_attrs,
+)
 from corral.modules._filecontent import install
 
 try:  # typing only
@@ -44,6 +54,7 @@ ARGS = {
     "validate": Arg(str, doc="Command that checks the edited file before it replaces path; %s "
                              "is the path of the temporary file."),
 }
+ARGS.update(COMMON_ARGS)
 
 
 def _check_args(args):
@@ -67,10 +78,12 @@ def _check_args(args):
 def inspect(ctx, args):
     # type: (Any, Mapping[str, Any]) -> Dict[str, Any]
     _check_args(args)
+    check_selinux(args)
     path = args["path"]
     if os.path.isdir(path):
         raise ModuleError("%s is a directory, not a file" % path)
-    current = {"path": path, "wanted": wanted_attrs(args), "attrs": read_attrs(path), "text": None}
+    current = {"path": path, "wanted": wanted_attrs(args), "attrs": read_attrs(path), "text": None,
+               "flags": require_flags(path, args.get("attributes"))}
     if current["attrs"] is not None:
         with open(path, "rb") as handle:
             current["text"] = handle.read().decode("utf-8", "surrogateescape")
@@ -98,6 +111,7 @@ def plan(ctx, args, current):
     elif after != before:
         changes.append(Change("content", None, msg))
     attrs = attr_changes(current["wanted"], current["attrs"])
+    attrs += flag_changes(args.get("attributes"), current["flags"])
     changes += attrs
     data = _result_data(args, old_lines, new_lines, after != before, bool(attrs))
     if not changes:
@@ -133,12 +147,14 @@ def apply(ctx, args, plan):
     after = plan.state["content"]
     if after is None:
         apply_attrs(path, wanted)
+        apply_flags(path, args.get("attributes"))
         return {}
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         os.makedirs(folder)
     data = after.encode("utf-8", "surrogateescape")
     done = install(path, data, wanted, args["validate"], args["backup"])
+    apply_flags(path, args.get("attributes"))
     if "backup_file" in done:
         done["backup"] = done["backup_file"]  # lineinfile's name for it in Ansible
     return done

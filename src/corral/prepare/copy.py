@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from corral.errors import PlaybookError
+from corral.modules._api import ArgumentError, to_bool
 from corral.prepare.context import PrepareContext, Prepared, find_local, looked_in
 
 INLINE_LIMIT = 256 * 1024  # bytes; bigger files are streamed only when they differ
@@ -17,16 +18,30 @@ INLINE_LIMIT = 256 * 1024  # bytes; bigger files are streamed only when they dif
 def prepare_copy(args: Mapping[str, Any], context: PrepareContext) -> Prepared:
     """Small ``src`` -> ``_content_b64``; big -> ``_checksum`` plus ``Prepared.upload``."""
     src = args.get("src")
-    if src is None:
-        return Prepared(dict(args))
+    if src is None or _true(args.get("remote_src")):
+        return Prepared(dict(args))  # remote_src: the host reads src itself
     path = _locate(str(src), context)
+    if path.is_symlink() and not _true(args.get("local_follow", True)):
+        raise PlaybookError(f"copy: src {src!r} is a symlink and local_follow is no; corral "
+                            "copies the content of single files only")
     size = path.stat().st_size
     out = dict(args)
+    if str(args.get("mode")) == "preserve":
+        out["mode"] = "%04o" % (path.stat().st_mode & 0o7777)
     if size <= INLINE_LIMIT:
         out["_content_b64"] = base64.b64encode(path.read_bytes()).decode("ascii")
         return Prepared(out)
     out["_checksum"] = sha1_file(path)
     return Prepared(out, upload=path)
+
+
+def _true(value: Any) -> bool:
+    if value is None:
+        return False
+    try:
+        return to_bool(value)
+    except ArgumentError as exc:
+        raise PlaybookError(f"copy: {exc.msg}") from exc
 
 
 def _locate(src: str, context: PrepareContext) -> Path:
