@@ -93,6 +93,7 @@ def inspect(ctx, args):
         "times": _times(path) if kind != "absent" else None,
         "children": [],
         "facts": path_facts(path),
+        "check": bool(getattr(ctx, "check", False)),
     }  # type: Dict[str, Any]
     if kind == "link" and args["follow"]:
         current["followed_facts"] = path_facts(path, follow=True)
@@ -181,7 +182,7 @@ def _plan_file(args, current):
     path, kind = current["path"], current["kind"]
     if kind == "absent":
         raise ModuleError("file %s does not exist; use state=touch to create it, or copy to "
-                          "give it content" % path)
+                          "give it content" % path, path=path, state="absent")
     if current["attrs"] is not None and current["attrs"].is_dir:
         raise ModuleError("%s is a directory, not a file; use state=directory" % path)
     changes = attr_changes(current["wanted"], current["attrs"]) + _time_changes(args, current)
@@ -217,10 +218,10 @@ def _plan_touch(args, current):
     # type: (Mapping[str, Any], Dict[str, Any]) -> Plan
     path = current["path"]
     if current["kind"] == "absent":
-        if not current["parent_exists"]:
-            raise ModuleError("cannot touch %s: its directory does not exist" % path)
+        _require_parent(current, "touch")
         changes = [Change("state", "absent", "file")] + attr_changes(current["wanted"], None)
-        return Plan(changes, msg="created %s" % path, state={"create": True})
+        return Plan(changes, msg="created %s" % path + _parent_note(current),
+                    state={"create": True})
     changes = attr_changes(current["wanted"], current["attrs"])
     changes += _time_changes(args, current, default="now")
     return _attrs_plan(changes, "%s %s" % (current["kind"], path))
@@ -257,11 +258,10 @@ def _show_time(value):
 def _plan_link(args, current):
     # type: (Mapping[str, Any], Dict[str, Any]) -> Plan
     path, kind, src = current["path"], current["kind"], args["src"]
-    if not current["parent_exists"]:
-        raise ModuleError("cannot link %s: its directory does not exist" % path)
+    _require_parent(current, "link")
     if not current["src_exists"] and not args["force"]:
         raise ModuleError("src %s does not exist; use force=yes if you really want a dangling "
-                          "link" % src)
+                          "link" % src, path=path, src=src)
     if kind == "link" and current["link_target"] == src:
         changes = _link_attr_changes(args, current)
         return _attrs_plan(changes, "link %s -> %s" % (path, src))
@@ -269,7 +269,22 @@ def _plan_link(args, current):
         _check_replace(args, current, "symlink")
     before = "link to %s" % current["link_target"] if kind == "link" else kind
     changes = [Change("state", before, "link to %s" % src)]
-    return Plan(changes, msg="linked %s -> %s" % (path, src), state={"create": True})
+    return Plan(changes, msg="linked %s -> %s" % (path, src) + _parent_note(current),
+                state={"create": True})
+
+
+def _require_parent(current, verb):
+    # type: (Dict[str, Any], str) -> None
+    """The folder must exist, except in check mode: an earlier task (not run) may make it."""
+    if not current["parent_exists"] and not current["check"]:
+        raise ModuleError("cannot %s %s: its directory does not exist" % (verb, current["path"]))
+
+
+def _parent_note(current):
+    # type: (Dict[str, Any]) -> str
+    if current["parent_exists"]:
+        return ""
+    return " (its folder does not exist yet: an earlier task would have to create it)"
 
 
 def _link_attr_changes(args, current):

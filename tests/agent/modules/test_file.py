@@ -199,3 +199,15 @@ def test_registered_keys_are_ansibles(tmp_path):
         str(tmp_path / "l"), str(tmp_path / "t"), "link", "0777")
     gone = run("file", {"path": str(tmp_path / "t"), "state": "absent"})["data"]
     assert gone == {"path": str(tmp_path / "t"), "state": "absent"}
+
+
+def test_check_mode_touch_and_link_in_a_folder_an_earlier_task_makes(tmp_path):
+    before = snapshot(tmp_path)
+    touched = run("file", {"path": str(tmp_path / "new/f"), "state": "touch"}, check=True)
+    assert touched["status"] == "changed" and "an earlier task would have to create it" in touched["msg"]
+    linked = run("file", {"path": str(tmp_path / "new/l"), "src": "/etc/hostname", "state": "link"},
+                 check=True)
+    assert linked["status"] == "changed"
+    assert snapshot(tmp_path) == before
+    assert run("file", {"path": str(tmp_path / "new/f"), "state": "touch"})["msg"] == (
+        "cannot touch %s: its directory does not exist" % (tmp_path / "new/f"))
