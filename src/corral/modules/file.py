@@ -374,7 +374,7 @@ def _create(args, state):
     # type: (Mapping[str, Any], str) -> None
     path = args["path"]
     if state == "directory":
-        os.makedirs(path)
+        _make_directories(path, wanted_attrs(args))
     elif state == "touch":
         with open(path, "ab"):
             pass
@@ -382,6 +382,20 @@ def _create(args, state):
         _replace_with(path, lambda tmp: os.symlink(args["src"], tmp))
     else:
         _replace_with(path, lambda tmp: os.link(_link_src(args), tmp))
+
+
+def _make_directories(path, wanted):
+    # type: (str, Wanted) -> None
+    """``path`` and its missing parents, each given the wanted mode and owner (as Ansible
+    does: ``mode: '0750'`` on a/b/c makes a, a/b and a/b/c 0750)."""
+    missing = []  # type: List[str]
+    folder = os.path.abspath(path)
+    while not os.path.isdir(folder):
+        missing.append(folder)
+        folder = os.path.dirname(folder)
+    for made in reversed(missing):
+        os.mkdir(made)
+        apply_attrs(made, wanted)
 
 
 def _replace_with(path, make):

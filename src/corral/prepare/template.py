@@ -20,6 +20,14 @@ NEWLINES = {"\\n": "\n", "\\r": "\r", "\\r\\n": "\r\n", "\n": "\n", "\r": "\r",
             "\r\n": "\r\n"}
 
 
+def keep_trailing_newlines(source: str, rendered: str, newline: str) -> str:
+    """Put back the template's final newlines that trim_blocks ate after a closing tag
+    (``{% endif %}\\n`` at the end), as Ansible does."""
+    wanted = len(source) - len(source.rstrip("\n"))
+    have = len(rendered) - len(rendered.rstrip("\n"))
+    return rendered + newline * (wanted - have) if wanted > have else rendered
+
+
 def jinja_options(args: Mapping[str, Any]) -> dict[str, Any]:
     """The Jinja settings a template task changes (an empty dict: the run's own)."""
     options: dict[str, Any] = {}
@@ -60,7 +68,9 @@ def prepare_template(args: Mapping[str, Any], context: PrepareContext) -> Prepar
         raise TemplateError(f"template {path} is not UTF-8 text ({exc.reason} at byte "
                             f"{exc.start})") from exc
     out = dict(args)
-    rendered = context.render(text, str(path), jinja_options(args))
+    options = jinja_options(args)
+    rendered = keep_trailing_newlines(text, context.render(text, str(path), options),
+                                      options.get("newline_sequence", "\n"))
     if str(args.get("mode")) == "preserve":
         out["mode"] = "%04o" % (path.stat().st_mode & 0o7777)
     encoding = str(args.get("output_encoding") or "utf-8")

@@ -97,10 +97,13 @@ def _templar_context(tmp_path, variables):
     ({"lstrip_blocks": "yes"}, "  {% if x %}\na\n  {% endif %}\n", "a\n"),
     ({"variable_start_string": "[[", "variable_end_string": "]]"}, "[[ x ]] {{ x }}\n",
      "1 {{ x }}\n"),
-    ({"block_start_string": "<%", "block_end_string": "%>"}, "<% if x %>y<% endif %>\n", "y"),
+    ({"block_start_string": "<%", "block_end_string": "%>"}, "<% if x %>y<% endif %>\n", "y\n"),
     ({"comment_start_string": "<#", "comment_end_string": "#>"}, "a<# c #>{# k #}\n",
      "a{# k #}\n"),
     ({"newline_sequence": "\\r\\n"}, "a\nb\n", "a\r\nb\r\n"),
+    ({}, "{% if x %}y{% endif %}\n", "y\n"),
+    ({}, "{% for i in [1] %}{{ i }}{% endfor %}\n\n", "1\n\n"),
+    ({"newline_sequence": "\r\n"}, "{% if x %}y{% endif %}\n", "y\r\n"),
 ])
 def test_template_jinja_options(tmp_path, options, text, expected):
     (tmp_path / "t.j2").write_text(text)
