@@ -65,7 +65,8 @@ def plan_run(ctx, args, current, shown, cmd=None):
     for name, exists, why in (("creates", True, "exists"), ("removes", False, "does not exist")):
         if current[name] is exists:
             reason = "skipped, since %s %s" % (args[name], why)
-            data = not_run(cmd, "Did not run command since '%s' %s" % (args[name], why), reason)
+            verb = "Would not" if ctx.check else "Did not"
+            data = not_run(cmd, "%s run command since '%s' %s" % (verb, args[name], why), reason)
             return Plan(reason=reason, data=data)
     data = not_run(cmd, "Command would have run if not in check mode")
     if ctx.check and current["creates"] is None and current["removes"] is None:

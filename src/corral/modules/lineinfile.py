@@ -113,7 +113,8 @@ def plan(ctx, args, current):
     attrs = attr_changes(current["wanted"], current["attrs"])
     attrs += flag_changes(args.get("attributes"), current["flags"])
     changes += attrs
-    data = _result_data(args, old_lines, new_lines, after != before, bool(attrs))
+    data = _result_data(args, old_lines, new_lines, after != before,
+                        bool(attrs) and before is not None)
     if not changes:
         return Plan(reason="%s: %s" % (path, msg), data=data)
     diff = text_diff(before or "", after, path, path) if after != (before or "") else None

@@ -108,6 +108,8 @@ def test_registered_keys_when_not_run_are_ansibles(tmp_path):
     assert ok["stdout"] == f"skipped, since {tmp_path}/x exists" and ok["rc"] == 0
     gone = run("shell", {"cmd": "false", "removes": str(tmp_path / "y")})["data"]
     assert gone["msg"] == f"Did not run command since '{tmp_path}/y' does not exist"
+    checked = run("shell", {"cmd": "false", "removes": str(tmp_path / "y")}, check=True)["data"]
+    assert checked["msg"] == f"Would not run command since '{tmp_path}/y' does not exist"
 
 
 def test_failure_registers_ansibles_msg():
