@@ -68,7 +68,8 @@ def inspect(ctx, args):
         facts["checksum"] = checksum_file(path, args["checksum_algorithm"])
     if args["get_mime"]:
         facts.update(mime_facts(path))
-    if args["get_attributes"]:
+    if args["get_attributes"]:  # Ansible's values when lsattr cannot tell
+        facts.update(version=None, attributes=[], attr_flags="")
         facts.update(read_flags(path))
     return facts
 
