@@ -281,15 +281,21 @@ def _registered(values, args):
 def apply(ctx, args, plan):
     # type: (Any, Mapping[str, Any], Plan) -> Dict[str, Any]
     name = str(args["name"])
+    output = {}  # type: Dict[str, str]
     for argv, stdin_text in plan.state["steps"]:
         doing = "setting the password of %s" % name if stdin_text is not None else argv[0]
-        run_ok(argv, doing, stdin_text)
+        ran = run_ok(argv, doing, stdin_text)
+        for key, text in (("stdout", ran.out), ("stderr", ran.err)):
+            if text:  # Ansible returns the tools' output only when there is some
+                output[key] = output.get(key, "") + text
+    data = dict(output)  # type: Dict[str, Any]
+    data.update(("%s_lines" % k, v.splitlines()) for k, v in output.items())
     entry = parse_passwd(read_text(PASSWD)).get(name)
     if entry is None:
-        return {}
+        return data
     groups = parse_group(read_text(GROUP))
     have = dict(entry, group=entry["gid"], groups=supplementary(groups, name, entry["gid"]))
-    data = _registered(have, args)
+    data.update(_registered(have, args))
     if args["generate_ssh_key"]:
         data.update(make_ssh_key(name, args, entry["home"], entry["uid"], entry["gid"]))
     return data
