@@ -26,17 +26,23 @@ ARGS["expand_argument_vars"] = Arg(bool, default=True,
                                        "(no shell: no pipes or globs).")
 
 
-def _argv(args):
+def _words(args):
     # type: (Mapping[str, Any]) -> List[str]
+    """The command's words as written (what register shows as cmd)."""
     text = command_text(args)
     if args.get("argv"):
         if text is not None:
             raise ModuleError("give either argv or cmd (free-form), not both")
-        words = list(args["argv"])
-    elif text is None:
+        return list(args["argv"])
+    if text is None:
         raise ModuleError("no command given: use the free-form text, cmd or argv")
-    else:
-        words = shlex.split(text)
+    return shlex.split(text)
+
+
+def _argv(args):
+    # type: (Mapping[str, Any]) -> List[str]
+    """The words run: $VARIABLES and ~ expanded unless expand_argument_vars is no."""
+    words = _words(args)
     if args.get("expand_argument_vars", True):
         words = [os.path.expanduser(os.path.expandvars(w)) for w in words]
     return words
@@ -44,8 +50,7 @@ def _argv(args):
 
 def plan(ctx, args, current):
     # type: (Any, Mapping[str, Any], Dict[str, Any]) -> Any
-    argv = _argv(args)
-    return plan_run(ctx, args, current, _shown(argv), argv)
+    return plan_run(ctx, args, current, _shown(_argv(args)), _words(args))
 
 
 def _shown(argv):
@@ -56,4 +61,4 @@ def _shown(argv):
 def apply(ctx, args, plan):
     # type: (Any, Mapping[str, Any], Any) -> Dict[str, Any]
     argv = _argv(args)
-    return run(argv, args, _shown(argv), argv, args.get("executable"))
+    return run(argv, args, _shown(argv), _words(args), args.get("executable"))

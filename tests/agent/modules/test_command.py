@@ -22,6 +22,7 @@ def test_command_has_no_shell_but_expands_variables(tmp_path, monkeypatch):
     monkeypatch.setenv("CORRAL_T", "v")
     result = run("command", {"cmd": "echo $CORRAL_T ~root > x", "chdir": str(tmp_path)})
     assert result["data"]["stdout"] == "v /root > x"
+    assert result["data"]["cmd"] == ["echo", "$CORRAL_T", "~root", ">", "x"]  # as written
     assert not (tmp_path / "x").exists()
     kept = run("command", {"cmd": "echo $CORRAL_T", "expand_argument_vars": False})
     assert kept["data"]["stdout"] == "$CORRAL_T"
