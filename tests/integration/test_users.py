@@ -165,9 +165,9 @@ def test_user_options_ssh_key_and_registered_values(fleet, light_host, tmp_path)
     shadow = _line(fleet, host, "/etc/shadow", "carol").split(":")
     assert shadow[1].startswith("!") and (shadow[4], shadow[5], shadow[7]) == ("90", "14", "47482")
     assert fleet.exec(host, "cat /home/carol/.profile-corral").stdout == "hi\n"
-    assert fleet.exec(host, "stat -c '%a %U' /home/carol /home/carol/.ssh/id_rsa").stdout == (
+    assert fleet.exec(host, "stat -c '%a %U' /home/carol /home/carol/.ssh/id_ed25519").stdout == (
         "700 carol\n600 carol\n")
-    assert "carol@corral" in fleet.exec(host, "cat /home/carol/.ssh/id_rsa.pub").stdout
+    assert "carol@corral" in fleet.exec(host, "cat /home/carol/.ssh/id_ed25519.pub").stdout
     registered = host_play(tmp_path, host, """\
         - user: {name: carol, generate_ssh_key: yes, groups: users}
           register: u
@@ -182,7 +182,7 @@ def test_user_options_ssh_key_and_registered_values(fleet, light_host, tmp_path)
                               "state", "append", "move_home", "changed", "ssh_key_file")} == {
         "name": "carol", "uid": 2400, "group": 2400, "groups": "users", "home": "/home/carol",
         "shell": "/bin/sh", "comment": "Carol C", "state": "present", "append": False,
-        "move_home": False, "changed": False, "ssh_key_file": "/home/carol/.ssh/id_rsa"}
+        "move_home": False, "changed": False, "ssh_key_file": "/home/carol/.ssh/id_ed25519"}
     assert u["ssh_public_key"].startswith("ssh-ed25519 ") and "SHA256:" in u["ssh_fingerprint"]
     g = json.loads(fleet.exec(host, "cat /tmp/g.json", check=True).stdout)
     assert {k: g[k] for k in ("name", "gid", "state", "system", "changed")} == {

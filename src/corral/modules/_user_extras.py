@@ -31,7 +31,7 @@ ARGS = {
     "ssh_key_bits": Arg(int, doc="Bits of the new key (ssh-keygen's default for the type)."),
     "ssh_key_type": Arg(str, default="rsa", doc="Type of the new key (ssh-keygen -t)."),
     "ssh_key_file": Arg("path", doc="Path of the private key; relative: in the home "
-                                    "directory. Default .ssh/id_rsa."),
+                                    "directory. Default .ssh/id_TYPE (id_rsa)."),
     "ssh_key_comment": Arg(str, doc="Comment of the new key; default ansible-generated on "
                                     "HOSTNAME."),
     "ssh_key_passphrase": Arg(str, no_log=True, doc="Passphrase of the new key (none by "
@@ -110,7 +110,7 @@ def plan_shadow(name, args, fields):
 
 def ssh_key_path(args, home):
     # type: (Mapping[str, Any], str) -> str
-    path = args.get("ssh_key_file") or os.path.join(".ssh", "id_rsa")
+    path = args.get("ssh_key_file") or os.path.join(".ssh", "id_%s" % (args.get("ssh_key_type") or "rsa"))
     return path if os.path.isabs(path) else os.path.join(home, path)
 
 
@@ -121,7 +121,7 @@ def plan_ssh_key(args, home):
         return []
     if home is not None and os.path.exists(ssh_key_path(args, home)):
         return []
-    shown = ssh_key_path(args, home) if home is not None else args.get("ssh_key_file") or ".ssh/id_rsa"
+    shown = ssh_key_path(args, home if home is not None else "~")
     return [Change("ssh_key", None, shown)]
 
 

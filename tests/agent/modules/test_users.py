@@ -175,7 +175,7 @@ USER_PLANS = [
       [(["chage", "-m", "1", "deploy"], None), (["usermod", "-U", "deploy"], None)],
       "changed user deploy: password_expire_min, password_lock")),
     ("ssh-key-for-a-new-user", dict(name="bob", generate_ssh_key=True),
-     ([("state", "absent", "present"), ("ssh_key", None, ".ssh/id_rsa")],
+     ([("state", "absent", "present"), ("ssh_key", None, "~/.ssh/id_rsa")],
       [(["useradd", "-m", "bob"], None)], "created user bob")),
 ]
 
