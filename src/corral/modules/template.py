@@ -32,9 +32,9 @@ ARGS = {
                                            "of replacing the link."),
     "trim_blocks": Arg(bool, default=True, doc="Drop the first newline after a block tag."),
     "lstrip_blocks": Arg(bool, default=False, doc="Strip spaces and tabs before a block tag."),
-    "newline_sequence": Arg(str, default="\n", choices=("\n", "\r", "\r\n", "\\n", "\\r",
-                                                         "\\r\\n"),
-                            doc="Line ending of the rendered file: \\n, \\r or \\r\\n."),
+    "newline_sequence": Arg(str, default="\\n",
+                            doc="Line ending of the rendered file: \\n, \\r or \\r\\n "
+                                "(checked when the template is rendered)."),
     "block_start_string": Arg(str, default="{%", doc="Marks the start of a block."),
     "block_end_string": Arg(str, default="%}", doc="Marks the end of a block."),
     "variable_start_string": Arg(str, default="{{", doc="Marks the start of an expression."),
