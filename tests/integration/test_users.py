@@ -169,7 +169,7 @@ def test_user_options_ssh_key_and_registered_values(fleet, light_host, tmp_path)
         "700 carol\n600 carol\n")
     assert "carol@corral" in fleet.exec(host, "cat /home/carol/.ssh/id_ed25519.pub").stdout
     registered = host_play(tmp_path, host, """\
-        - user: {name: carol, generate_ssh_key: yes, groups: users}
+        - user: {name: carol, generate_ssh_key: yes, ssh_key_type: ed25519, groups: users}
           register: u
         - group: {name: corral-ops}
           register: g
