@@ -80,6 +80,7 @@ _REMOVE = re.compile(r"^(Remv|Purg) (\S+)(?: \[([^\]]+)\])?")
 
 class Apt(object):
     name = "apt"
+    env = ENV  # for the housework commands (apt-get clean, autoclean)
 
     # --- look -------------------------------------------------------------------
 
@@ -129,8 +130,6 @@ class Apt(object):
         with PolicyRcD(args.get("policy_rc_d")):
             return [run(apt_get(op, targets, args), env=ENV, lock_timeout=_lock(args),
                         lock_markers=LOCK_MARKERS)]
-
-    env = ENV
 
     def housework(self, args):
         # type: (Mapping[str, Any]) -> List[Tuple[str, Optional[str], Optional[str], List[str]]]

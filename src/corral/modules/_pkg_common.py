@@ -244,10 +244,7 @@ def apply(ctx, args, plan, backend):
         ran.append(backend.update_cache(args))
         data.update(cache_updated=True, cache_update_time=int(time.time()))
         current = dict(inspect_packages(args, backend), housework=current["housework"])
-        if plan.changes and plan.changes[0].what.endswith(" cache"):
-            plan.changes[1:] = [Change(n, b, a) for n, b, a in current["transaction"]]
-        else:
-            plan.changes[:] = [Change(n, b, a) for n, b, a in current["transaction"]]
+        _replan(plan, current["transaction"])
     if current["transaction"]:
         ran.extend(backend.execute(current["op"], current["targets"], current["installed"], args))
     for _what, _before, _after, argv in current["housework"]:
@@ -263,6 +260,16 @@ def apply(ctx, args, plan, backend):
         if not words:
             data["summary"] = already_message(current)
     return data
+
+
+def _replan(plan, transaction):
+    # type: (Plan, Sequence[Tuple[str, Any, Any]]) -> None
+    """The plan's package changes as the fresh index has them (cache and housework kept)."""
+    old = set(n for n, _b, _a in plan.state["current"]["transaction"])
+    kept = [c for c in plan.changes if c.what not in old]
+    plan.changes[:] = ([c for c in kept if c.what.endswith(" cache")]
+                       + [Change(n, b, a) for n, b, a in transaction]
+                       + [c for c in kept if not c.what.endswith(" cache")])
 
 
 def _short(argv):

@@ -251,3 +251,20 @@ def test_package_and_setup_agree_on_the_manager(monkeypatch, on_path, expected):
             package._backend("auto")
     else:
         assert package._backend("auto").name == expected
+
+
+class HouseworkBackend(FakeBackend):
+    def housework(self, args):
+        return [("fake archives", "3 package files", "cleaned", ["true", "clean"])] if args.get("clean") else []
+
+
+def test_housework_is_a_change_and_survives_the_replan_after_a_refresh():
+    backend = HouseworkBackend({"a": "1.0"}, {"a": "1.0"}, stale=True)
+    module = _module(backend)
+    module.ARGS["clean"] = common.Arg(bool, default=False)
+    args = {"name": "a", "state": "latest", "update_cache": True, "clean": True}
+    check = run_module(module, args, Context(check=True))
+    assert (check["status"], check["msg"]) == ("changed", "would update the fake cache; run true clean")
+    done = run_module(module, args, Context())
+    assert done["msg"] == "updated the fake cache; upgraded a 1.0 -> 1.0.1; ran true clean"
+    assert [c["what"] for c in done["changes"]] == ["a", "fake archives"]
