@@ -71,7 +71,8 @@ def expiry_date(expires):
     """YYYY-MM-DD for usermod -e, or None for "never" (a negative value)."""
     if expires < 0:
         return None
-    return datetime.datetime.utcfromtimestamp(expires).strftime("%Y-%m-%d")
+    day = datetime.date(1970, 1, 1) + datetime.timedelta(seconds=expires)
+    return day.strftime("%Y-%m-%d")
 
 
 def plan_shadow(name, args, fields):
