@@ -8,6 +8,7 @@ and leaves the package database untouched, apply makes it, a re-run is changed=0
 
 from __future__ import annotations
 
+import json
 import subprocess
 import textwrap
 import time
@@ -245,6 +246,24 @@ def test_update_cache_is_a_change_and_cache_valid_time_skips_it(fleet, host, tmp
     assert task_msgs(again, host) == ["corral-demo 1.0 already installed"]
 
 
+def test_update_cache_with_a_package_named_is_changed_only_by_the_package(fleet, host, tmp_path):
+    play = host_play(tmp_path, host, "- apt: {name: corral-demo, update_cache: yes}\n")
+    check, first, again = _triple(fleet, host, play)
+    assert task_msgs(first, host) == ["updated the apt cache; installed corral-demo 1.0"]
+    assert task_msgs(again, host) == ["updated the apt cache; corral-demo 1.0 already installed"]
+    registered = host_play(tmp_path, host, """\
+        - apt: {name: corral-demo, update_cache: yes}
+          register: r
+        - copy:
+            dest: /tmp/r.json
+            content: "{{ {'changed': r.changed, 'cache_updated': r.cache_updated,
+                          'time': r.cache_update_time is number} | to_json }}"
+        """, name="registered.yml")
+    assert apply_on(fleet, host, registered).code == 0
+    assert json.loads(fleet.exec(host, "cat /tmp/r.json", check=True).stdout) == {
+        "changed": False, "cache_updated": True, "time": True}
+
+
 def test_update_cache_then_latest_sees_the_new_version(fleet, host, tmp_path):
     assert fleet.exec(host, f"{APT_GET} corral-demo").returncode == 0
     # enable `next` without refreshing the lists: only update_cache makes 2.0 visible
@@ -295,3 +314,63 @@ def test_install_on_every_host_at_once(fleet, tmp_path):
     finally:
         for name in hosts:
             fleet.exec(name, "DEBIAN_FRONTEND=noninteractive apt-get purge -y -q corral-demo")
+
+
+def _enable_next(fleet, host: str) -> None:
+    """Make corral-demo 2.0 available (the `next` component), lists refreshed."""
+    fleet.exec(host, "sed -i 's/^Enabled: no/Enabled: yes/' "
+                     "/etc/apt/sources.list.d/corral-next.sources && apt-get -q update",
+               check=True)
+
+
+def test_upgrade_dist_upgrades_every_installed_package(fleet, host, tmp_path):
+    assert fleet.exec(host, f"{APT_GET} corral-demo").returncode == 0
+    _enable_next(fleet, host)
+    play = host_play(tmp_path, host, "- apt: {upgrade: dist}\n")
+    check, first, again = _triple(fleet, host, play)
+    assert task_msgs(check, host) == ["would upgrade corral-demo 1.0 -> 2.0"]
+    assert task_msgs(first, host) == ["upgraded corral-demo 1.0 -> 2.0"]
+    assert _version(fleet, host, "corral-demo") == "2.0 ii"
+
+
+def test_only_upgrade_never_installs(fleet, host, tmp_path):
+    _enable_next(fleet, host)
+    play = host_play(tmp_path, host, "- apt: {name: corral-demo, state: latest, only_upgrade: yes}\n")
+    run = apply_on(fleet, host, play)
+    assert (run.code, run.changed(host)) == (0, 0), run.stdout
+    assert _version(fleet, host, "corral-demo") == "unknown"
+    assert fleet.exec(host, f"{APT_GET} corral-demo=1.0").returncode == 0
+    check, first, again = _triple(fleet, host, play)
+    assert task_msgs(first, host) == ["upgraded corral-demo 1.0 -> 2.0"]
+
+
+def test_clean_empties_the_archive_once(fleet, host, tmp_path):
+    fleet.exec(host, "cp /srv/corral-repo/main/*.deb /var/cache/apt/archives/", check=True)
+    play = host_play(tmp_path, host, "- apt: {clean: yes}\n")
+    check, first, again = _triple(fleet, host, play)
+    assert task_msgs(first, host) == ["ran apt-get clean"]
+    assert fleet.exec(host, "ls /var/cache/apt/archives/*.deb").returncode != 0
+
+
+def test_policy_rc_d_is_there_only_during_the_run(fleet, host, tmp_path):
+    fleet.exec(host, "printf '#!/bin/sh\\nexit 0\\n' > /usr/sbin/policy-rc.d", check=True)
+    play = host_play(tmp_path, host, """\
+        - apt: {name: corral-demo, policy_rc_d: 101}
+        """)
+    _triple(fleet, host, play)
+    assert fleet.exec(host, "cat /usr/sbin/policy-rc.d").stdout == "#!/bin/sh\nexit 0\n"
+    assert fleet.exec(host, "ls /usr/sbin/policy-rc.d.corral-saved").returncode != 0
+
+
+def test_package_passes_backend_arguments_or_fails_on_that_host(fleet, host, tmp_path):
+    play = host_play(tmp_path, host, """\
+        - package: {name: corral-demo, install_recommends: no, update_cache: yes}
+        """)
+    check, first, again = _triple(fleet, host, play)
+    assert task_msgs(first, host) == ["updated the apt cache; installed corral-demo 1.0"]
+    redhat = host_play(tmp_path, host, "- package: {name: corral-demo, enablerepo: epel}\n",
+                       name="redhat.yml")
+    run = apply_on(fleet, host, redhat)
+    assert run.code == 1, run.stdout
+    assert task_msgs(run, host) == ["enablerepo: not an argument of apt, the package manager "
+                                    "of this host; package passes it only to dnf, yum"]

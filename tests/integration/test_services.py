@@ -8,6 +8,8 @@ changed=0, and check mode reports without touching the host.
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -309,3 +311,31 @@ def test_service_mgr_fact_matches_the_backend(fleet, tmp_path):
     assert run.code == 0, run.stdout + run.stderr
     found = [_tasks(run, h)[-1]["msg"] for h in hosts]
     assert found == ["mgr=systemd", "mgr=sysvinit"]
+
+
+def test_sysv_restart_sleeps_between_stop_and_start(fleet, light_host, tmp_path):
+    host = light_host
+    _install_init_script(fleet, host)
+    fleet.exec(host, "/etc/init.d/corral-sleeper start >/dev/null 2>&1", check=True)
+    restart = host_play(tmp_path, host, """\
+        - service: {name: corral-sleeper, state: restarted, sleep: 2}
+        """)
+    started = time.monotonic()
+    run = apply_on(fleet, host, restart)
+    assert (run.code, run.changed(host)) == (0, 1), run.stdout
+    assert time.monotonic() - started >= 2
+    assert fleet.exec(host, "cat /var/log/corral-sleeper.log").stdout == "start \nstop\nstart \n"
+
+
+def test_systemd_registered_values_are_ansibles(fleet, systemd_host, tmp_path):
+    host = systemd_host
+    play = host_play(tmp_path, host, f"""\
+        - service: {{name: {DEMO}, state: started, enabled: true}}
+          register: s
+        - copy: {{dest: /tmp/s.json, content: "{{{{ s | to_json }}}}"}}
+        """)
+    assert apply_on(fleet, host, play).code == 0
+    s = json.loads(fleet.exec(host, "cat /tmp/s.json", check=True).stdout)
+    assert (s["name"], s["state"], s["enabled"], s["changed"]) == (DEMO, "started", True, True)
+    assert s["status"]["Id"] == f"{DEMO}.service" and s["status"]["ActiveState"] == "inactive"
+    assert len(s["status"]) > 100  # every property, as `systemctl show` gives them

@@ -135,3 +135,55 @@ def test_missing_group_and_plain_password_fail_before_any_change(fleet, light_ho
         "the password_hash filter), never the plain text"]
     assert "hunter2" not in run.stdout
     assert _accounts(fleet, host) == before
+
+
+def test_user_options_ssh_key_and_registered_values(fleet, light_host, tmp_path):
+    host = light_host
+    fleet.exec(host, "mkdir -p /etc/corral-skel && echo hi > /etc/corral-skel/.profile-corral",
+               check=True)
+    play = host_play(tmp_path, host, """\
+        - group: {name: corral-ops, gid: 2400, non_unique: yes}
+        - user:
+            name: carol
+            uid: 2400
+            group: corral-ops
+            groups: [users]
+            shell: /bin/sh
+            comment: Carol C
+            skeleton: /etc/corral-skel
+            umask: "0077"
+            expires: 4102444800
+            password_expire_max: 90
+            password_expire_warn: 14
+            password_lock: yes
+            generate_ssh_key: yes
+            ssh_key_type: ed25519
+            ssh_key_comment: carol@corral
+            local: yes
+        """)
+    _triple(fleet, host, play)
+    shadow = _line(fleet, host, "/etc/shadow", "carol").split(":")
+    assert shadow[1].startswith("!") and (shadow[4], shadow[5], shadow[7]) == ("90", "14", "47482")
+    assert fleet.exec(host, "cat /home/carol/.profile-corral").stdout == "hi\n"
+    assert fleet.exec(host, "stat -c '%a %U' /home/carol /home/carol/.ssh/id_ed25519").stdout == (
+        "700 carol\n600 carol\n")
+    assert "carol@corral" in fleet.exec(host, "cat /home/carol/.ssh/id_ed25519.pub").stdout
+    registered = host_play(tmp_path, host, """\
+        - user: {name: carol, generate_ssh_key: yes, ssh_key_type: ed25519, groups: users}
+          register: u
+        - group: {name: corral-ops}
+          register: g
+        - copy: {dest: /tmp/u.json, content: "{{ u | to_json }}"}
+        - copy: {dest: /tmp/g.json, content: "{{ g | to_json }}"}
+        """, name="registered.yml")
+    assert apply_on(fleet, host, registered).code == 0
+    u = json.loads(fleet.exec(host, "cat /tmp/u.json", check=True).stdout)
+    assert {k: u[k] for k in ("name", "uid", "group", "groups", "home", "shell", "comment",
+                              "state", "append", "move_home", "changed", "ssh_key_file")} == {
+        "name": "carol", "uid": 2400, "group": 2400, "groups": "users", "home": "/home/carol",
+        "shell": "/bin/sh", "comment": "Carol C", "state": "present", "append": False,
+        "move_home": False, "changed": False, "ssh_key_file": "/home/carol/.ssh/id_ed25519"}
+    assert u["ssh_public_key"].startswith("ssh-ed25519 ") and "SHA256:" in u["ssh_fingerprint"]
+    g = json.loads(fleet.exec(host, "cat /tmp/g.json", check=True).stdout)
+    assert {k: g[k] for k in ("name", "gid", "state", "system", "changed")} == {
+        "name": "corral-ops", "gid": 2400, "state": "present", "system": False, "changed": False}

@@ -89,7 +89,7 @@ class RemoteCaller:
             in_template = template_templar(templar)
             context = PrepareContext(playbook_dir=play.playbook_dir,
                                      role_dir=task.role.path if task.role else None,
-                                     render=lambda text, path: in_template.render_text(text, path))
+                                     render=in_template.render_text)
             prepared = prepare(info.prepare, clean, context)
             clean, upload = dict(prepared.args), prepared.upload
         *support, (_, source) = info.sources

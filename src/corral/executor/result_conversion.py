@@ -40,13 +40,17 @@ def result_from_module(host: str, task: str, module: str, raw: Mapping[str, Any]
 
 
 def registered_value(raw: Mapping[str, Any]) -> dict[str, Any]:
-    """What `register:` stores: Ansible's shape (changed, failed, msg, module data)."""
+    """What `register:` stores: Ansible's shape (changed, failed, msg, module data).
+
+    A module's data may carry Ansible's own `msg` (lineinfile's "line added"); else
+    the registered msg is corral's message for the task.
+    """
     status = str(raw.get("status"))
     value: dict[str, Any] = dict(raw.get("data") or {})
     value.update({
         "changed": status == "changed",
         "failed": status == "failed",
-        "msg": raw.get("msg") or "",
+        "msg": value["msg"] if isinstance(value.get("msg"), str) else raw.get("msg") or "",
     })
     if status == "skipped":
         value["skipped"] = True

@@ -126,16 +126,24 @@ class Plan(object):
     "before_header": .., "after_header": ..}``; attribute changes are listed
     in ``changes`` with before/after. ``data`` is returned to the user
     (e.g. ``register``) in every mode. ``state`` is passed on to ``apply``.
+
+    ``upkeep`` names work ``apply`` does that is not a change of the host's
+    state as Ansible counts it (refreshing a package index before installing):
+    with no changes, ``apply`` still runs (not in check mode) and the task is
+    ok, unless ``apply`` returns ``changed: True`` (the fresh index brought an
+    upgrade it installed).
     """
 
-    def __init__(self, changes=None, reason="", diff=None, data=None, state=None, msg=""):
-        # type: (Optional[List[Change]], str, Optional[Dict[str, Any]], Optional[Dict[str, Any]], Any, str) -> None
+    def __init__(self, changes=None, reason="", diff=None, data=None, state=None, msg="",
+                 upkeep=None):
+        # type: (Optional[List[Change]], str, Optional[Dict[str, Any]], Optional[Dict[str, Any]], Any, str, Optional[List[str]]) -> None
         self.changes = list(changes or [])
         self.reason = reason
         self.diff = diff
         self.data = dict(data or {})
         self.state = state
         self.msg = msg
+        self.upkeep = list(upkeep or [])
 
     @property
     def changed(self):
@@ -144,12 +152,14 @@ class Plan(object):
 
 
 class Skip(Exception):
-    """Raised by a module to report the task as skipped, with a reason."""
+    """Raised by a module to report the task as skipped, with a reason (and the
+    data ``register`` stores, e.g. command's keys in check mode)."""
 
-    def __init__(self, reason):
-        # type: (str) -> None
+    def __init__(self, reason, data=None):
+        # type: (str, Optional[Dict[str, Any]]) -> None
         super().__init__(reason)
         self.reason = reason
+        self.data = dict(data or {})
 
 
 class NeedsUpload(Exception):
@@ -260,6 +270,8 @@ def parse_mode_arg(name, value):
             raise ArgumentError("%s: %r is out of range for a file mode" % (name, value))
         return value
     text = str(value).strip()
+    if text == "preserve":
+        return text  # copy and template: the source's mode (resolved before it is used)
     if text and all(c in "01234567" for c in text):
         number = int(text, 8)
         if number > 0o7777:
@@ -435,12 +447,26 @@ def _describe(plan):
     )
 
 
+def _run_upkeep(module, args, plan, ctx):
+    # type: (Any, Mapping[str, Any], Plan, Context) -> Dict[str, Any]
+    """A plan with upkeep only: apply it; ok unless apply says it changed something."""
+    data = dict(plan.data)
+    data.update(module.apply(ctx, args, plan) or {})
+    changed = bool(data.pop("changed", False))
+    message = data.pop("summary", None) or plan.reason or plan.msg
+    return _result(CHANGED if changed else OK, message, None, plan.changes, data)
+
+
 def run_module(module, args, ctx):
     # type: (Any, Mapping[str, Any], Context) -> Dict[str, Any]
     """Run one module: validate, inspect, plan, and apply unless in check mode.
 
     Always returns a result dict; never raises for a module's own failure.
     The content diff is returned only in diff mode.
+
+    ``msg`` in a result's data is Ansible's message, what ``register`` stores
+    (lineinfile's "line added"); the result's own ``msg`` is corral's human
+    message: the plan's, or ``summary`` returned by ``apply()`` (what was done).
     """
     name = getattr(module, "__name__", "module").rpartition(".")[2]
     try:
@@ -448,6 +474,8 @@ def run_module(module, args, ctx):
         current = module.inspect(ctx, checked)
         plan = module.plan(ctx, checked, current)
         diff = plan.diff if ctx.diff else None
+        if not plan.changed and plan.upkeep and not ctx.check:
+            return _run_upkeep(module, checked, plan, ctx)
         if not plan.changed:
             return _result(OK, plan.reason or plan.msg, None, [], plan.data)
         message = _describe(plan)
@@ -458,10 +486,11 @@ def run_module(module, args, ctx):
         if isinstance(extra, dict):
             data.update(extra)
         if data.pop("_unchanged", False):  # apply() found out nothing had to change after all
-            return _result(OK, data.pop("msg", plan.reason or message), None, [], data)
-        return _result(CHANGED, data.pop("msg", message), diff, plan.changes, data)
+            return _result(OK, data.pop("summary", None) or data.get("msg") or plan.reason
+                           or message, None, [], data)
+        return _result(CHANGED, data.pop("summary", None) or message, diff, plan.changes, data)
     except Skip as exc:
-        return _result(SKIPPED, exc.reason)
+        return _result(SKIPPED, exc.reason, data=exc.data)
     except NeedsUpload as exc:
         return _result(NEEDS_UPLOAD, exc.reason, data={"arg": exc.arg})
     except ModuleError as exc:

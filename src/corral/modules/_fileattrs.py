@@ -15,8 +15,9 @@ import os
 import pwd
 import re
 import stat
+import subprocess
 
-from corral.modules._api import Change, ModuleError
+from corral.modules._api import Arg, Change, ModuleError
 
 try:  # typing only
     from typing import Any, Dict, List, Mapping, Optional, Tuple, Union  # noqa: F401 (type comments)
@@ -243,6 +244,161 @@ def apply_attrs(path, wanted, follow=True):
     mode = resolve_mode(wanted.mode, stat.S_IMODE(st.st_mode), stat.S_ISDIR(st.st_mode))
     if mode is not None and mode != stat.S_IMODE(st.st_mode):
         os.chmod(path, mode)
+
+
+# --- what register stores ---------------------------------------------------
+
+def path_facts(path, follow=False):
+    # type: (str, bool) -> Dict[str, Any]
+    """Ansible's file result keys for ``path``: state, mode, uid, gid, owner, group, size.
+
+    ``state`` is what the path is (file, directory, link, hard, absent); a
+    symlink is described itself (mode 0777, size of its target's name) unless
+    ``follow``.
+    """
+    try:
+        st = os.stat(path) if follow else os.lstat(path)
+    except OSError:
+        return {"state": "absent"}
+    if stat.S_ISLNK(st.st_mode):
+        state = "link"
+    elif stat.S_ISDIR(st.st_mode):
+        state = "directory"
+    else:
+        state = "hard" if st.st_nlink > 1 else "file"
+    return {"state": state, "mode": format_mode(st.st_mode), "uid": st.st_uid,
+            "gid": st.st_gid, "owner": user_name(st.st_uid), "group": group_name(st.st_gid),
+            "size": st.st_size}
+
+
+# --- ext2-style attributes (lsattr/chattr) and the mime type ------------------
+
+FLAG_NAMES = {"a": "append", "A": "noatime", "c": "compressed", "C": "nocow", "d": "nodump",
+              "D": "dirsync", "e": "extents", "E": "encrypted", "F": "casefold",
+              "h": "blocksize", "i": "immutable", "I": "indexed", "j": "journalled",
+              "m": "dontcompress", "N": "inline", "P": "projinherit", "s": "zero",
+              "S": "synchronous", "t": "notail", "T": "blockroot", "u": "undelete",
+              "V": "verity", "x": "dax", "X": "compressedraw", "Z": "compresseddirty"}
+
+
+def _output(argv):
+    # type: (List[str]) -> Optional[str]
+    """stdout of a read-only helper program, or None if it is missing or fails."""
+    try:
+        proc = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return proc.stdout.decode("utf-8", "replace") if proc.returncode == 0 else None
+
+
+# flags lsattr shows that chattr cannot set or clear: left out of comparisons
+READ_ONLY_FLAGS = "eEhINVXZ"
+_FLAG_SPEC = re.compile(r"^([-+=]?)([a-zA-Z]*)$")
+
+COMMON_ARGS = {
+    "attributes": Arg(str, aliases=("attr",),
+                      doc="Filesystem flags as chattr takes them: 'i' or '=i' (exactly "
+                          "these), '+a', '-i'."),
+    "selevel": Arg(str, doc="SELinux level: accepted; hosts without SELinux ignore it, as "
+                            "Ansible does (corral does not set SELinux contexts)."),
+    "serole": Arg(str, doc="SELinux role; see selevel."),
+    "setype": Arg(str, doc="SELinux type; see selevel."),
+    "seuser": Arg(str, doc="SELinux user; see selevel."),
+    "unsafe_writes": Arg(bool, default=False, doc="Accepted for compatibility; corral always "
+                                                  "writes atomically."),
+}
+
+
+def check_selinux(args):
+    # type: (Mapping[str, Any]) -> None
+    """The se* arguments are no-ops without SELinux; with it, say we cannot set them."""
+    given = [k for k in ("selevel", "serole", "setype", "seuser") if args.get(k) is not None]
+    if given and os.path.exists("/sys/fs/selinux/enforce"):
+        raise ModuleError("%s: this host runs SELinux and corral does not set SELinux contexts "
+                          "yet; use the command module (chcon)" % ", ".join(given))
+
+
+def wanted_flags(spec, current):
+    # type: (Optional[str], Optional[str]) -> Optional[str]
+    """The flags ``spec`` ('i', '=i', '+a', '-i') asks for, given ``current`` ones."""
+    if spec is None or spec.strip() == "":
+        return None
+    match = _FLAG_SPEC.match(spec.strip())
+    if match is None:
+        raise ModuleError("attributes %r: write flags as chattr takes them, like 'i', '+a' "
+                          "or '-i'" % spec)
+    op, letters = match.groups()
+    have = set(current or "")
+    if op == "+":
+        want = have | set(letters)
+    elif op == "-":
+        want = have - set(letters)
+    else:
+        want = set(letters) | (have & set(READ_ONLY_FLAGS))
+    return "".join(sorted(want))
+
+
+def flag_changes(spec, current):
+    # type: (Optional[str], Optional[Dict[str, Any]]) -> List[Change]
+    """[Change("attributes", ..)] when the flags differ (``current``: read_flags())."""
+    if spec is None or not str(spec).strip():
+        return []
+    have = "".join(sorted((current or {}).get("attr_flags", "")))
+    want = wanted_flags(spec, have)
+    return [] if want == have else [Change("attributes", have or "(none)", want or "(none)")]
+
+
+def apply_flags(path, spec):
+    # type: (str, Optional[str]) -> None
+    """chattr ``path`` to the flags ``spec`` asks for."""
+    if spec is None or not str(spec).strip():
+        return
+    have = "".join(sorted(read_flags(path).get("attr_flags", "")))
+    want = wanted_flags(spec, have) or ""
+    settable = "".join(f for f in want if f not in READ_ONLY_FLAGS)
+    try:
+        proc = subprocess.run(["chattr", "=" + settable, "--", path], stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
+    except OSError as exc:
+        raise ModuleError("chattr: %s (e2fsprogs is needed for attributes)" % exc) from exc
+    if proc.returncode != 0:
+        raise ModuleError("cannot set the attributes of %s: %s" % (
+            path, proc.stderr.decode("utf-8", "replace").strip()))
+
+
+def require_flags(path, spec):
+    # type: (str, Optional[str]) -> Dict[str, Any]
+    """read_flags(path), failing clearly when attributes are asked for but unreadable."""
+    if spec is None or not str(spec).strip() or not os.path.lexists(path):
+        return {}
+    flags = read_flags(path)
+    if not flags:
+        raise ModuleError("cannot read the attributes of %s (lsattr failed: no e2fsprogs, or a "
+                          "filesystem without them)" % path)
+    return flags
+
+
+def read_flags(path):
+    # type: (str) -> Dict[str, Any]
+    """``{"attr_flags": "e", "attributes": ["extents"], "version": ".."}`` from
+    ``lsattr -vd``; empty when lsattr or the filesystem does not have them."""
+    text = _output(["lsattr", "-vd", "--", path])
+    words = text.split() if text else []
+    if len(words) < 3:
+        return {}
+    flags = words[1].replace("-", "")
+    return {"version": words[0], "attr_flags": flags,
+            "attributes": [FLAG_NAMES.get(f, f) for f in flags]}
+
+
+def mime_facts(path):
+    # type: (str) -> Dict[str, str]
+    """mimetype and charset from ``file``, 'unknown' without it (as Ansible)."""
+    text = _output(["file", "-b", "-L", "--mime", "--", path]) or ""
+    kind, _, rest = text.strip().partition(";")
+    charset = rest.strip().partition("charset=")[2]
+    return {"mimetype": kind.strip() or "unknown", "charset": charset or "unknown"}
 
 
 # --- checksums ---------------------------------------------------------------

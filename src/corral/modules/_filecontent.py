@@ -22,10 +22,17 @@ import time
 from corral.modules._api import Change, ModuleError, NeedsUpload, Plan, atomic_write, text_diff
 from corral.modules._fileattrs import (
     apply_attrs,
+    apply_flags,
     attr_changes,
+    check_selinux,
     checksum_bytes,
     checksum_file,
+    default_mode,
+    flag_changes,
+    path_facts,
     read_attrs,
+    require_flags,
+    resolve_mode,
     wanted_attrs,
     written_mode,
 )
@@ -63,6 +70,11 @@ def payload_from_args(ctx, args):
         return Payload(args["_content"].encode("utf-8", "surrogateescape"), label=label)
     if args.get("_content_b64") is not None:
         return Payload(base64.b64decode(args["_content_b64"]), label=label)
+    if args.get("remote_src") and src is not None:
+        if not os.path.isfile(src):
+            raise ModuleError("src %s: no such file on the host (remote_src: yes reads src on "
+                              "the host; copying a directory is not supported yet)" % src)
+        return Payload(staged=src, checksum=checksum_file(src), label=src)
     staged = args.get("_staged_src") or ctx.staged.get("src")
     if staged:
         return Payload(staged=staged, checksum=args.get("_checksum") or checksum_file(staged), label=label)
@@ -72,6 +84,21 @@ def payload_from_args(ctx, args):
         raise ModuleError("src %r was not read on the controller (run the module through corral, "
                           "or give content)" % src)
     raise ModuleError("one of src or content is required")
+
+
+def effective_args(args):
+    # type: (Mapping[str, Any]) -> Mapping[str, Any]
+    """``args`` with ``mode: preserve`` resolved on the host (remote_src: src's mode; the
+    controller already resolved it for a local src)."""
+    if args.get("mode") != "preserve":
+        return args
+    if not (args.get("remote_src") and args.get("src")):
+        raise ModuleError("mode: preserve needs a src file to take the mode from")
+    try:
+        mode = os.stat(args["src"]).st_mode & 0o7777
+    except OSError as exc:
+        raise ModuleError("src %s: %s" % (args["src"], exc.strerror)) from exc
+    return dict(args, mode=mode)
 
 
 def final_dest(args):
@@ -109,6 +136,8 @@ def _as_text(data):
 
 def inspect(ctx, args):
     # type: (Any, Mapping[str, Any]) -> Dict[str, Any]
+    check_selinux(args)
+    args = effective_args(args)
     if args.get("content") is not None and args.get("src") is not None:
         raise ModuleError("src and content are mutually exclusive; give one")
     payload = payload_from_args(ctx, args)
@@ -129,7 +158,9 @@ def inspect(ctx, args):
     attrs = current["attrs"]
     if attrs is not None and attrs.is_dir:
         raise ModuleError("%s is a directory; cannot replace it with a file" % dest)
+    current["flags"] = require_flags(dest, args.get("attributes"))
     if attrs is not None:
+        current["facts"] = path_facts(dest)
         current["checksum"] = checksum_file(dest)
         if ctx.diff:
             current["text"] = _read_text(dest, os.path.getsize(dest))
@@ -140,9 +171,12 @@ def plan(ctx, args, current):
     # type: (Any, Mapping[str, Any], Dict[str, Any]) -> Plan
     dest, payload = current["dest"], current["payload"]
     data = {"dest": dest, "checksum": payload.checksum}
+    if args.get("src") is not None:
+        data["src"] = args["src"]
     exists = current["attrs"] is not None
+    unchanged = dict(data, path=dest, checksum=current["checksum"], **current.get("facts", {}))
     if exists and not args.get("force", True):
-        return Plan(reason="%s exists and force=no; left as it is" % dest, data=data)
+        return Plan(reason="%s exists and force=no; left as it is" % dest, data=unchanged)
     changes = []  # type: List[Change]
     if not exists:
         changes.append(Change("state", "absent", "file"))
@@ -150,9 +184,10 @@ def plan(ctx, args, current):
         changes.append(Change("content", "sha1:" + current["checksum"], "sha1:" + payload.checksum))
     content_changes = bool(changes)
     changes.extend(attr_changes(current["wanted"], current["attrs"]))
+    changes.extend(flag_changes(args.get("attributes"), current.get("flags")))
     if not changes:
         return Plan(reason="%s already has this content (sha1 %s) and attributes"
-                    % (dest, payload.checksum[:12]), data=data)
+                    % (dest, payload.checksum[:12]), data=unchanged)
     message = _message(dest, exists, content_changes, changes)
     if current.get("missing_folder"):
         message += " (its folder %s does not exist yet: an earlier task would have to create it)" % (
@@ -176,7 +211,7 @@ def _diff(ctx, current, content_changes):
 def _message(dest, exists, content_changes, changes):
     # type: (str, bool, bool, List[Change]) -> str
     attrs = ", ".join("%s %s -> %s" % (c.what, c.before, c.after)
-                      for c in changes if c.what in ("mode", "owner", "group"))
+                      for c in changes if c.what in ("mode", "owner", "group", "attributes"))
     if not exists:
         head = "created %s" % dest
     elif content_changes:
@@ -189,6 +224,20 @@ def _message(dest, exists, content_changes, changes):
 def apply(ctx, args, plan):
     # type: (Any, Mapping[str, Any], Plan) -> Dict[str, Any]
     dest = plan.data["dest"]
+    args = effective_args(args)
+    result = _write(ctx, args, plan, dest)
+    apply_flags(dest, args.get("attributes"))
+    result.update(path_facts(dest))
+    try:
+        result["md5sum"] = checksum_file(dest, "md5")
+    except ValueError:  # no md5 in this Python (FIPS mode): Ansible leaves it out too
+        pass
+    return result
+
+
+def _write(ctx, args, plan, dest):
+    # type: (Any, Mapping[str, Any], Plan, str) -> Dict[str, Any]
+    """Apply the content and attributes; ``{"backup_file": ..}`` when a backup was made."""
     wanted = wanted_attrs(args)
     if not plan.state["write"]:
         apply_attrs(dest, wanted)
@@ -199,11 +248,22 @@ def apply(ctx, args, plan):
     if payload.staged is not None and checksum_file(payload.staged) != payload.checksum:
         raise ModuleError("the uploaded copy of %s is corrupt (checksum mismatch)" % payload.label)
     if args["dest"].endswith("/"):
-        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        _make_folder(os.path.dirname(dest), args.get("directory_mode"))
     if payload.data is not None:
         return install(dest, payload.data, wanted, args.get("validate"), args.get("backup"))
     with open(str(payload.staged), "rb") as handle:
         return install(dest, handle, wanted, args.get("validate"), args.get("backup"))
+
+
+def _make_folder(folder, mode):
+    # type: (str, Any) -> None
+    """dest's folder and its missing parents, with ``directory_mode`` if given."""
+    if os.path.isdir(folder):
+        return
+    _make_folder(os.path.dirname(folder), mode)
+    os.mkdir(folder)
+    if mode is not None:
+        os.chmod(folder, resolve_mode(mode, default_mode(True), True) or 0o755)
 
 
 # --- writing -----------------------------------------------------------------

@@ -24,7 +24,8 @@ except ImportError:  # pragma: no cover
 ARGS = {
     "cache_valid_time": Arg(int, default=0,
                             doc="Refresh the cache only if it is older than this many seconds "
-                                "(implies update_cache)."),
+                                "(implies update_cache). The refresh counts as a change only "
+                                "when no package is named, as in Ansible."),
     "deb": Arg("path", doc="Path on the host of a .deb file to install (with its "
                            "dependencies, through apt-get)."),
     "purge": Arg(bool, default=False, doc="state=absent: also remove configuration files "
@@ -43,6 +44,28 @@ ARGS = {
                             "-o Dpkg::Options::=--OPTION."),
     "force_apt_get": Arg(bool, default=False, doc="Accepted for compatibility; corral always "
                                                   "uses apt-get."),
+    "upgrade": Arg(str, default="no", choices=("no", "yes", "safe", "full", "dist"),
+                   doc="Upgrade every installed package: yes/safe (apt-get upgrade "
+                       "--with-new-pkgs), full/dist (apt-get dist-upgrade). name is not used "
+                       "then, as in Ansible."),
+    "only_upgrade": Arg(bool, default=False, doc="Only upgrade the named packages that are "
+                                                 "installed; install none (--only-upgrade)."),
+    "clean": Arg(bool, default=False, doc="Empty the archive of downloaded package files "
+                                          "(apt-get clean); a change when it had files."),
+    "autoclean": Arg(bool, default=False, doc="Drop downloaded package files that can no longer "
+                                              "be downloaded (apt-get autoclean)."),
+    "force": Arg(bool, default=False, doc="Allow downgrades, held and essential package changes "
+                                          "(apt-get --allow-downgrades "
+                                          "--allow-remove-essential --allow-change-held-packages)."
+                                          " Dangerous."),
+    "allow_unauthenticated": Arg(bool, default=False, aliases=("allow-unauthenticated",),
+                                 doc="Install packages that cannot be authenticated."),
+    "allow_change_held_packages": Arg(bool, default=False,
+                                      doc="Allow changing packages that are on hold."),
+    "fail_on_autoremove": Arg(bool, default=False,
+                              doc="Fail rather than remove packages (apt-get --no-remove)."),
+    "policy_rc_d": Arg(int, doc="Exit code of a temporary /usr/sbin/policy-rc.d during the "
+                                "apt-get run: 101 keeps packages from starting services."),
 }
 
 ENV = {"DEBIAN_FRONTEND": "noninteractive", "APT_LISTCHANGES_FRONTEND": "none",
@@ -57,6 +80,7 @@ _REMOVE = re.compile(r"^(Remv|Purg) (\S+)(?: \[([^\]]+)\])?")
 
 class Apt(object):
     name = "apt"
+    env = ENV  # for the housework commands (apt-get clean, autoclean)
 
     # --- look -------------------------------------------------------------------
 
@@ -94,12 +118,31 @@ class Apt(object):
             return False
         return not valid or time.time() - cache_mtime() > valid
 
+    def cache_time(self):
+        # type: () -> int
+        """When the lists were last refreshed (Ansible's cache_update_time)."""
+        return int(cache_mtime())
+
     # --- act --------------------------------------------------------------------
 
     def execute(self, op, targets, installed, args):
         # type: (str, List[str], Mapping[str, Installed], Mapping[str, Any]) -> List[Any]
-        return [run(apt_get(op, targets, args), env=ENV, lock_timeout=_lock(args),
-                    lock_markers=LOCK_MARKERS)]
+        with PolicyRcD(args.get("policy_rc_d")):
+            return [run(apt_get(op, targets, args), env=ENV, lock_timeout=_lock(args),
+                        lock_markers=LOCK_MARKERS)]
+
+    def housework(self, args):
+        # type: (Mapping[str, Any]) -> List[Tuple[str, Optional[str], Optional[str], List[str]]]
+        """clean (a change when the archive has package files) and autoclean (upkeep)."""
+        work = []  # type: List[Tuple[str, Optional[str], Optional[str], List[str]]]
+        if args.get("clean"):
+            files = archived_packages()
+            if files:
+                work.append(("apt archives", "%d package files" % files, "cleaned",
+                             ["apt-get", "clean"]))
+        if args.get("autoclean"):
+            work.append(("apt archives", None, None, ["apt-get", "-y", "autoclean"]))
+        return work
 
     def update_cache(self, args):
         # type: (Mapping[str, Any]) -> Any
@@ -127,10 +170,13 @@ def apt_get(op, targets, args, simulate=False):
         argv.append("--no-install-recommends")
     if args.get("default_release"):
         argv += ["-t", str(args["default_release"])]
-    if args.get("allow_downgrade"):
-        argv.append("--allow-downgrades")
+    argv += _flags(args)
     if simulate:
         argv.append("-s")
+    if op == "upgrade":
+        if args.get("upgrade") in ("full", "dist"):
+            return argv + ["dist-upgrade"]
+        return argv + ["--with-new-pkgs", "upgrade"]
     words = [os.path.abspath(t) if is_deb(t) else t for t in targets]
     if op == "remove":
         verb = "purge" if args.get("purge") else "remove"
@@ -142,6 +188,70 @@ def apt_get(op, targets, args, simulate=False):
     if args.get("autoremove") and verb != "autoremove":
         argv.append("--auto-remove")
     return argv + [verb] + words
+
+
+def _flags(args):
+    # type: (Mapping[str, Any]) -> List[str]
+    """apt-get options from the allow_*/force/only_upgrade/fail_on_autoremove arguments."""
+    flags = []  # type: List[str]
+    if args.get("allow_downgrade") or args.get("force"):
+        flags.append("--allow-downgrades")
+    if args.get("force"):
+        flags.append("--allow-remove-essential")
+    if args.get("allow_change_held_packages") or args.get("force"):
+        flags.append("--allow-change-held-packages")
+    if args.get("allow_unauthenticated"):
+        flags.append("--allow-unauthenticated")
+    if args.get("only_upgrade"):
+        flags.append("--only-upgrade")
+    if args.get("fail_on_autoremove"):
+        flags.append("--no-remove")
+    return flags
+
+
+POLICY_RC_D = "/usr/sbin/policy-rc.d"
+
+
+class PolicyRcD(object):
+    """``with PolicyRcD(101):`` a policy-rc.d that exits with that code, for the
+    apt-get run only; a policy-rc.d already there is put back afterwards."""
+
+    def __init__(self, code):
+        # type: (Optional[int]) -> None
+        self.code = code
+        self.saved = None  # type: Optional[str]
+
+    def __enter__(self):
+        # type: () -> PolicyRcD
+        if self.code is None:
+            return self
+        if os.path.lexists(POLICY_RC_D):
+            self.saved = POLICY_RC_D + ".corral-saved"
+            os.rename(POLICY_RC_D, self.saved)
+        with open(POLICY_RC_D, "w") as handle:
+            handle.write("#!/bin/sh\nexit %d\n" % int(self.code))
+        os.chmod(POLICY_RC_D, 0o755)
+        return self
+
+    def __exit__(self, *exc):
+        # type: (Any) -> None
+        if self.code is None:
+            return
+        os.unlink(POLICY_RC_D)
+        if self.saved is not None:
+            os.rename(self.saved, POLICY_RC_D)
+
+
+def archived_packages():
+    # type: () -> int
+    """How many downloaded .deb files apt keeps in its archive."""
+    total = 0
+    for folder in ("/var/cache/apt/archives", "/var/cache/apt/archives/partial"):
+        try:
+            total += sum(1 for n in os.listdir(folder) if n.endswith(".deb"))
+        except OSError:
+            continue
+    return total
 
 
 # --- names, pins and .deb files ---------------------------------------------------

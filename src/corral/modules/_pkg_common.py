@@ -55,7 +55,9 @@ def common_args(default_state="present"):
                      doc="present (installed, any version), latest (installed and upgraded), "
                          "absent (removed); installed and removed are synonyms."),
         "update_cache": Arg(bool, default=False, aliases=("update-cache",),
-                            doc="Refresh the package index first (a change, as in Ansible)."),
+                            doc="Refresh the package index first. As Ansible counts it, "
+                                "the refresh is a change only when no package is named "
+                                "(dnf/yum: never)."),
         "lock_timeout": Arg(int, default=60,
                             doc="Seconds to wait for the package manager's lock held by "
                                 "another process before failing."),
@@ -150,21 +152,37 @@ def inspect(ctx, args, backend):
     """Read the host: the cache age, the database (one query), the manager's simulation."""
     state, specs = requested(args)
     if not specs and not (args.get("update_cache") or args.get("cache_valid_time")
-                          or args.get("autoremove")):
+                          or args.get("autoremove") or upgrading(args) or args.get("clean")
+                          or args.get("autoclean")):
         raise ModuleError("nothing to do: give name (the packages to manage)%s or "
                           "update_cache: true" % (", deb" if "deb" in args else ""))
     if args.get("deb") and state != "present":
         raise ModuleError("deb installs a package file; it works only with state=present")
     current = inspect_packages(args, backend)
     current["cache_stale"] = backend.cache_stale(args)
+    cache_time = getattr(backend, "cache_time", None)
+    current["cache_time"] = cache_time() if cache_time is not None else None
+    housework = getattr(backend, "housework", None)
+    current["housework"] = housework(args) if housework is not None else []
     return current
+
+
+def upgrading(args):
+    # type: (Mapping[str, Any]) -> bool
+    """apt's ``upgrade`` (yes, safe, full, dist): upgrade every installed package."""
+    return args.get("upgrade") not in (None, "no")
 
 
 def inspect_packages(args, backend):
     # type: (Mapping[str, Any], Any) -> Dict[str, Any]
     state, specs = requested(args)
+    if upgrading(args):  # as in Ansible, the upgrade is the task: names are not used
+        return {"state": state, "specs": [], "installed": {}, "op": "upgrade", "targets": [],
+                "transaction": backend.simulate("upgrade", [], {}, args)}
     installed = backend.query(specs, args) if specs else {}
     targets = pick_targets(state, specs, installed, bool(args.get("purge")))
+    if args.get("only_upgrade"):
+        targets = [t for t in targets if installed[t].version is not None]
     op = {"present": "install", "latest": "latest", "absent": "remove"}[state]
     if not targets and not _extra_work(args, state):
         return {"state": state, "specs": specs, "installed": installed, "op": op,
@@ -182,40 +200,82 @@ def _extra_work(args, state):
 
 def plan(ctx, args, current, backend):
     # type: (Any, Mapping[str, Any], Dict[str, Any], Any) -> Plan
-    """Pure: one Change per package the manager would touch, before and after."""
+    """Pure: one Change per package the manager would touch, before and after.
+
+    Refreshing the index is a change only when no package is named (as Ansible
+    counts it; never for dnf, ``refresh_is_change``); with packages it is upkeep:
+    done, but the task changes only if packages do.
+    """
     changes = [Change(n, b, a) for n, b, a in current["transaction"]]
     data = {"pkg_mgr": backend.name, "packages": package_rows(current["transaction"]),
-            "commands": []}
-    if current["cache_stale"]:
+            "commands": [], "cache_updated": False}
+    if current.get("cache_time") is not None:
+        data["cache_update_time"] = current["cache_time"]
+    refresh_counts = current["cache_stale"] and not current["specs"] and getattr(
+        backend, "refresh_is_change", True)
+    if refresh_counts:
         changes.insert(0, Change("%s cache" % backend.name, "stale", "updated"))
+    upkeep = ["update the %s cache" % backend.name] if current["cache_stale"] else []
+    for what, before, after, _argv in current["housework"]:
+        if before is None:
+            upkeep.append(what)
+        else:
+            changes.append(Change(what, before, after))
+    state = {"update_cache": current["cache_stale"], "current": current}
     if not changes:
-        return Plan(reason=already_message(current), data=data)
-    words = describe(current["transaction"])
+        return Plan(reason=already_message(current), data=data, upkeep=upkeep, state=state)
+    words = describe(current["transaction"]) + [
+        "run %s" % _short(argv) for _w, before, _a, argv in current["housework"] if before is not None]
     if current["cache_stale"]:
         words = ["update the %s cache" % backend.name] + words
-    return Plan(changes, data=data, msg="would " + "; ".join(words),
-                state={"update_cache": current["cache_stale"], "current": current})
+    if ctx.check and current["cache_stale"]:
+        data["cache_updated"] = True  # Ansible says so in check mode too
+    return Plan(changes, data=data, msg="would " + "; ".join(words), state=state)
 
 
 def apply(ctx, args, plan, backend):
     # type: (Any, Mapping[str, Any], Plan, Any) -> Dict[str, Any]
     """Refresh the cache if planned (then look again: versions may have moved), act, report."""
     current = plan.state["current"]
+    upkeep_only = not plan.changes
     ran = []  # type: List[Ran]
     data = {"cache_updated": False}  # type: Dict[str, Any]
     if plan.state["update_cache"]:
         ran.append(backend.update_cache(args))
         data.update(cache_updated=True, cache_update_time=int(time.time()))
-        current = inspect_packages(args, backend)
-        plan.changes[1:] = [Change(n, b, a) for n, b, a in current["transaction"]]
+        current = dict(inspect_packages(args, backend), housework=current["housework"])
+        _replan(plan, current["transaction"])
     if current["transaction"]:
         ran.extend(backend.execute(current["op"], current["targets"], current["installed"], args))
+    for _what, _before, _after, argv in current["housework"]:
+        ran.append(run(argv, env=getattr(backend, "env", None)))
     words = describe(current["transaction"], past=True)
+    words += ["ran %s" % _short(argv) for _w, _b, _a, argv in current["housework"]]
     if data["cache_updated"]:
         words = ["updated the %s cache" % backend.name] + (words or [already_message(current)])
     data.update(ran_data(ran))
-    data.update(packages=package_rows(current["transaction"]), msg="; ".join(words))
+    data.update(packages=package_rows(current["transaction"]), summary="; ".join(words))
+    if upkeep_only:
+        data["changed"] = bool(current["transaction"])
+        if not words:
+            data["summary"] = already_message(current)
     return data
+
+
+def _replan(plan, transaction):
+    # type: (Plan, Sequence[Tuple[str, Any, Any]]) -> None
+    """The plan's package changes as the fresh index has them (cache and housework kept)."""
+    old = set(n for n, _b, _a in plan.state["current"]["transaction"])
+    kept = [c for c in plan.changes if c.what not in old]
+    plan.changes[:] = ([c for c in kept if c.what.endswith(" cache")]
+                       + [Change(n, b, a) for n, b, a in transaction]
+                       + [c for c in kept if not c.what.endswith(" cache")])
+
+
+def _short(argv):
+    # type: (Sequence[str]) -> str
+    """``apt-get clean`` of a housework command line (its program and verb)."""
+    return "%s %s" % (argv[0], argv[-1])
 
 
 def package_rows(transaction):

@@ -44,6 +44,8 @@ _SECTIONS = (("installing", "install"), ("upgrading", "upgrade"), ("updating", "
 class Dnf(object):
     """dnf, or yum: the same command line and output. ``command=None``: dnf if the host has it."""
 
+    refresh_is_change = False  # Ansible's dnf: "Cache updated" is never a change
+
     def __init__(self, command=None):
         # type: (Optional[str]) -> None
         self._command = command

@@ -46,22 +46,38 @@ def inspect(ctx, args):
     }
 
 
-def plan_run(ctx, args, current, shown):
-    # type: (Any, Mapping[str, Any], Dict[str, Any], str) -> Plan
-    """Run, or say why not: creates exists, removes missing, or check mode."""
-    data = {"cmd": shown}
-    if current["creates"]:
-        return Plan(reason="skipped, since %s exists" % args["creates"], data=data)
-    if current["removes"] is False:
-        return Plan(reason="skipped, since %s does not exist" % args["removes"], data=data)
+def not_run(cmd, msg, stdout=""):
+    # type: (Any, str, str) -> Dict[str, Any]
+    """Ansible's result keys for a command that did not run (no times, rc 0)."""
+    return {"cmd": cmd, "rc": 0, "stdout": stdout, "stderr": "",
+            "stdout_lines": stdout.splitlines(), "stderr_lines": [],
+            "start": None, "end": None, "delta": None, "msg": msg}
+
+
+def plan_run(ctx, args, current, shown, cmd=None):
+    # type: (Any, Mapping[str, Any], Dict[str, Any], str, Any) -> Plan
+    """Run, or say why not: creates exists, removes missing, or check mode.
+
+    ``shown`` is the command line for people; ``cmd`` what register stores
+    (command: the argv list, shell: the text), as Ansible does.
+    """
+    cmd = shown if cmd is None else cmd
+    for name, exists, why in (("creates", True, "exists"), ("removes", False, "does not exist")):
+        if current[name] is exists:
+            reason = "skipped, since %s %s" % (args[name], why)
+            verb = "Would not" if ctx.check else "Did not"
+            data = not_run(cmd, "%s run command since '%s' %s" % (verb, args[name], why), reason)
+            return Plan(reason=reason, data=data)
+    data = not_run(cmd, "Command would have run if not in check mode")
     if ctx.check and current["creates"] is None and current["removes"] is None:
-        raise Skip("command is not run in check mode")
+        raise Skip("command is not run in check mode", data=dict(data, skipped=True))
     return Plan([Change("run", None, shown)], data=data, msg="ran: %s" % shown)
 
 
-def run(argv, args, shown):
-    # type: (List[str], Mapping[str, Any], str) -> Dict[str, Any]
-    """Run ``argv``; return Ansible's result keys, or raise ModuleError if rc != 0."""
+def run(argv, args, shown, cmd=None, executable=None):
+    # type: (List[str], Mapping[str, Any], str, Any, Optional[str]) -> Dict[str, Any]
+    """Run ``argv`` (``executable``: the program run in place of argv[0]); return
+    Ansible's result keys, or raise ModuleError if rc != 0."""
     chdir = args.get("chdir")
     if chdir and not os.path.isdir(chdir):
         raise ModuleError("chdir %s: no such directory" % chdir)
@@ -73,16 +89,20 @@ def run(argv, args, shown):
     feed = {"input": stdin.encode("utf-8")} if stdin is not None else {"stdin": subprocess.DEVNULL}
     try:  # a session of its own: a cancel stops all it started (the agent kills the group)
         proc = subprocess.run(argv, cwd=chdir or None, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, start_new_session=True, **feed)
+                              stderr=subprocess.PIPE, executable=executable,
+                              start_new_session=True, **feed)
     except OSError as exc:
-        raise ModuleError("%s: %s" % (argv[0], exc.strerror or exc), rc=2, cmd=shown) from exc
+        raise ModuleError("%s: %s" % (executable or argv[0], exc.strerror or exc), rc=2,
+                          cmd=shown if cmd is None else cmd) from exc
     end = datetime.datetime.now()
     data = _outputs(proc, args.get("strip_empty_ends", True))
-    data.update(cmd=shown, rc=proc.returncode, start=str(start), end=str(end),
-                delta=str(end - start))
+    data.update(cmd=shown if cmd is None else cmd, rc=proc.returncode, start=str(start),
+                end=str(end), delta=str(end - start))
     if proc.returncode != 0:
-        raise ModuleError("non-zero return code %d" % proc.returncode, **data)
-    data["msg"] = "ran: %s" % shown
+        error = ModuleError("non-zero return code %d" % proc.returncode, **data)
+        error.data["msg"] = "non-zero return code"  # Ansible's words, for register
+        raise error
+    data["msg"] = ""
     return data
 
 

@@ -10,7 +10,7 @@ import shlex
 
 from corral.modules._api import ModuleError, Plan  # noqa: F401 (Plan: type comments)
 from corral.modules._svc_pattern import pattern_running
-from corral.modules._svc_plan import plan_service
+from corral.modules._svc_plan import plan_service, restart_with_sleep
 from corral.modules._svc_run import run
 from corral.modules._svc_sysv import run_steps
 
@@ -69,7 +69,8 @@ def plan(ctx, args, current):
         # type: (str) -> List[List[str]]
         if action in ("enable", "disable"):
             return enable_argvs(name, runlevel, action == "enable")
-        return [control_argv(name, action, args.get("arguments") or "")]
+        return restart_with_sleep(action, args.get("sleep"), lambda verb: control_argv(
+            name, verb, args.get("arguments") or ""))
 
     return plan_service(name, args, {"running": bool(current.get("running")),
                                      "enabled": current["enabled"]}, argv_for)

@@ -40,6 +40,15 @@ def state_action(state, running):
     raise ModuleError("state: %r is not one of %s" % (state, ", ".join(STATES)))
 
 
+def restart_with_sleep(action, sleep, argv_of):
+    # type: (str, Optional[int], Callable[[str], List[str]]) -> List[List[str]]
+    """The commands of ``action``; a restart with ``sleep`` is stop, sleep N, start
+    (the service module's ``sleep``, for init scripts)."""
+    if action == "restart" and sleep:
+        return [argv_of("stop"), ["sleep", str(int(sleep))], argv_of("start")]
+    return [argv_of(action)]
+
+
 def require_a_goal(args, goals=("state", "enabled")):
     # type: (Mapping[str, Any], Tuple[str, ...]) -> None
     if all(args.get(goal) is None for goal in goals):

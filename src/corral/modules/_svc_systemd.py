@@ -38,9 +38,6 @@ ARGS = {
                     doc="Queue the start/stop job and return without waiting for it."),
 }
 
-# read with one `systemctl show`; systemd prints them in its own order
-PROPERTIES = ("Id", "LoadState", "ActiveState", "SubState", "UnitFileState", "CanReload",
-              "NeedDaemonReload", "FragmentPath")
 RUNNING = ("active", "activating", "reloading")
 MASKED = ("masked", "masked-runtime")
 # unit file states `systemctl is-enabled` answers 0 for (indirect: enabled by another unit)
@@ -54,10 +51,11 @@ JOURNAL_LINES = 20
 
 def show_argv(name, all_loaded):
     # type: (Optional[str], bool) -> List[str]
-    """``systemctl show``: the unit, then (for daemon_reload) every loaded unit."""
-    units = ([name] if name else []) + (["*"] if all_loaded else [])
-    props = PROPERTIES if name else ("Id", "NeedDaemonReload")
-    return ["systemctl", "show"] + units + ["-p", ",".join(props)]
+    """``systemctl show``: every property of the unit (its ``status`` for register),
+    or (``all_loaded``, for daemon_reload) the reload flag of every loaded unit."""
+    if all_loaded:
+        return ["systemctl", "show", "*", "-p", "Id,NeedDaemonReload"]
+    return ["systemctl", "show", str(name)]
 
 
 def parse_show(text):
@@ -83,11 +81,17 @@ def inspect(ctx, args):
     name = args.get("name")
     if not name and not args["daemon_reload"]:
         return {"unit": None, "stale": []}
-    shown = run_ok(show_argv(name, args["daemon_reload"]), "reading the state of %s" % (name or "systemd"))
-    blocks = parse_show(shown.out)
-    unit = blocks.pop(0) if name and blocks else None
-    if unit is None and name:
-        raise ModuleError("systemctl show %s printed nothing" % name)
+    unit = None
+    if name:
+        shown = run_ok(show_argv(name, False), "reading the state of %s" % name)
+        blocks = parse_show(shown.out)
+        if not blocks:
+            raise ModuleError("systemctl show %s printed nothing" % name)
+        unit = blocks[0]
+    blocks = []
+    if args["daemon_reload"]:
+        shown = run_ok(show_argv(None, True), "reading the state of systemd")
+        blocks = parse_show(shown.out)
     stale = [b.get("Id", "?") for b in blocks if b.get("NeedDaemonReload") == "yes"]
     if unit is not None and unit.get("NeedDaemonReload") == "yes" and unit.get("Id") not in stale:
         stale.insert(0, str(unit.get("Id", name)))
@@ -220,8 +224,8 @@ def unit_data(uid, unit, args, action):
     enabled = args.get("enabled")
     if enabled is None:
         enabled = unit.get("UnitFileState") in ENABLED
-    return {"name": uid, "state": "started" if running else "stopped", "enabled": enabled,
-            "status": dict(unit)}
+    return {"name": args.get("name") or uid, "state": "started" if running else "stopped",
+            "enabled": enabled, "status": dict(unit)}
 
 
 # --- apply -----------------------------------------------------------------------

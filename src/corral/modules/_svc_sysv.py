@@ -12,7 +12,7 @@ import shutil
 
 from corral.modules._api import ModuleError, Plan  # noqa: F401 (Plan: type comments)
 from corral.modules._svc_pattern import pattern_running
-from corral.modules._svc_plan import plan_service
+from corral.modules._svc_plan import plan_service, restart_with_sleep
 from corral.modules._svc_run import failure_message, run
 
 REQUIRES = ("_svc_run", "_svc_plan", "_svc_pattern")
@@ -101,7 +101,8 @@ def _plan(name, args, current):
         # type: (str) -> List[List[str]]
         if action in ("enable", "disable"):
             return enable_argvs(name, current["tool"], action == "enable")
-        return [control_argv(current["script"], action, args.get("arguments") or "")]
+        return restart_with_sleep(action, args.get("sleep"), lambda verb: control_argv(
+            current["script"], verb, args.get("arguments") or ""))
 
     return plan_service(name, args, {"running": bool(current.get("running")),
                                      "enabled": current["enabled"]}, argv_for)

@@ -1,5 +1,6 @@
 """command: run a program directly, without a shell."""
 
+import os
 import shlex
 
 from corral.modules._api import Arg, ModuleError
@@ -18,10 +19,16 @@ REQUIRES = ("_process",)
 ARGS = dict(COMMON_ARGS)
 ARGS["argv"] = Arg(list, elements=str, doc="The command as a list of words; no quoting needed. "
                                            "Exclusive with cmd.")
+ARGS["executable"] = Arg("path", doc="Run this program instead of the command's first word "
+                                     "(which stays argv[0]).")
+ARGS["expand_argument_vars"] = Arg(bool, default=True,
+                                   doc="Expand $VARIABLES and ~ in the words of the command "
+                                       "(no shell: no pipes or globs).")
 
 
-def _argv(args):
+def _words(args):
     # type: (Mapping[str, Any]) -> List[str]
+    """The command's words as written (what register shows as cmd)."""
     text = command_text(args)
     if args.get("argv"):
         if text is not None:
@@ -32,12 +39,26 @@ def _argv(args):
     return shlex.split(text)
 
 
+def _argv(args):
+    # type: (Mapping[str, Any]) -> List[str]
+    """The words run: $VARIABLES and ~ expanded unless expand_argument_vars is no."""
+    words = _words(args)
+    if args.get("expand_argument_vars", True):
+        words = [os.path.expanduser(os.path.expandvars(w)) for w in words]
+    return words
+
+
 def plan(ctx, args, current):
     # type: (Any, Mapping[str, Any], Dict[str, Any]) -> Any
-    return plan_run(ctx, args, current, " ".join(shlex.quote(w) for w in _argv(args)))
+    return plan_run(ctx, args, current, _shown(_argv(args)), _words(args))
+
+
+def _shown(argv):
+    # type: (List[str]) -> str
+    return " ".join(shlex.quote(w) for w in argv)
 
 
 def apply(ctx, args, plan):
     # type: (Any, Mapping[str, Any], Any) -> Dict[str, Any]
     argv = _argv(args)
-    return run(argv, args, plan.data["cmd"])
+    return run(argv, args, _shown(argv), _words(args), args.get("executable"))

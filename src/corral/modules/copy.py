@@ -1,6 +1,7 @@
 """copy: put content or a local file (read on the controller) on the host."""
 
 from corral.modules._api import Arg
+from corral.modules._fileattrs import COMMON_ARGS
 from corral.modules._filecontent import apply, inspect, plan
 
 __all__ = ["ARGS", "DOC", "apply", "inspect", "plan"]
@@ -16,7 +17,8 @@ ARGS = {
     "src": Arg("path", doc="Local file to copy, found in files/ next to the playbook, then the "
                            "playbook directory. Exclusive with content."),
     "content": Arg(str, doc="Write this text instead of a file. Exclusive with src."),
-    "mode": Arg("mode", doc="Mode of dest: '0644' or symbolic like 'u=rw,g=r,o=r'."),
+    "mode": Arg("mode", doc="Mode of dest: '0644', symbolic like 'u=rw,g=r,o=r', or preserve "
+                            "(src's)."),
     "owner": Arg(str, doc="User owning dest (name or id)."),
     "group": Arg(str, doc="Group owning dest (name or id)."),
     "backup": Arg(bool, default=False,
@@ -28,4 +30,14 @@ ARGS = {
                              "%s is the path of the temporary file."),
     "follow": Arg(bool, default=False, doc="If dest is a symlink, write to its target instead "
                                            "of replacing the link."),
+    "remote_src": Arg(bool, default=False, doc="src is a file on the host, not on the "
+                                               "controller."),
+    "local_follow": Arg(bool, default=True, doc="Follow a local src that is a symlink (corral "
+                                                "copies single files: always the target's "
+                                                "content); no is refused for a symlink."),
+    "directory_mode": Arg("mode", doc="Mode of the folders copy creates (dest ending in /); "
+                                      "existing folders keep theirs."),
+    "decrypt": Arg(bool, default=True, doc="Decrypt a vault-encrypted src (accepted; a plain "
+                                           "src is copied as it is)."),
 }
+ARGS.update(COMMON_ARGS)

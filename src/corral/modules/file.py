@@ -6,7 +6,19 @@ import stat
 import time
 
 from corral.modules._api import Arg, Change, ModuleError, Plan
-from corral.modules._fileattrs import Wanted, apply_attrs, attr_changes, read_attrs, wanted_attrs
+from corral.modules._fileattrs import (
+    COMMON_ARGS,
+    Wanted,
+    apply_attrs,
+    apply_flags,
+    attr_changes,
+    check_selinux,
+    flag_changes,
+    path_facts,
+    read_attrs,
+    require_flags,
+    wanted_attrs,
+)
 
 try:  # typing only
     from typing import Any, Dict, List, Mapping, Optional, Tuple  # noqa: F401 (type comments)
@@ -37,7 +49,12 @@ ARGS = {
     "access_time": Arg(str, doc="now, preserve or YYYYMMDDHHMM.SS; state=touch defaults to now."),
     "modification_time": Arg(str, doc="now, preserve or YYYYMMDDHHMM.SS; state=touch defaults "
                                       "to now."),
+    "access_time_format": Arg(str, default="%Y%m%d%H%M.%S",
+                              doc="strftime format of access_time."),
+    "modification_time_format": Arg(str, default="%Y%m%d%H%M.%S",
+                                    doc="strftime format of modification_time."),
 }
+ARGS.update(COMMON_ARGS)
 
 
 # --- inspect -----------------------------------------------------------------
@@ -64,8 +81,10 @@ def _link_src(args):
 def inspect(ctx, args):
     # type: (Any, Mapping[str, Any]) -> Dict[str, Any]
     path = str(args["path"])
+    check_selinux(args)
     kind = _kind(path)
     current = {
+        "flags": require_flags(path, args.get("attributes")),
         "path": path, "kind": kind, "wanted": wanted_attrs(args),
         "attrs": read_attrs(path, follow=args["follow"]),
         "link_target": os.readlink(path) if kind == "link" else None,
@@ -73,7 +92,11 @@ def inspect(ctx, args):
         "parent_exists": os.path.isdir(os.path.dirname(os.path.abspath(path))),
         "times": _times(path) if kind != "absent" else None,
         "children": [],
+        "facts": path_facts(path),
+        "check": bool(getattr(ctx, "check", False)),
     }  # type: Dict[str, Any]
+    if kind == "link" and args["follow"]:
+        current["followed_facts"] = path_facts(path, follow=True)
     if kind in ("file", "hard") and current["src_exists"]:
         current["same_inode"] = os.path.samefile(path, _link_src(args))
     if args["recurse"] and kind == "directory":
@@ -121,9 +144,29 @@ def plan(ctx, args, current):
     if state in ("link", "hard") and args.get("src") is None:
         raise ModuleError("state=%s needs src (the link target)" % state)
     result = _PLANNERS[state](args, current)
+    if state not in ("absent", "link"):
+        flags = flag_changes(args.get("attributes"), current["flags"])
+        if flags and not result.changed:
+            result = Plan(flags, data=result.data, state=result.state)
+        else:
+            result.changes += flags
     result.data.update({"path": current["path"], "state": state})
+    if state in ("touch", "link", "hard"):
+        result.data["dest"] = current["path"]
+    if state in ("link", "hard"):
+        result.data["src"] = args["src"]
+    if not result.changed:  # what register stores: the path as it is (Ansible's keys)
+        followed = current.get("followed_facts") if state not in ("link", "absent") else None
+        result.data.update(followed or current["facts"])
     result.state = dict(result.state or {}, state=state)
     return result
+
+
+def _result_facts(args, state):
+    # type: (Mapping[str, Any], str) -> Dict[str, Any]
+    """The path after apply, as register stores it."""
+    follow = bool(args["follow"]) and state not in ("link", "absent")
+    return path_facts(args["path"], follow=follow)
 
 
 def _plan_absent(args, current):
@@ -139,7 +182,7 @@ def _plan_file(args, current):
     path, kind = current["path"], current["kind"]
     if kind == "absent":
         raise ModuleError("file %s does not exist; use state=touch to create it, or copy to "
-                          "give it content" % path)
+                          "give it content" % path, path=path, state="absent")
     if current["attrs"] is not None and current["attrs"].is_dir:
         raise ModuleError("%s is a directory, not a file; use state=directory" % path)
     changes = attr_changes(current["wanted"], current["attrs"]) + _time_changes(args, current)
@@ -175,10 +218,10 @@ def _plan_touch(args, current):
     # type: (Mapping[str, Any], Dict[str, Any]) -> Plan
     path = current["path"]
     if current["kind"] == "absent":
-        if not current["parent_exists"]:
-            raise ModuleError("cannot touch %s: its directory does not exist" % path)
+        _require_parent(current, "touch")
         changes = [Change("state", "absent", "file")] + attr_changes(current["wanted"], None)
-        return Plan(changes, msg="created %s" % path, state={"create": True})
+        return Plan(changes, msg="created %s" % path + _parent_note(current),
+                    state={"create": True})
     changes = attr_changes(current["wanted"], current["attrs"])
     changes += _time_changes(args, current, default="now")
     return _attrs_plan(changes, "%s %s" % (current["kind"], path))
@@ -192,19 +235,19 @@ def _time_changes(args, current, default="preserve"):
         if value == "preserve":
             continue
         before = current["times"][index]
-        after = time.time() if value == "now" else _parse_time(name, value)
+        after = time.time() if value == "now" else _parse_time(name, value, args[name + "_format"])
         if value == "now" or int(after) != int(before):
             changes.append(Change(name, _show_time(before), value if value == "now" else _show_time(after)))
     return changes
 
 
-def _parse_time(name, value):
-    # type: (str, str) -> float
+def _parse_time(name, value, form="%Y%m%d%H%M.%S"):
+    # type: (str, str, str) -> float
     try:
-        return time.mktime(time.strptime(value, "%Y%m%d%H%M.%S"))
+        return time.mktime(time.strptime(value, form))
     except ValueError:
-        raise ModuleError("%s: %r is not now, preserve or a time like 202401311530.00"
-                          % (name, value)) from None
+        raise ModuleError("%s: %r is not now, preserve or a time in the format %s"
+                          % (name, value, form)) from None
 
 
 def _show_time(value):
@@ -215,11 +258,10 @@ def _show_time(value):
 def _plan_link(args, current):
     # type: (Mapping[str, Any], Dict[str, Any]) -> Plan
     path, kind, src = current["path"], current["kind"], args["src"]
-    if not current["parent_exists"]:
-        raise ModuleError("cannot link %s: its directory does not exist" % path)
+    _require_parent(current, "link")
     if not current["src_exists"] and not args["force"]:
         raise ModuleError("src %s does not exist; use force=yes if you really want a dangling "
-                          "link" % src)
+                          "link" % src, path=path, src=src)
     if kind == "link" and current["link_target"] == src:
         changes = _link_attr_changes(args, current)
         return _attrs_plan(changes, "link %s -> %s" % (path, src))
@@ -227,7 +269,22 @@ def _plan_link(args, current):
         _check_replace(args, current, "symlink")
     before = "link to %s" % current["link_target"] if kind == "link" else kind
     changes = [Change("state", before, "link to %s" % src)]
-    return Plan(changes, msg="linked %s -> %s" % (path, src), state={"create": True})
+    return Plan(changes, msg="linked %s -> %s" % (path, src) + _parent_note(current),
+                state={"create": True})
+
+
+def _require_parent(current, verb):
+    # type: (Dict[str, Any], str) -> None
+    """The folder must exist, except in check mode: an earlier task (not run) may make it."""
+    if not current["parent_exists"] and not current["check"]:
+        raise ModuleError("cannot %s %s: its directory does not exist" % (verb, current["path"]))
+
+
+def _parent_note(current):
+    # type: (Dict[str, Any]) -> str
+    if current["parent_exists"]:
+        return ""
+    return " (its folder does not exist yet: an earlier task would have to create it)"
 
 
 def _link_attr_changes(args, current):
@@ -278,8 +335,17 @@ _PLANNERS = {"absent": _plan_absent, "file": _plan_file, "directory": _plan_dire
 # --- apply -----------------------------------------------------------------------
 
 def apply(ctx, args, plan):
-    # type: (Any, Mapping[str, Any], Plan) -> None
-    path, state = args["path"], plan.state["state"]
+    # type: (Any, Mapping[str, Any], Plan) -> Dict[str, Any]
+    state = plan.state["state"]
+    _apply_state(args, state, plan)
+    if state not in ("absent", "link"):
+        apply_flags(args["path"], args.get("attributes"))
+    return _result_facts(args, state)
+
+
+def _apply_state(args, state, plan):
+    # type: (Mapping[str, Any], str, Plan) -> None
+    path = args["path"]
     wanted = wanted_attrs(args)
     if state == "absent":
         _remove(path)
@@ -308,7 +374,7 @@ def _create(args, state):
     # type: (Mapping[str, Any], str) -> None
     path = args["path"]
     if state == "directory":
-        os.makedirs(path)
+        _make_directories(path, wanted_attrs(args))
     elif state == "touch":
         with open(path, "ab"):
             pass
@@ -316,6 +382,20 @@ def _create(args, state):
         _replace_with(path, lambda tmp: os.symlink(args["src"], tmp))
     else:
         _replace_with(path, lambda tmp: os.link(_link_src(args), tmp))
+
+
+def _make_directories(path, wanted):
+    # type: (str, Wanted) -> None
+    """``path`` and its missing parents, each given the wanted mode and owner (as Ansible
+    does: ``mode: '0750'`` on a/b/c makes a, a/b and a/b/c 0750)."""
+    missing = []  # type: List[str]
+    folder = os.path.abspath(path)
+    while not os.path.isdir(folder):
+        missing.append(folder)
+        folder = os.path.dirname(folder)
+    for made in reversed(missing):
+        os.mkdir(made)
+        apply_attrs(made, wanted)
 
 
 def _replace_with(path, make):
@@ -350,6 +430,7 @@ def _apply_times(args, state):
         return
     old = _times(args["path"])
     now = time.time()
-    new = [old[i] if v == "preserve" else now if v == "now" else _parse_time("time", v)
+    forms = [args["access_time_format"], args["modification_time_format"]]
+    new = [old[i] if v == "preserve" else now if v == "now" else _parse_time("time", v, forms[i])
            for i, v in enumerate(values)]
     os.utime(args["path"], (new[0], new[1]))

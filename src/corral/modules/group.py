@@ -12,7 +12,7 @@ from corral.modules._users import (
 )
 
 try:  # typing only
-    from typing import Any, Dict, Mapping  # noqa: F401 (type comments)
+    from typing import Any, Dict, List, Mapping  # noqa: F401 (type comments)
 except ImportError:  # pragma: no cover
     pass
 
@@ -23,6 +23,8 @@ ARGS = {
     "name": Arg(str, required=True, doc="Group name."),
     "gid": Arg(int, doc="Group id."),
     "system": Arg(bool, default=False, doc="Create a system group (only when creating)."),
+    "non_unique": Arg(bool, default=False, doc="Allow a gid another group already has "
+                                               "(groupadd/groupmod -o)."),
     "state": Arg(str, default="present", choices=("present", "absent"),
                  doc="present: create the group (or set its gid); absent: remove it."),
 }
@@ -42,17 +44,26 @@ def plan(ctx, args, current):
             return Plan(reason="group %s is already absent" % name, data=data)
         return Plan([Change("state", "present", "absent")], msg="removed group %s" % name,
                     data=data, state={"argv": groupdel_argv(name)})
+    data["system"] = args["system"]
     if entry is None:
         changes = [Change("state", "absent", "present")]
         if gid is not None:
             changes.append(Change("gid", None, gid))
         return Plan(changes, msg="created group %s" % name, data=dict(data, gid=gid),
-                    state={"argv": groupadd_argv(name, gid, args["system"])})
+                    state={"argv": _unique(groupadd_argv(name, gid, args["system"]), args)})
     data["gid"] = entry["gid"]
     if gid is None or gid == entry["gid"]:
         return Plan(reason="group %s already exists (gid %d)" % (name, entry["gid"]), data=data)
     return Plan([Change("gid", entry["gid"], gid)], msg="changed the gid of group %s" % name,
-                data=dict(data, gid=gid), state={"argv": groupmod_argv(name, gid)})
+                data=dict(data, gid=gid), state={"argv": _unique(groupmod_argv(name, gid), args)})
+
+
+def _unique(argv, args):
+    # type: (List[str], Mapping[str, Any]) -> List[str]
+    """With non_unique and a gid: -o, so the gid may be another group's."""
+    if args["non_unique"] and args.get("gid") is not None:
+        return argv[:1] + ["-o"] + argv[1:]
+    return argv
 
 
 def apply(ctx, args, plan):

@@ -4,7 +4,17 @@ import os
 import re
 
 from corral.modules._api import Arg, ArgumentError, Change, ModuleError, Plan, text_diff
-from corral.modules._fileattrs import apply_attrs, attr_changes, read_attrs, wanted_attrs
+from corral.modules._fileattrs import (
+    COMMON_ARGS,
+    apply_attrs,
+    apply_flags,
+    attr_changes,
+    check_selinux,
+    flag_changes,
+    read_attrs,
+    require_flags,
+    wanted_attrs,
+)
 from corral.modules._filecontent import install
 
 try:  # typing only
@@ -44,6 +54,7 @@ ARGS = {
     "validate": Arg(str, doc="Command that checks the edited file before it replaces path; %s "
                              "is the path of the temporary file."),
 }
+ARGS.update(COMMON_ARGS)
 
 
 def _check_args(args):
@@ -67,10 +78,12 @@ def _check_args(args):
 def inspect(ctx, args):
     # type: (Any, Mapping[str, Any]) -> Dict[str, Any]
     _check_args(args)
+    check_selinux(args)
     path = args["path"]
     if os.path.isdir(path):
         raise ModuleError("%s is a directory, not a file" % path)
-    current = {"path": path, "wanted": wanted_attrs(args), "attrs": read_attrs(path), "text": None}
+    current = {"path": path, "wanted": wanted_attrs(args), "attrs": read_attrs(path), "text": None,
+               "flags": require_flags(path, args.get("attributes"))}
     if current["attrs"] is not None:
         with open(path, "rb") as handle:
             current["text"] = handle.read().decode("utf-8", "surrogateescape")
@@ -82,9 +95,10 @@ def plan(ctx, args, current):
     path, before = current["path"], current["text"]
     if before is None:
         if args["state"] == "absent":
-            return Plan(reason="%s does not exist; nothing to remove" % path)
+            return Plan(reason="%s does not exist; nothing to remove" % path,
+                        data={"msg": "file not present", "backup": "", "found": 0})
         if not args["create"]:
-            raise ModuleError("%s does not exist; use create=yes to create it" % path)
+            raise ModuleError("%s does not exist; use create=yes to create it" % path, rc=257)
     old_lines = split_lines(before or "")
     if args["state"] == "present":
         new_lines, msg = present(old_lines, args)
@@ -96,12 +110,35 @@ def plan(ctx, args, current):
         changes.append(Change("state", "absent", "file"))
     elif after != before:
         changes.append(Change("content", None, msg))
-    changes += attr_changes(current["wanted"], current["attrs"])
+    attrs = attr_changes(current["wanted"], current["attrs"])
+    attrs += flag_changes(args.get("attributes"), current["flags"])
+    changes += attrs
+    data = _result_data(args, old_lines, new_lines, after != before,
+                        bool(attrs) and before is not None)
     if not changes:
-        return Plan(reason="%s: %s" % (path, msg))
+        return Plan(reason="%s: %s" % (path, msg), data=data)
     diff = text_diff(before or "", after, path, path) if after != (before or "") else None
-    return Plan(changes, diff=diff, msg="%s: %s" % (path, msg),
+    return Plan(changes, diff=diff, msg="%s: %s" % (path, msg), data=data,
                 state={"content": after if after != before else None})
+
+
+def _result_data(args, old_lines, new_lines, content_changed, attrs_changed):
+    # type: (Mapping[str, Any], List[str], List[str], bool, bool) -> Dict[str, Any]
+    """What register stores, with Ansible's msg: 'line added', 'line replaced',
+    'N line(s) removed', '' when the content stays, the attributes note."""
+    data = {"backup": ""}  # type: Dict[str, Any]
+    if args["state"] == "absent":
+        data["found"] = len(old_lines) - len(new_lines)
+        msg = "%d line(s) removed" % data["found"] if data["found"] else ""
+    elif not content_changed:
+        msg = ""
+    else:
+        msg = "line added" if len(new_lines) > len(old_lines) else "line replaced"
+    if attrs_changed:
+        note = "ownership, perms or SE linux context changed"
+        msg = msg + " and " + note if msg else note
+    data["msg"] = msg
+    return data
 
 
 def apply(ctx, args, plan):
@@ -111,12 +148,17 @@ def apply(ctx, args, plan):
     after = plan.state["content"]
     if after is None:
         apply_attrs(path, wanted)
+        apply_flags(path, args.get("attributes"))
         return {}
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         os.makedirs(folder)
     data = after.encode("utf-8", "surrogateescape")
-    return install(path, data, wanted, args["validate"], args["backup"])
+    done = install(path, data, wanted, args["validate"], args["backup"])
+    apply_flags(path, args.get("attributes"))
+    if "backup_file" in done:
+        done["backup"] = done["backup_file"]  # lineinfile's name for it in Ansible
+    return done
 
 
 # --- the edit itself: pure functions on lists of lines (each with its "\n") ---

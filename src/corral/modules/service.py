@@ -25,6 +25,8 @@ ARGS = {
     "pattern": Arg(str, doc="SysV/OpenRC: a substring of the service's command line in ps, used "
                             "instead of the script's status action to tell if it runs."),
     "runlevel": Arg(str, default="default", doc="OpenRC: the runlevel for enabled."),
+    "sleep": Arg(int, doc="SysV/OpenRC: seconds between the stop and the start of a restart "
+                          "(ignored by systemd, as in Ansible)."),
     "use": Arg(str, default="auto", choices=("auto", "systemd", "openrc", "sysvinit"),
                doc="The init system to drive; auto picks the one the host runs (the "
                    "service_mgr fact)."),

@@ -4,7 +4,14 @@ import os
 import stat as _st
 
 from corral.modules._api import Arg, Plan
-from corral.modules._fileattrs import checksum_file, format_mode, group_name, user_name
+from corral.modules._fileattrs import (
+    checksum_file,
+    format_mode,
+    group_name,
+    mime_facts,
+    read_flags,
+    user_name,
+)
 
 try:  # typing only
     from typing import Any, Dict, Mapping  # noqa: F401 (type comments)
@@ -21,6 +28,11 @@ ARGS = {
     "checksum_algorithm": Arg(str, default="sha1", aliases=("checksum", "checksum_algo"),
                               choices=("md5", "sha1", "sha224", "sha256", "sha384", "sha512"),
                               doc="Algorithm of the checksum."),
+    "get_mime": Arg(bool, default=True, aliases=("mime", "mime_type", "mime-type"),
+                    doc="Add mimetype and charset (from the file command; 'unknown' without it)."),
+    "get_attributes": Arg(bool, default=True, aliases=("attr", "attributes"),
+                          doc="Add attributes, attr_flags and version (from lsattr, when the "
+                              "filesystem has them)."),
 }
 
 _KINDS = (("isdir", _st.S_ISDIR), ("ischr", _st.S_ISCHR), ("isblk", _st.S_ISBLK),
@@ -46,6 +58,7 @@ def inspect(ctx, args):
                  gr_name=group_name(st.st_gid), size=st.st_size, inode=st.st_ino,
                  dev=st.st_dev, nlink=st.st_nlink, atime=st.st_atime, mtime=st.st_mtime,
                  ctime=st.st_ctime, blocks=st.st_blocks, block_size=st.st_blksize,
+                 device_type=st.st_rdev,
                  readable=os.access(path, os.R_OK), writeable=os.access(path, os.W_OK),
                  executable=os.access(path, os.X_OK))
     if facts["islnk"]:
@@ -53,6 +66,11 @@ def inspect(ctx, args):
         facts["lnk_target"] = os.readlink(path)
     if facts["isreg"] and args["get_checksum"] and facts["readable"]:
         facts["checksum"] = checksum_file(path, args["checksum_algorithm"])
+    if args["get_mime"]:
+        facts.update(mime_facts(path))
+    if args["get_attributes"]:  # Ansible's values when lsattr cannot tell
+        facts.update(version=None, attributes=[], attr_flags="")
+        facts.update(read_flags(path))
     return facts
 
 

@@ -1,7 +1,19 @@
 """user: local user accounts (useradd, usermod, userdel; chpasswd for the password hash)."""
 
+import os
+
 from corral.modules._api import Arg, Change, ModuleError, Plan
 from corral.modules._svc_run import run_ok
+from corral.modules._user_extras import ARGS as EXTRA_ARGS
+from corral.modules._user_extras import (
+    make_ssh_key,
+    needs_shadow,
+    plan_shadow,
+    plan_ssh_key,
+    shadow_fields,
+    ssh_key_data,
+    ssh_key_path,
+)
 from corral.modules._users import (
     CHPASSWD_ARGV,
     GROUP,
@@ -27,7 +39,7 @@ except ImportError:  # pragma: no cover
     pass
 
 DOC = "Manage local user accounts: uid, groups, shell, home, password hash; or remove them."
-REQUIRES = ("_svc_run", "_users")
+REQUIRES = ("_svc_run", "_users", "_user_extras")
 
 ARGS = {
     "name": Arg(str, required=True, aliases=("user",), doc="User name."),
@@ -54,7 +66,17 @@ ARGS = {
     "remove": Arg(bool, default=False, doc="state=absent: also remove the home directory and "
                                             "mail spool."),
     "force": Arg(bool, default=False, doc="state=absent: remove the user even if logged in."),
+    "non_unique": Arg(bool, default=False, doc="Allow a uid another user already has "
+                                               "(useradd/usermod -o)."),
+    "skeleton": Arg("path", doc="Folder whose files are copied into a new home "
+                                "(useradd -k; with create_home)."),
+    "umask": Arg(str, doc="Umask of a new home directory (useradd -K UMASK=)."),
+    "uid_min": Arg(int, doc="Lowest uid a new user may get (useradd -K UID_MIN=)."),
+    "uid_max": Arg(int, doc="Highest uid a new user may get (useradd -K UID_MAX=)."),
+    "local": Arg(bool, default=False, doc="Manage the local account files: corral always does "
+                                          "(it reads /etc/passwd and runs useradd)."),
 }
+ARGS.update(EXTRA_ARGS)
 
 _SHOWN = ("uid", "group", "groups", "shell", "home", "comment")
 
@@ -64,12 +86,23 @@ _SHOWN = ("uid", "group", "groups", "shell", "home", "comment")
 def inspect(ctx, args):
     # type: (Any, Mapping[str, Any]) -> Dict[str, Any]
     name = str(args["name"])
-    shadow = read_text(SHADOW) if args.get("password") is not None else None
+    wants_shadow = args.get("password") is not None or needs_shadow(args)
+    shadow = read_text(SHADOW) if wants_shadow else None
+    if needs_shadow(args) and shadow is None and args["state"] == "present":
+        raise ModuleError("cannot read %s to compare the password attributes of %s "
+                          "(become root)" % (SHADOW, name))
+    user = parse_passwd(read_text(PASSWD)).get(name)
+    key = None
+    if user is not None and args["generate_ssh_key"]:
+        path = ssh_key_path(args, user["home"])
+        key = ssh_key_data(path) if os.path.exists(path) else None
     return {
-        "user": parse_passwd(read_text(PASSWD)).get(name),
+        "user": user,
         "groups": parse_group(read_text(GROUP)),
         "hash": parse_shadow(shadow).get(name) if shadow is not None else None,
+        "shadow": shadow_fields(shadow, name) if shadow is not None else None,
         "shadow_read": shadow is not None,
+        "ssh_key": key,
     }
 
 
@@ -126,26 +159,33 @@ def _wanted(name, args, current, missing):
 
 def _plan_absent(name, args, entry):
     # type: (str, Mapping[str, Any], Optional[Dict[str, Any]]) -> Plan
+    data = {"name": name, "state": "absent", "force": args["force"], "remove": args["remove"]}
     if entry is None:
-        return Plan(reason="user %s is already absent" % name, data={"name": name, "state": "absent"})
+        return Plan(reason="user %s is already absent" % name, data=data)
     changes = [Change("state", "present", "absent")]
     if args["remove"]:
         changes.append(Change("home", entry["home"], "removed"))
     steps = [(userdel_argv(name, args["remove"], args["force"]), None)]
     removed = " and its home %s" % entry["home"] if args["remove"] else ""
     return Plan(changes, msg="removed user %s%s" % (name, removed),
-                data={"name": name, "state": "absent"}, state={"steps": steps})
+                data=data, state={"steps": steps})
 
 
 def _plan_create(name, args, wanted):
     # type: (str, Mapping[str, Any], Dict[str, Any]) -> Plan
     changes = [Change("state", "absent", "present")]
     changes += [Change(k, None, _show(wanted[k])) for k in _SHOWN if k in wanted]
-    steps = [(useradd_argv(name, wanted, args["create_home"], args["system"]), None)]  # type: List[Tuple[List[str], Optional[str]]]
+    argv = useradd_argv(name, wanted, args["create_home"], args["system"])
+    argv[-1:-1] = _useradd_extras(args)
+    steps = [(argv, None)]  # type: List[Tuple[List[str], Optional[str]]]
     if args.get("password") is not None:
         changes.append(Change("password", None, "(hash set)"))
         steps.append((list(CHPASSWD_ARGV), chpasswd_input(name, args["password"])))
-    data = dict(_public(wanted), name=name, state="present")
+    shadow_changes, shadow_steps = plan_shadow(name, args, None)
+    changes += shadow_changes + plan_ssh_key(args, None)
+    steps += shadow_steps
+    data = dict(_registered(wanted, args), name=name, state="present", system=args["system"],
+                create_home=args["create_home"])
     return Plan(changes, msg="created user %s" % name, data=data, state={"steps": steps})
 
 
@@ -160,12 +200,21 @@ def _plan_modify(name, args, wanted, entry, current):
             changes.append(Change(key, have[key], wanted[key]))
             usermod[key] = wanted[key]
     _plan_groups(wanted, have, args["append"], changes, usermod)
-    steps = [(usermod_argv(name, usermod, args["append"]), None)] if usermod else []  # type: List[Tuple[List[str], Optional[str]]]
+    steps = []  # type: List[Tuple[List[str], Optional[str]]]
+    if usermod:
+        argv = usermod_argv(name, usermod, args["append"])
+        if args["non_unique"] and "uid" in usermod:
+            argv.insert(1, "-o")
+        steps.append((argv, None))
     if _password_differs(name, args, current):
         changes.append(Change("password", "(hash)", "(hash changed)"))
         steps.append((list(CHPASSWD_ARGV), chpasswd_input(name, args["password"])))
-    data = dict(_public(have), **_public(wanted))
-    data.update(name=name, state="present")
+    shadow_changes, shadow_steps = plan_shadow(name, args, current["shadow"])
+    changes += shadow_changes + plan_ssh_key(args, entry["home"])
+    steps += shadow_steps
+    data = _registered(dict(have, group=entry["gid"]), args)
+    data.update(name=name, state="present", append=args["append"], move_home=False)
+    data.update(current["ssh_key"] or {})
     if not changes:
         return Plan(reason="user %s already exists as wanted" % name, data=data)
     return Plan(changes, msg="changed user %s: %s" % (name, ", ".join(c.what for c in changes)),
@@ -203,9 +252,28 @@ def _show(value):
     return ",".join(value) if isinstance(value, list) else value
 
 
-def _public(values):
-    # type: (Mapping[str, Any]) -> Dict[str, Any]
-    return dict((k, _show(values[k])) for k in _SHOWN if k in values)
+def _useradd_extras(args):
+    # type: (Mapping[str, Any]) -> List[str]
+    """useradd options of non_unique, skeleton, umask, uid_min and uid_max."""
+    extra = ["-o"] if args["non_unique"] and args.get("uid") is not None else []
+    if args.get("skeleton") and args["create_home"]:
+        extra += ["-k", str(args["skeleton"])]
+    for key, name in (("umask", "UMASK"), ("uid_min", "UID_MIN"), ("uid_max", "UID_MAX")):
+        if args.get(key) is not None:
+            extra += ["-K", "%s=%s" % (name, args[key])]
+    return extra
+
+
+def _registered(values, args):
+    # type: (Mapping[str, Any], Mapping[str, Any]) -> Dict[str, Any]
+    """Ansible's keys: uid, group (the primary gid), home, shell, comment, and groups
+    (comma-joined) only when the task names groups; a password never, only a marker."""
+    data = dict((k, _show(values[k])) for k in _SHOWN if k in values and k != "groups")
+    if args.get("groups") is not None and "groups" in values:
+        data["groups"] = _show(values["groups"])
+    if args.get("password") is not None:
+        data["password"] = "NOT_LOGGING_PASSWORD"
+    return data
 
 
 # --- apply -------------------------------------------------------------------------
@@ -213,13 +281,21 @@ def _public(values):
 def apply(ctx, args, plan):
     # type: (Any, Mapping[str, Any], Plan) -> Dict[str, Any]
     name = str(args["name"])
+    output = {}  # type: Dict[str, str]
     for argv, stdin_text in plan.state["steps"]:
         doing = "setting the password of %s" % name if stdin_text is not None else argv[0]
-        run_ok(argv, doing, stdin_text)
+        ran = run_ok(argv, doing, stdin_text)
+        for key, text in (("stdout", ran.out), ("stderr", ran.err)):
+            if text:  # Ansible returns the tools' output only when there is some
+                output[key] = output.get(key, "") + text
+    data = dict(output)  # type: Dict[str, Any]
+    data.update(("%s_lines" % k, v.splitlines()) for k, v in output.items())
     entry = parse_passwd(read_text(PASSWD)).get(name)
     if entry is None:
-        return {}
+        return data
     groups = parse_group(read_text(GROUP))
-    return {"uid": entry["uid"], "gid": entry["gid"], "group": group_name(groups, entry["gid"]),
-            "home": entry["home"], "shell": entry["shell"], "comment": entry["comment"],
-            "groups": ",".join(supplementary(groups, name, entry["gid"]))}
+    have = dict(entry, group=entry["gid"], groups=supplementary(groups, name, entry["gid"]))
+    data.update(_registered(have, args))
+    if args["generate_ssh_key"]:
+        data.update(make_ssh_key(name, args, entry["home"], entry["uid"], entry["gid"]))
+    return data

@@ -5,9 +5,12 @@ import re
 import socket
 import time
 
-from corral.modules._api import Arg, ModuleError, Plan
+from corral.modules._api import Arg, ModuleError, Plan, Skip
+from corral.modules._fileattrs import path_facts
 
-DOC = "Wait for a TCP port to open or close, or a path to appear or go away, up to a timeout."
+DOC = ("Wait for a TCP port to open or close, or a path to appear or go away, up to a timeout. "
+       "Skipped in check mode, as in Ansible.")
+REQUIRES = ("_fileattrs",)
 
 ARGS = {
     "port": Arg(int, doc="TCP port to wait for."),
@@ -32,23 +35,27 @@ def _port_open(host, port, timeout):
         return False
 
 
-def _path_ready(path, regex):
+def _path_ready(path, regex, found):
     if not os.path.exists(path):
         return False
     if regex is None:
         return True
     try:
         with open(path, "r", errors="replace") as handle:
-            return re.search(regex, handle.read(), re.MULTILINE) is not None
+            match = re.search(regex, handle.read(), re.MULTILINE)
     except OSError:
         return False
+    if match is not None:
+        found["match_groups"] = list(match.groups())
+        found["match_groupdict"] = match.groupdict()
+    return match is not None
 
 
-def _condition(args):
+def _condition(args, found):
     wanted = args["state"] in ("started", "present")
     if args["path"] is not None:
         what = "path %s" % args["path"]
-        return what, lambda: _path_ready(args["path"], args["search_regex"]) == wanted
+        return what, lambda: _path_ready(args["path"], args["search_regex"], found) == wanted
     if args["port"] is None:
         raise ModuleError("wait_for needs port or path")
     what = "port %s:%d" % (args["host"], args["port"])
@@ -60,7 +67,11 @@ def inspect(ctx, args):
 
 
 def plan(ctx, args, current):
-    what, ready = _condition(args)
+    if ctx.check:
+        raise Skip("wait_for does not run in check mode",
+                   data={"msg": "remote module (wait_for) does not support check mode"})
+    found = {"match_groups": [], "match_groupdict": {}}
+    what, ready = _condition(args, found)
     started = time.monotonic()
     if args["delay"]:
         time.sleep(args["delay"])
@@ -71,8 +82,12 @@ def plan(ctx, args, current):
                               % (args["timeout"], what, args["state"]), elapsed=args["timeout"])
         time.sleep(args["sleep"])
     elapsed = round(time.monotonic() - started, 3)
-    return Plan(reason="%s is %s (after %.1fs)" % (what, args["state"], elapsed),
-                data={"elapsed": elapsed})
+    data = {"elapsed": int(elapsed), "elapsed_exact": elapsed, "state": args["state"],
+            "port": args["port"], "path": args["path"], "search_regex": args["search_regex"]}
+    data.update(found)  # Ansible's keys, elapsed in whole seconds
+    if args["path"] is not None and os.path.exists(args["path"]):
+        data.update(path_facts(args["path"], follow=True))  # the file's, as Ansible adds
+    return Plan(reason="%s is %s (after %.1fs)" % (what, args["state"], elapsed), data=data)
 
 
 def apply(ctx, args, plan):  # never called: waiting changes nothing

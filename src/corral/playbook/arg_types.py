@@ -24,6 +24,8 @@ def _fits_mode(value: Any) -> bool:
     if isinstance(value, int):
         return 0 <= value <= 0o7777
     text = str(value).strip()
+    if text == "preserve":  # copy and template: the source's mode
+        return True
     if text and set(text) <= set("01234567"):
         return int(text, 8) <= 0o7777
     return bool(text) and set(text) <= _SYMBOLIC_MODE
@@ -56,7 +58,7 @@ _WANTED = {
     "list": "a list",
     "str_or_list": "a string or a list",
     "dict": "a mapping",
-    "mode": "a file mode like '0644' or 'u=rw,g=r'",
+    "mode": "a file mode like '0644' or 'u=rw,g=r' (copy, template: or preserve)",
 }
 
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-Render = Callable[[str, str], str]  # (template text, template path) -> rendered text
+# (template text, template path, Jinja options of the template module) -> rendered text
+Render = Callable[[str, str, Mapping[str, Any]], str]
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from corral.errors import PlaybookError
+from corral.modules._api import ArgumentError, to_bool
 from corral.prepare.context import PrepareContext, Prepared, find_local, looked_in
 from corral.vault import is_vault_text
 from corral.vault.active import decode_file_bytes
@@ -29,11 +30,16 @@ def prepare_copy(args: Mapping[str, Any], context: PrepareContext) -> Prepared:
         if isinstance(content, (dict, list)):
             return Prepared({**args, "content": json.dumps(content)})
         return Prepared(dict(args))
-    if _truthy(args.get("remote_src", False)):
-        return Prepared(dict(args))  # remote_src: the file is on the host already
+    if _true(args.get("remote_src")):
+        return Prepared(dict(args))  # remote_src: the host reads src itself
     path = _locate(str(src), context)
+    if path.is_symlink() and not _true(args.get("local_follow", True)):
+        raise PlaybookError(f"copy: src {src!r} is a symlink and local_follow is no; corral "
+                            "copies the content of single files only")
     size = path.stat().st_size
     out = dict(args)
+    if str(args.get("mode")) == "preserve":
+        out["mode"] = "%04o" % (path.stat().st_mode & 0o7777)
     if size <= INLINE_LIMIT or (_decrypts(args) and _is_vault_file(path)):
         data = path.read_bytes()
         if _decrypts(args):
@@ -54,8 +60,13 @@ def _is_vault_file(path: Path) -> bool:
         return is_vault_text(handle.read(64))
 
 
-def _truthy(value: Any) -> bool:
-    return value in (True, "yes", "true", "True", "on", "1", 1)
+def _true(value: Any) -> bool:
+    if value is None:
+        return False
+    try:
+        return to_bool(value)
+    except ArgumentError as exc:
+        raise PlaybookError(f"copy: {exc.msg}") from exc
 
 
 def _locate(src: str, context: PrepareContext) -> Path:

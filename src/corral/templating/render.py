@@ -54,12 +54,22 @@ class Templar:
         except Exception as exc:
             raise template_error(exc, text, path or None) from exc
 
-    def render_text(self, text: str, name: str = "<template>") -> str:
-        """Render a whole template file (the template module): always a str."""
+    def render_text(self, text: str, name: str = "<template>",
+                    options: Mapping[str, Any] | None = None) -> str:
+        """Render a whole template file (the template module): always a str.
+
+        ``options`` are the template module's Jinja settings (trim_blocks,
+        block_start_string, …): an overlay of the run's environment, same sandbox.
+        """
+        env = self.env
+        if options:
+            env = env.overlay(**options)
+            env._compile_cached = env._compile_text  # not the parent's compile cache
         try:
-            return render_file(self.env, text, self.variables.scope)
+            return render_file(env, text, self.variables.scope,
+                               newline=str((options or {}).get("newline_sequence", "\n")))
         except Exception as exc:
-            template = _compiled_or_none(self.env, file_body(text))
+            template = _compiled_or_none(env, file_body(text))
             raise template_error(exc, text, file=name, template=template) from exc
 
     def condition(self, expr: str | bool | list[Any]) -> bool:

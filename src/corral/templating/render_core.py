@@ -43,7 +43,8 @@ def render_to_text(env: CorralEnvironment, text: str, scope: Mapping[str, Any]) 
     return join_text(run(env.compile_template(text), scope, env.limits.max_size))
 
 
-def render_file(env: CorralEnvironment, text: str, scope: Mapping[str, Any]) -> str:
+def render_file(env: CorralEnvironment, text: str, scope: Mapping[str, Any],
+                newline: str = "\n") -> str:
     """Render a template file's ``text`` as ansible-core's template module does.
 
     The source's last line break is not part of the template (Jinja's default,
@@ -56,7 +57,7 @@ def render_file(env: CorralEnvironment, text: str, scope: Mapping[str, Any]) -> 
     missing = _trailing_newlines(text) - _trailing_newlines(out)
     if missing <= 0:
         return out
-    padded = out + "\n" * missing
+    padded = out + newline * missing
     return UnsafeText(padded) if isinstance(out, UnsafeText) else padded
 
 

@@ -8,14 +8,30 @@ def test_result_keys(tmp_path):
     assert result["status"] == "changed"
     data = result["data"]
     assert (data["rc"], data["stdout"], data["stdout_lines"]) == (0, "hello world", ["hello world"])
-    assert data["cmd"] == "echo 'hello world'" and data["stderr"] == ""
+    assert data["cmd"] == ["echo", "hello world"] and data["stderr"] == ""
+    assert data["msg"] == "" and result["msg"] == "ran: echo 'hello world'"
     assert set(data) >= {"start", "end", "delta", "stderr_lines"}
 
 
-def test_command_has_no_shell(tmp_path):
-    result = run("command", {"cmd": "echo $HOME > x", "chdir": str(tmp_path)})
-    assert result["data"]["stdout"] == "$HOME > x"
+def test_shell_cmd_is_the_text():
+    result = run("shell", {"_raw_params": "echo a | tr a b"})
+    assert (result["data"]["cmd"], result["data"]["stdout"]) == ("echo a | tr a b", "b")
+
+
+def test_command_has_no_shell_but_expands_variables(tmp_path, monkeypatch):
+    monkeypatch.setenv("CORRAL_T", "v")
+    result = run("command", {"cmd": "echo $CORRAL_T ~root > x", "chdir": str(tmp_path)})
+    assert result["data"]["stdout"] == "v /root > x"
+    assert result["data"]["cmd"] == ["echo", "$CORRAL_T", "~root", ">", "x"]  # as written
     assert not (tmp_path / "x").exists()
+    kept = run("command", {"cmd": "echo $CORRAL_T", "expand_argument_vars": False})
+    assert kept["data"]["stdout"] == "$CORRAL_T"
+
+
+def test_executable_runs_in_place_of_the_first_word():
+    result = run("command", {"cmd": "whatever -c 'echo $0'", "executable": "/bin/sh",
+                             "expand_argument_vars": False})
+    assert result["data"]["stdout"] == "whatever"
 
 
 def test_argv(tmp_path):
@@ -79,3 +95,25 @@ def test_no_command_and_both_forms():
 
 def test_warn_is_accepted_and_ignored():
     assert run("command", {"cmd": "true", "warn": False})["status"] == "changed"
+
+
+def test_registered_keys_when_not_run_are_ansibles(tmp_path):
+    skipped = run("command", {"cmd": "touch x"}, check=True)["data"]
+    assert skipped == {"cmd": ["touch", "x"], "rc": 0, "stdout": "", "stderr": "",
+                       "stdout_lines": [], "stderr_lines": [], "start": None, "end": None,
+                       "delta": None, "skipped": True,
+                       "msg": "Command would have run if not in check mode"}
+    (tmp_path / "x").write_text("")
+    ok = run("command", {"cmd": "false", "creates": str(tmp_path / "x")})["data"]
+    assert ok["msg"] == f"Did not run command since '{tmp_path}/x' exists"
+    assert ok["stdout"] == f"skipped, since {tmp_path}/x exists" and ok["rc"] == 0
+    gone = run("shell", {"cmd": "false", "removes": str(tmp_path / "y")})["data"]
+    assert gone["msg"] == f"Did not run command since '{tmp_path}/y' does not exist"
+    checked = run("shell", {"cmd": "false", "removes": str(tmp_path / "y")}, check=True)["data"]
+    assert checked["msg"] == f"Would not run command since '{tmp_path}/y' does not exist"
+
+
+def test_failure_registers_ansibles_msg():
+    failed = run("shell", {"cmd": "exit 4"})
+    assert failed["msg"] == "non-zero return code 4"
+    assert (failed["data"]["msg"], failed["data"]["rc"]) == ("non-zero return code", 4)

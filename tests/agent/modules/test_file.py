@@ -1,6 +1,8 @@
 """file: states, links, recursion, errors with messages a user can act on."""
 
 import os
+import shutil
+import subprocess
 
 import pytest
 
@@ -140,5 +142,72 @@ def test_touch_with_explicit_time(tmp_path):
     assert os.stat(str(tmp_path / "f")).st_mtime == pytest.approx(1577979000, abs=86400)
     assert run("file", args)["status"] == "ok"
     bad = run("file", dict(args, modification_time="yesterday"))
-    assert bad["msg"] == ("modification_time: 'yesterday' is not now, preserve or a time like "
-                          "202401311530.00")
+    assert bad["msg"] == ("modification_time: 'yesterday' is not now, preserve or a time in "
+                          "the format %Y%m%d%H%M.%S")
+
+
+def test_time_formats(tmp_path):
+    args = {"path": str(tmp_path / "f"), "state": "touch", "access_time": "preserve",
+            "modification_time": "2020-01-02 15:30", "modification_time_format": "%Y-%m-%d %H:%M"}
+    assert run("file", args)["status"] == "changed"
+    assert os.stat(str(tmp_path / "f")).st_mtime == pytest.approx(1577979000, abs=86400)
+    assert run("file", args)["status"] == "ok"
+
+
+def _flags(path):
+    return subprocess.run(["lsattr", "-d", str(path)], capture_output=True, text=True).stdout.split()[0]
+
+
+@pytest.mark.skipif(shutil.which("chattr") is None, reason="needs e2fsprogs")
+def test_attributes_triple(tmp_path):
+    target = tmp_path / "f"
+    target.write_text("x")
+    if subprocess.run(["lsattr", "-d", str(target)], capture_output=True).returncode != 0:
+        pytest.skip("this filesystem has no ext2-style attributes")
+    args = {"path": str(target), "attributes": "+d"}
+    check = run("file", args, check=True)
+    assert check["status"] == "changed" and "d" not in _flags(target)
+    assert check["changes"][0]["what"] == "attributes"
+    assert run("file", args)["status"] == "changed" and "d" in _flags(target)
+    assert run("file", args)["status"] == "ok"
+    removed = run("file", {"path": str(target), "attributes": "-d"})
+    assert removed["status"] == "changed" and "d" not in _flags(target)
+    assert run("file", {"path": str(target), "attributes": "-d"})["status"] == "ok"
+
+
+def test_selinux_arguments_are_accepted_without_selinux(tmp_path):
+    if os.path.exists("/sys/fs/selinux/enforce"):
+        pytest.skip("this machine runs SELinux")
+    args = {"path": str(tmp_path), "state": "directory", "setype": "httpd_sys_content_t",
+            "seuser": "system_u", "serole": "object_r", "selevel": "s0", "unsafe_writes": True}
+    assert run("file", args)["status"] == "ok"
+
+
+def test_registered_keys_are_ansibles(tmp_path):
+    made = run("file", {"path": str(tmp_path / "d"), "state": "directory", "mode": "0750"})
+    data = made["data"]
+    assert {k: data[k] for k in ("path", "state", "mode", "owner", "group", "uid", "gid")} == {
+        "path": str(tmp_path / "d"), "state": "directory", "mode": "0750", "owner": "root",
+        "group": "root", "uid": 0, "gid": 0}
+    again = run("file", {"path": str(tmp_path / "d"), "state": "directory", "mode": "0750"})
+    assert again["status"] == "ok" and again["data"]["mode"] == "0750" and "size" in again["data"]
+    touched = run("file", {"path": str(tmp_path / "t"), "state": "touch"})["data"]
+    assert (touched["dest"], touched["state"], touched["size"]) == (str(tmp_path / "t"), "file", 0)
+    link = run("file", {"path": str(tmp_path / "l"), "src": str(tmp_path / "t"),
+                        "state": "link"})["data"]
+    assert (link["dest"], link["src"], link["state"], link["mode"]) == (
+        str(tmp_path / "l"), str(tmp_path / "t"), "link", "0777")
+    gone = run("file", {"path": str(tmp_path / "t"), "state": "absent"})["data"]
+    assert gone == {"path": str(tmp_path / "t"), "state": "absent"}
+
+
+def test_check_mode_touch_and_link_in_a_folder_an_earlier_task_makes(tmp_path):
+    before = snapshot(tmp_path)
+    touched = run("file", {"path": str(tmp_path / "new/f"), "state": "touch"}, check=True)
+    assert touched["status"] == "changed" and "an earlier task would have to create it" in touched["msg"]
+    linked = run("file", {"path": str(tmp_path / "new/l"), "src": "/etc/hostname", "state": "link"},
+                 check=True)
+    assert linked["status"] == "changed"
+    assert snapshot(tmp_path) == before
+    assert run("file", {"path": str(tmp_path / "new/f"), "state": "touch"})["msg"] == (
+        "cannot touch %s: its directory does not exist" % (tmp_path / "new/f"))

@@ -30,6 +30,17 @@ BASE = ["apt-get", "-y", "-q", "-o", "DPkg::Lock::Timeout=60",
      ["-o", "APT::Install-Recommends=yes", "-t", "bookworm-backports", "--allow-downgrades",
       "install", "a"]),
     ("install", ["/root/x.deb"], {}, False, ["install", "/root/x.deb"]),
+    ("upgrade", [], {"upgrade": "yes"}, True, ["-s", "--with-new-pkgs", "upgrade"]),
+    ("upgrade", [], {"upgrade": "safe"}, False, ["--with-new-pkgs", "upgrade"]),
+    ("upgrade", [], {"upgrade": "dist"}, False, ["dist-upgrade"]),
+    ("upgrade", [], {"upgrade": "full"}, True, ["-s", "dist-upgrade"]),
+    ("latest", ["a"], {"only_upgrade": True}, False, ["--only-upgrade", "install", "a"]),
+    ("install", ["a"], {"force": True}, False,
+     ["--allow-downgrades", "--allow-remove-essential", "--allow-change-held-packages",
+      "install", "a"]),
+    ("install", ["a"], {"allow_unauthenticated": True, "allow_change_held_packages": True,
+                        "fail_on_autoremove": True}, False,
+     ["--allow-change-held-packages", "--allow-unauthenticated", "--no-remove", "install", "a"]),
 ])
 def test_apt_get_command(op, targets, args, simulate, tail):
     assert apt_get(op, targets, args, simulate=simulate) == BASE + tail

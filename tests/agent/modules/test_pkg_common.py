@@ -203,11 +203,30 @@ def test_update_cache_then_replans_against_the_fresh_index():
     backend = FakeBackend({"a": "1.0"}, {"a": "1.0"}, stale=True)
     args = {"name": "a", "state": "latest", "update_cache": True}
     check = run_module(_module(backend), args, Context(check=True))
-    assert check["msg"] == "would update the fake cache"
+    assert (check["status"], check["msg"]) == ("ok", "a 1.0 is already the latest version")
+    assert ("update",) not in backend.calls
     result = run_module(_module(backend), args, Context())
-    assert result["msg"] == "updated the fake cache; upgraded a 1.0 -> 1.0.1"
-    assert result["changes"][1:] == [{"what": "a", "before": "1.0", "after": "1.0.1"}]
-    assert result["data"]["cache_updated"] is True
+    assert (result["status"], result["msg"]) == (
+        "changed", "updated the fake cache; upgraded a 1.0 -> 1.0.1")
+    assert result["changes"] == [{"what": "a", "before": "1.0", "after": "1.0.1"}]
+    assert result["data"]["cache_updated"] is True and "changed" not in result["data"]
+
+
+def test_a_cache_refresh_with_packages_named_is_not_a_change():
+    backend = FakeBackend({"a": "1.0"}, {"a": "1.0"}, stale=True)
+    result = run_module(_module(backend), {"name": "a", "update_cache": True}, Context())
+    assert (result["status"], result["msg"]) == ("ok", "updated the fake cache; a 1.0 already installed")
+    assert result["changes"] == []
+    assert ("update",) in backend.calls and result["data"]["cache_updated"] is True
+
+
+def test_a_cache_refresh_alone_is_a_change_in_every_mode():
+    backend = FakeBackend({}, {}, stale=True)
+    check = run_module(_module(backend), {"update_cache": True}, Context(check=True))
+    assert (check["status"], check["msg"]) == ("changed", "would update the fake cache")
+    assert check["data"]["cache_updated"] is True and ("update",) not in backend.calls
+    done = run_module(_module(backend), {"update_cache": True}, Context())
+    assert (done["status"], done["data"]["cache_updated"]) == ("changed", True)
 
 
 @pytest.mark.parametrize("args,message", [
@@ -232,3 +251,20 @@ def test_package_and_setup_agree_on_the_manager(monkeypatch, on_path, expected):
             package._backend("auto")
     else:
         assert package._backend("auto").name == expected
+
+
+class HouseworkBackend(FakeBackend):
+    def housework(self, args):
+        return [("fake archives", "3 package files", "cleaned", ["true", "clean"])] if args.get("clean") else []
+
+
+def test_housework_is_a_change_and_survives_the_replan_after_a_refresh():
+    backend = HouseworkBackend({"a": "1.0"}, {"a": "1.0"}, stale=True)
+    module = _module(backend)
+    module.ARGS["clean"] = common.Arg(bool, default=False)
+    args = {"name": "a", "state": "latest", "update_cache": True, "clean": True}
+    check = run_module(module, args, Context(check=True))
+    assert (check["status"], check["msg"]) == ("changed", "would update the fake cache; run true clean")
+    done = run_module(module, args, Context())
+    assert done["msg"] == "updated the fake cache; upgraded a 1.0 -> 1.0.1; ran true clean"
+    assert [c["what"] for c in done["changes"]] == ["a", "fake archives"]

@@ -5,6 +5,7 @@ import pytest
 from corral.modules import _users as users
 from corral.modules import group, user
 from corral.modules._api import Context, ModuleError, validate_args
+from corral.modules._user_extras import shadow_fields
 
 PASSWD = """\
 root:x:0:0:root:/root:/bin/bash
@@ -101,7 +102,8 @@ def test_commands(build, expected):
 def _current(name, shadow_read=True):
     hashes = users.parse_shadow(SHADOW)
     return {"user": users.parse_passwd(PASSWD).get(name), "groups": users.parse_group(GROUP),
-            "hash": hashes.get(name) if shadow_read else None, "shadow_read": shadow_read}
+            "hash": hashes.get(name) if shadow_read else None, "shadow_read": shadow_read,
+            "shadow": shadow_fields(SHADOW, name) if shadow_read else None, "ssh_key": None}
 
 
 def _summary(plan):
@@ -149,6 +151,32 @@ USER_PLANS = [
      ([("state", "present", "absent"), ("home", "/home/alice", "removed")],
       [(["userdel", "-r", "alice"], None)], "removed user alice and its home /home/alice")),
     ("already-absent", dict(name="bob", state="absent"), ([], [], "user bob is already absent")),
+    ("create-with-useradd-options", dict(name="bob", uid=1000, non_unique=True, skeleton="/etc/sk",
+                                         umask="0077", uid_min=2000, uid_max=3000, local=True),
+     ([("state", "absent", "present"), ("uid", None, 1000)],
+      [(["useradd", "-u", "1000", "-m", "-o", "-k", "/etc/sk", "-K", "UMASK=0077",
+         "-K", "UID_MIN=2000", "-K", "UID_MAX=3000", "bob"], None)], "created user bob")),
+    ("non-unique-uid-change", dict(name="alice", uid=0, non_unique=True),
+     ([("uid", 1000, 0)], [(["usermod", "-o", "-u", "0", "alice"], None)],
+      "changed user alice: uid")),
+    ("ageing-expiry-lock", dict(name="alice", password_expire_max=90, password_expire_min=0,
+                                password_expire_warn=7, expires=86400 * 20000, password_lock=True),
+     ([("password_expire_max", 99999, 90), ("expires", "never", "2024-10-04"),
+       ("password_lock", False, True)],
+      [(["chage", "-M", "90", "alice"], None), (["usermod", "-e", "2024-10-04", "alice"], None),
+       (["usermod", "-L", "alice"], None)],
+      "changed user alice: password_expire_max, expires, password_lock")),
+    ("ageing-as-wanted", dict(name="alice", password_expire_max=99999, password_expire_warn=7,
+                              expires=-1, password_lock=False),
+     ([], [], "user alice already exists as wanted")),
+    ("unlock-and-expiry-set", dict(name="deploy", password_lock=False, expires=-1.0,
+                                   password_expire_min=1),
+     ([("password_expire_min", None, 1), ("password_lock", True, False)],
+      [(["chage", "-m", "1", "deploy"], None), (["usermod", "-U", "deploy"], None)],
+      "changed user deploy: password_expire_min, password_lock")),
+    ("ssh-key-for-a-new-user", dict(name="bob", generate_ssh_key=True),
+     ([("state", "absent", "present"), ("ssh_key", None, "~/.ssh/id_rsa")],
+      [(["useradd", "-m", "bob"], None)], "created user bob")),
 ]
 
 
@@ -215,6 +243,11 @@ GROUP_PLANS = [
     ("remove", dict(name="devs", state="absent"), "devs",
      ([("state", "present", "absent")], ["groupdel", "devs"], "removed group devs")),
     ("already-absent", dict(name="web", state="absent"), None, ([], None, "group web is already absent")),
+    ("non-unique-create", dict(name="web", gid=2000, non_unique=True), None,
+     ([("state", "absent", "present"), ("gid", None, 2000)], ["groupadd", "-o", "-g", "2000", "web"],
+      "created group web")),
+    ("non-unique-gid", dict(name="devs", gid=0, non_unique=True), "devs",
+     ([("gid", 2000, 0)], ["groupmod", "-o", "-g", "0", "devs"], "changed the gid of group devs")),
 ]
 
 
