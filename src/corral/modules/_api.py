@@ -457,6 +457,8 @@ def run_module(module, args, ctx):
         data = dict(plan.data)
         if isinstance(extra, dict):
             data.update(extra)
+        if data.pop("_unchanged", False):  # apply() found out nothing had to change after all
+            return _result(OK, data.pop("msg", plan.reason or message), None, [], data)
         return _result(CHANGED, data.pop("msg", message), diff, plan.changes, data)
     except Skip as exc:
         return _result(SKIPPED, exc.reason)

@@ -54,7 +54,7 @@ def test_unknown_module_suggests():
     with pytest.raises(PlaybookError) as err:
         registry.get("ansible.builtin.lineinfle")
     assert str(err.value) == ("unknown module 'ansible.builtin.lineinfle'; did you mean "
-                              "lineinfile? (corral modules lists them)")
+                              "lineinfile or ini_file or blockinfile? (corral modules lists them)")
 
 
 def test_user_modules_next_to_the_playbook(tmp_path):
