@@ -8,12 +8,16 @@ from typing import Any
 from corral.errors import PlaybookError
 from corral.executor.connections import ConnectionPool
 from corral.executor.play_context import PlayContext
+from corral.executor.raw_call import run_raw
 from corral.executor.wire_args import wire_args
+from corral.modules._api import validate_args
 from corral.modules.registry import ModuleRegistry
 from corral.playbook.model import Task
 from corral.prepare import PrepareContext, prepare
+from corral.prepare.fetch import finish_fetch
 from corral.templating import Templar
 from corral.templating.omit import strip_omitted
+from corral.transport.become import Become
 
 # Inventory variables that decide how to reach a host (rendered on first connect).
 CONNECTION_VARS = (
@@ -71,11 +75,17 @@ class RemoteCaller:
                 raise PlaybookError("delegate_to supports only localhost for now")
             host_vars = {"ansible_connection": "local"}
         become, become_user = self._become(task, play, host_vars)
-        session = await self.pool.agent(target, host_vars, become, become_user)
         clean = strip_omitted(wire_args(args))
+        if info.controller == "raw":
+            checked = validate_args(info.args_spec, clean, info.name)
+            connection = await self.pool.connection(target, host_vars)
+            sudo = Become(become_user or "root", self.pool.become_password(host_vars)) \
+                if become else None
+            return await run_raw(connection, checked, check, sudo)
+        session = await self.pool.agent(target, host_vars, become, become_user)
         upload = None
         if info.prepare is not None:
-            context = PrepareContext(playbook_dir=play.playbook_dir,
+            context = PrepareContext(playbook_dir=play.playbook_dir, host=host,
                                      render=lambda text, path: templar.render_text(text, path))
             prepared = prepare(info.prepare, clean, context)
             clean, upload = dict(prepared.args), prepared.upload
@@ -88,6 +98,8 @@ class RemoteCaller:
             argument = str((result.get("data") or {}).get("arg") or "_staged_src")
             result = await session.run(info.name, source, {**clean, argument: staged}, check,
                                        diff, requires=support, environment=environment)
+        if info.controller == "fetch":
+            result = finish_fetch(result, bool(clean.get("validate_checksum", True)))
         return result
 
     def _environment(self, task: Task, play: PlayContext, templar: Templar) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 
 from corral.transport.agent_client import AgentSession
 from corral.transport.become import DEFAULT_BECOME_TIMEOUT, Become
@@ -11,6 +12,15 @@ from corral.transport.bootstrap import loader_command
 from corral.transport.pipes import AgentPipes
 
 AgentKey = tuple[bool, str]
+
+
+@dataclass(frozen=True)
+class RawResult:
+    """What a command run straight over the connection (no agent) gave back."""
+
+    rc: int
+    stdout: bytes
+    stderr: bytes
 
 
 class Connection(ABC):
@@ -32,6 +42,14 @@ class Connection(ABC):
     @abstractmethod
     async def _spawn(self, command: str) -> AgentPipes:
         """Start ``command`` (a shell command line) on the host."""
+
+    @abstractmethod
+    async def run_raw(self, command: str, stdin: bytes | None = None,
+                      timeout: float | None = None) -> RawResult:
+        """Run a shell command line on the host without the agent (needs no Python there).
+
+        Raises HostUnreachable if the connection is gone, TimeoutError after ``timeout``.
+        """
 
     @abstractmethod
     async def _close_transport(self) -> None:

@@ -9,7 +9,7 @@ import signal
 import sys
 
 from corral.transport.become import DEFAULT_BECOME_TIMEOUT
-from corral.transport.connection import Connection
+from corral.transport.connection import Connection, RawResult
 from corral.transport.pipes import AgentPipes
 
 _STREAM_LIMIT = 1024 * 1024
@@ -28,6 +28,20 @@ class LocalConnection(Connection):
 
     async def _close_transport(self) -> None:
         return None
+
+    async def run_raw(self, command: str, stdin: bytes | None = None,
+                      timeout: float | None = None) -> RawResult:
+        process = await asyncio.create_subprocess_shell(
+            command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE, start_new_session=True)
+        try:
+            out, err = await asyncio.wait_for(process.communicate(stdin), timeout)
+        except asyncio.TimeoutError as exc:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
+            await process.wait()
+            raise TimeoutError(f"the command did not finish in {timeout:g} s") from exc
+        return RawResult(process.returncode if process.returncode is not None else -1, out, err)
 
     async def _spawn(self, command: str) -> AgentPipes:
         process = await asyncio.create_subprocess_shell(
