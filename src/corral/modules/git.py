@@ -61,6 +61,7 @@ def _env(args):
     # type: (Mapping[str, Any]) -> Dict[str, str]
     env = dict(os.environ)
     env["GIT_TERMINAL_PROMPT"] = "0"
+    env["GIT_OPTIONAL_LOCKS"] = "0"  # status must not refresh (write) the index
     env["LC_ALL"] = "C"
     ssh = ["ssh", "-o", "BatchMode=yes"]
     if args.get("accept_hostkey"):
@@ -215,7 +216,7 @@ def _short(sha):
 
 def _files(porcelain):
     # type: (str) -> str
-    names = [line[3:] for line in porcelain.splitlines() if line.strip()]
+    names = [re.sub(r"^\s*\S{1,2}\s+", "", line) for line in porcelain.splitlines() if line.strip()]
     return ", ".join(names[:10]) + (" …" if len(names) > 10 else "")
 
 
