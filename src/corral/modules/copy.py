@@ -1,12 +1,21 @@
-"""copy: put content or a local file (read on the controller) on the host."""
+"""copy: put content or a local file (read on the controller) on the host.
 
+A directory ``src`` (``dir/``: its contents; ``dir``: the directory itself) and any
+``remote_src`` copy take their own path, in ``_copytree``.
+"""
+
+from corral.modules import _copytree, _filecontent
 from corral.modules._api import Arg
-from corral.modules._filecontent import apply, inspect, plan
+
+try:  # typing only
+    from typing import Any, Mapping  # noqa: F401 (type comments)
+except ImportError:  # pragma: no cover
+    pass
 
 __all__ = ["ARGS", "DOC", "apply", "inspect", "plan"]
 
-DOC = "Copy a local file or given content to a file on the host."
-REQUIRES = ("_fileattrs", "_filecontent")
+DOC = "Copy a local file or directory, or given content, to the host."
+REQUIRES = ("_fileattrs", "_filecontent", "_copytree")
 PREPARE = "copy"
 
 ARGS = {
@@ -28,4 +37,23 @@ ARGS = {
                              "%s is the path of the temporary file."),
     "follow": Arg(bool, default=False, doc="If dest is a symlink, write to its target instead "
                                            "of replacing the link."),
+    "remote_src": Arg(bool, default=False, doc="src is a path on the host (a file or a "
+                                               "directory), not on the controller."),
+    "directory_mode": Arg("mode", doc="Mode of the directories a directory copy creates."),
 }
+
+
+# A directory src (or remote_src) takes its own path: see _copytree.
+def inspect(ctx, args):
+    # type: (Any, Mapping[str, Any]) -> Any
+    return (_copytree if _copytree.is_tree(args) else _filecontent).inspect(ctx, args)
+
+
+def plan(ctx, args, current):
+    # type: (Any, Mapping[str, Any], Any) -> Any
+    return (_copytree if _copytree.is_tree(args) else _filecontent).plan(ctx, args, current)
+
+
+def apply(ctx, args, plan):
+    # type: (Any, Mapping[str, Any], Any) -> Any
+    return (_copytree if _copytree.is_tree(args) else _filecontent).apply(ctx, args, plan)

@@ -30,7 +30,9 @@ ARGS = {
     "version": Arg(str, doc="The version of the one package in name (name==version)."),
     "requirements": Arg(str, doc="A pip requirements file (relative to chdir)."),
     "state": Arg(str, default="present", choices=("present", "latest", "absent",
-                                                   "forcereinstall")),
+                                                   "forcereinstall"),
+                 doc="present: installed (matching the specifiers); latest: upgraded; "
+                     "absent: removed; forcereinstall: reinstalled every run."),
     "virtualenv": Arg("path", doc="Install into this virtualenv, created if missing."),
     "virtualenv_command": Arg(str, default="virtualenv",
                               doc="Program that creates it, e.g. 'python3 -m venv' "

@@ -11,6 +11,7 @@ from typing import Any
 
 from corral.errors import PlaybookError
 from corral.prepare.context import PrepareContext, Prepared, find_local, looked_in
+from corral.prepare.copy_tree import prepare_copy_tree
 
 INLINE_LIMIT = 256 * 1024  # bytes; bigger files are streamed only when they differ
 
@@ -27,7 +28,11 @@ def prepare_copy(args: Mapping[str, Any], context: PrepareContext) -> Prepared:
         if isinstance(content, (dict, list)):
             return Prepared({**args, "content": json.dumps(content)})
         return Prepared(dict(args))
+    if _truthy(args.get("remote_src")):
+        return Prepared(dict(args))  # src is a path on the host
     path = _locate(str(src), context)
+    if path.is_dir():
+        return prepare_copy_tree(args, str(src), path)
     size = path.stat().st_size
     out = dict(args)
     if size <= INLINE_LIMIT:
@@ -42,9 +47,8 @@ def _locate(src: str, context: PrepareContext) -> Path:
     path = find_local(src, dirs)
     if path is None:
         raise PlaybookError(f"copy: src file {src!r} not found; looked in: {looked_in(src, dirs)}")
-    if path.is_dir() or src.endswith("/"):
-        raise PlaybookError(f"copy: src {src!r} is a directory; copying directories is not "
-                            "supported yet (copy each file, or use a shell task with tar)")
+    if src.endswith("/") and not path.is_dir():
+        raise PlaybookError(f"copy: src {src!r} ends with / but {path} is not a directory")
     return path
 
 
@@ -54,3 +58,9 @@ def sha1_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1024 * 1024), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("yes", "true", "1", "on", "y")
+    return bool(value)
