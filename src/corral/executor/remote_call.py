@@ -9,6 +9,7 @@ from corral.errors import PlaybookError
 from corral.executor.connections import ConnectionPool
 from corral.executor.play_context import PlayContext
 from corral.executor.raw_call import run_raw
+from corral.executor.reboot_call import run_reboot
 from corral.executor.wire_args import wire_args
 from corral.modules._api import validate_args
 from corral.modules.registry import ModuleRegistry
@@ -76,12 +77,15 @@ class RemoteCaller:
             host_vars = {"ansible_connection": "local"}
         become, become_user = self._become(task, play, host_vars)
         clean = strip_omitted(wire_args(args))
-        if info.controller == "raw":
+        if info.controller in ("raw", "reboot"):
             checked = validate_args(info.args_spec, clean, info.name)
             connection = await self.pool.connection(target, host_vars)
             sudo = Become(become_user or "root", self.pool.become_password(host_vars)) \
                 if become else None
-            return await run_raw(connection, checked, check, sudo)
+            if info.controller == "raw":
+                return await run_raw(connection, checked, check, sudo)
+            return await run_reboot(connection, lambda: self.pool.connection(target, host_vars),
+                                    lambda: self.pool.forget(target), checked, check, sudo)
         session = await self.pool.agent(target, host_vars, become, become_user)
         upload = None
         if info.prepare is not None:
