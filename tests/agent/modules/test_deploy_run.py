@@ -188,3 +188,38 @@ def test_reboot_line_is_detached_and_delayed():
     assert line.startswith("nohup sh -c ") and line.endswith(" >/dev/null 2>&1 &")
     assert "sleep 5; shutdown -r now" in line and "systemctl reboot" in line
     assert "sleep 1; /sbin/reboot" in reboot_line({"reboot_command": "/sbin/reboot"})
+
+
+@pytest.fixture
+def upstream(tmp_path):
+    """A bare repository with two commits on main and a tag v1 on the first."""
+    import subprocess
+
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@e", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    work = tmp_path / "work"
+    script = ("set -e; git init -q -b main {w}; cd {w}; echo 1 > a; git add a; "
+              "git commit -qm 1; git tag v1; echo 2 > a; git commit -qam 2; "
+              "git clone -q --bare . {up}").format(w=work, up=tmp_path / "up.git")
+    subprocess.run(["sh", "-c", script], check=True, env=env)
+    return "file://%s" % (tmp_path / "up.git")
+
+
+@pytest.mark.parametrize(("over", "check"), [
+    ({"depth": 1}, "git -C {d} rev-list --count HEAD | grep -qx 1"),
+    ({"version": "v1", "single_branch": True}, "grep -qx 1 {d}/a"),
+    ({"bare": True}, "test -f {d}/HEAD && test ! -e {d}/a"),
+])
+def test_git_clone_options(tmp_path, upstream, over, check):
+    import subprocess
+
+    dest = str(tmp_path / "co")
+    args = {"repo": upstream, "dest": dest}
+    args.update(over)
+    assert run("git", args, check=True)["status"] == "changed" and not Path(dest).exists()
+    first = run("git", args)
+    assert first["status"] == "changed", first
+    assert first["data"]["before"] is None and len(first["data"]["after"]) == 40
+    subprocess.run(["sh", "-c", check.format(d=dest)], check=True)
+    again = run("git", args)
+    assert again["status"] == "ok", again
