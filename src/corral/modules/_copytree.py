@@ -75,6 +75,10 @@ def inspect(ctx, args):
     # type: (Any, Mapping[str, Any]) -> Dict[str, Any]
     if args.get("content") is not None:
         raise ModuleError("content cannot be used with a directory src or remote_src")
+    for name in ("validate", "backup"):
+        if args.get(name):
+            raise ModuleError("%s is not supported for a directory src or remote_src copy "
+                              "(yet); copy the file from the controller" % name)
     if args.get("_tree") is not None:
         tree = args["_tree"]
         root = args["dest"]

@@ -181,7 +181,7 @@ def plan(ctx, args, current):
         after = current.get("wanted") or args["version"]
         return Plan([Change("checkout", None, after)], msg="cloned %s at %s into %s" % (
             args["repo"], _short(after), dest), data={"before": None, "after": after},
-            state={"clone": True})
+            state={"clone": True, "kind": current.get("kind")})
     data = {"before": repo["head"], "after": repo["head"],
             "remote_url_changed": repo["url"] != args["repo"]}  # type: Dict[str, Any]
     if not args["update"]:
@@ -205,7 +205,7 @@ def plan(ctx, args, current):
     if not changes:
         return Plan(reason="%s is already at %s (%s)" % (dest, _short(repo["head"]),
                                                           args["version"]), data=data)
-    return Plan(changes, data=data, state={"clone": False},
+    return Plan(changes, data=data, state={"clone": False, "kind": current.get("kind")},
                 msg="%s: %s -> %s" % (dest, _short(repo["head"]), _short(data["after"])))
 
 
@@ -226,7 +226,7 @@ def apply(ctx, args, plan):
     # type: (Any, Mapping[str, Any], Plan) -> Dict[str, Any]
     dest = args["dest"]
     if plan.state["clone"]:
-        _clone(args)
+        _clone(args, plan.state["kind"])
     else:
         _update(args)
     if not args["bare"] and args["recursive"] and os.path.exists(os.path.join(dest, ".gitmodules")):
@@ -235,11 +235,11 @@ def apply(ctx, args, plan):
     return {"after": head}
 
 
-def _clone(args):
-    # type: (Mapping[str, Any]) -> None
+def _clone(args, kind):
+    # type: (Mapping[str, Any], Optional[str]) -> None
     dest, version = args["dest"], args["version"]
     words = ["clone", "--origin", args["remote"]]
-    named = version != "HEAD" and not _is_sha_only(args)
+    named = kind in ("branch", "tag")
     if named:
         words += ["--branch", version]
     if args["depth"]:
@@ -254,20 +254,6 @@ def _clone(args):
     if not named and version != "HEAD" and not args["bare"]:
         _fetch_commit(args)
         _git(args, ["checkout", "--force", "--detach", version], cwd=dest)
-
-
-def _is_sha_only(args):
-    # type: (Mapping[str, Any]) -> bool
-    return bool(_SHA.match(args["version"])) and not _advertised(args)
-
-
-def _advertised(args):
-    # type: (Mapping[str, Any]) -> bool
-    try:
-        sha, _ = _remote_sha(args)
-    except ModuleError:
-        return False
-    return sha is not None
 
 
 def _fetch_commit(args):

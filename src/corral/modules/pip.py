@@ -206,8 +206,10 @@ def _wanted(args):
     if args.get("version"):
         if len(names) != 1:
             raise ArgumentError("version needs exactly one name")
-        if parse_requirement(names[0]) is None or parse_requirement(names[0])[1]:  # type: ignore[index]
-            raise ArgumentError("give the version either in name or as version, not both")
+        parsed = parse_requirement(names[0])
+        if parsed is None or parsed[1]:
+            raise ArgumentError("version needs a plain package name in name (no specifiers, "
+                                "URL or path): %r" % names[0])
         names = ["%s==%s" % (names[0], args["version"])]
     return names
 
@@ -330,7 +332,7 @@ def apply(ctx, args, plan):
     if not todo and not args.get("requirements"):
         return {"stdout": "", "stderr": ""}
     before = _freeze(args) if args.get("requirements") else None
-    argv = _command(args, todo if args["state"] != "absent" else todo)
+    argv = _command(args, todo)
     _, out, err = _run(argv, args)
     result = {"cmd": " ".join(shlex.quote(w) for w in argv), "stdout": out, "stderr": err}
     only_requirements = not todo and all(c.what == "requirements" for c in plan.changes)
