@@ -11,7 +11,15 @@ from typing import Any
 
 import pytest
 from corral_cli import CorralRun, corral, write_playbook
-from engine_support import assert_unchanged, explain, host_root, read_file, snapshot, task
+from engine_support import (
+    assert_unchanged,
+    explain,
+    host_root,
+    read_file,
+    snapshot,
+    task,
+    write_inventory,
+)
 
 pytestmark = pytest.mark.fleet
 
@@ -193,3 +201,25 @@ def test_slurp_content_is_base64(fleet: Any, host: str, tmp_path: Path) -> None:
 """, "slurp.yml")
     run = _apply(fleet, play, host)
     assert base64.b64decode(task(run, host, "show")["msg"]) == base64.b64decode(raw), explain(run)
+
+
+def test_raw_with_become(fleet: Any, host: str, tmp_path: Path) -> None:
+    play = write_playbook(tmp_path, f"""\
+- hosts: {host}
+  gather_facts: false
+  tasks:
+    - name: as deploy
+      raw: id -un
+      register: plain
+    - name: as root
+      raw: id -un
+      become: true
+      register: root
+    - name: show
+      debug: {{msg: "plain={{{{ plain.stdout | trim }}}} root={{{{ root.stdout | trim }}}}"}}
+""", "become.yml")
+    inventory = write_inventory(tmp_path / "deploy.json", fleet, [host],
+                                group_vars={"ansible_user": "deploy"})
+    run = corral("apply", play, "-i", inventory)
+    assert run.code == 0, explain(run)
+    assert "plain=deploy root=root" in task(run, host, "show")["msg"], explain(run)
