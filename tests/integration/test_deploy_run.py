@@ -5,6 +5,7 @@ in words, while raw (no agent, no Python) and gather_facts: false still work, so
 from __future__ import annotations
 
 import base64
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -223,3 +224,19 @@ def test_raw_with_become(fleet: Any, host: str, tmp_path: Path) -> None:
     run = corral("apply", play, "-i", inventory)
     assert run.code == 0, explain(run)
     assert "plain=deploy root=root" in task(run, host, "show")["msg"], explain(run)
+
+
+def test_fetch_big_file_in_pieces(fleet: Any, host: str, tmp_path: Path) -> None:
+    assert fleet.exec(host, f"head -c 20000000 /dev/urandom > {ROOT}/big.bin").returncode == 0
+    remote_sum = fleet.exec(host, f"sha1sum {ROOT}/big.bin").stdout.split()[0]
+    play = _play(tmp_path, host, f"""\
+    - name: big
+      fetch: {{src: {ROOT}/big.bin, dest: {tmp_path}/out/, flat: true}}
+""", "big.yml")
+    run = _apply(fleet, play, host)
+    assert run.code == 0 and task(run, host, "big")["status"] == "changed", explain(run)
+    local = tmp_path / "out" / "big.bin"
+    assert local.stat().st_size == 20_000_000
+    assert hashlib.sha1(local.read_bytes()).hexdigest() == remote_sum
+    again = _apply(fleet, play, host)
+    assert task(again, host, "big")["status"] == "ok", explain(again)

@@ -15,7 +15,7 @@ from corral.modules._api import validate_args
 from corral.modules.registry import ModuleRegistry
 from corral.playbook.model import Task
 from corral.prepare import PrepareContext, prepare
-from corral.prepare.fetch import finish_fetch
+from corral.prepare.fetch import receive_fetch
 from corral.templating import Templar
 from corral.templating.omit import strip_omitted
 from corral.transport.become import Become
@@ -103,7 +103,18 @@ class RemoteCaller:
             result = await session.run(info.name, source, {**clean, argument: staged}, check,
                                        diff, requires=support, environment=environment)
         if info.controller == "fetch":
-            result = finish_fetch(result, bool(clean.get("validate_checksum", True)))
+            data = result.get("data") or {}
+
+            async def next_piece(offset: int) -> dict[str, Any]:
+                piece_args = {**clean, "_offset": offset,
+                              "_remote_checksum": data.get("remote_checksum")}
+                piece: dict[str, Any] = await session.run(
+                    info.name, source, piece_args, check, diff, requires=support,
+                    environment=environment)
+                return piece
+
+            result = await receive_fetch(result, next_piece,
+                                         _truthy(clean.get("validate_checksum", True)))
         return result
 
     def _environment(self, task: Task, play: PlayContext, templar: Templar) -> dict[str, Any]:

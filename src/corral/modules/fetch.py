@@ -4,7 +4,8 @@ The controller's step (``corral.prepare.fetch``) works out the local path
 (``dest/HOST/src``, or ``dest`` itself with ``flat``) and sends the sha1 of the
 file already there; this module compares it with the host's file and returns the
 content only when they differ. The controller then writes it atomically, after
-checking its sha1 (``validate_checksum``). Check mode returns no content, so
+checking its sha1 (``validate_checksum``). A file bigger than ``CHUNK`` comes in
+several responses: the controller asks again with ``_offset`` for the next piece. Check mode returns no content, so
 nothing is written.
 """
 
@@ -22,7 +23,7 @@ except ImportError:  # pragma: no cover
 DOC = "Copy a file from the host to the controller, into dest/HOST/src (or dest with flat)."
 CONTROLLER = "fetch"
 PREPARE = "fetch"
-MAX_BYTES = 11 * 1024 * 1024  # base64 of it stays under the 16 MiB frame limit
+CHUNK = 8 * 1024 * 1024  # per response: its base64 stays under the 16 MiB frame limit
 
 ARGS = {
     "src": Arg("path", required=True, doc="The file on the host (not a directory)."),
@@ -57,6 +58,8 @@ def _sums(path):
 def inspect(ctx, args):
     # type: (Any, Mapping[str, Any]) -> Dict[str, Any]
     src = args["src"]
+    if args.get("_offset") is not None:  # the next piece of a file already compared
+        return {"sha1": args.get("_remote_checksum"), "next_piece": True}
     if os.path.isdir(src):
         raise ModuleError("remote file is a directory, fetch cannot work on directories: %s" % src)
     try:
@@ -76,15 +79,15 @@ def plan(ctx, args, current):
     if current["sha1"] is None:
         return Plan(reason="the remote file does not exist, not transferring, ignored",
                     data={"file": src, "dest": dest})
+    if current.get("next_piece"):
+        return Plan([Change("piece", None, args["_offset"])],
+                    data={"file": src, "dest": dest, "remote_checksum": current["sha1"]})
     data = {"file": src, "dest": dest, "remote_checksum": current["sha1"],
             "checksum": current["sha1"], "md5sum": current["md5"], "remote_md5sum": None}
     local = args.get("_local_checksum")
     if local == current["sha1"]:
         return Plan(reason="%s on the controller is already the same as %s (sha1 %s)"
                     % (dest, src, local[:12]), data=data)
-    if current["size"] > MAX_BYTES:
-        raise ModuleError("%s is %d bytes; fetch moves at most %d bytes per file for now"
-                          % (src, current["size"], MAX_BYTES))
     return Plan([Change("controller file", "sha1:%s" % local if local else "absent",
                         "sha1:" + current["sha1"])], data=data,
                 msg="fetched %s to %s" % (src, dest))
@@ -92,10 +95,10 @@ def plan(ctx, args, current):
 
 def apply(ctx, args, plan):
     # type: (Any, Mapping[str, Any], Plan) -> Dict[str, Any]
+    """One piece of the file, from ``_offset``; ``_more`` says whether another follows."""
+    offset = int(args.get("_offset") or 0)
     with open(args["src"], "rb") as handle:
-        data = handle.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise ModuleError("%s grew past %d bytes while being read" % (args["src"], MAX_BYTES))
-    checksum = hashlib.sha1(data).hexdigest()
-    return {"_content_b64": base64.b64encode(data).decode("ascii"), "remote_checksum": checksum,
-            "checksum": checksum}
+        handle.seek(offset)
+        data = handle.read(CHUNK + 1)
+    return {"_content_b64": base64.b64encode(data[:CHUNK]).decode("ascii"),
+            "_offset": offset, "_more": len(data) > CHUNK}

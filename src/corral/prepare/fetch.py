@@ -6,12 +6,14 @@ import base64
 import hashlib
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from corral.errors import PlaybookError
 from corral.prepare.context import PrepareContext, Prepared
+
+NextPiece = Callable[[int], Awaitable[dict[str, Any]]]
 
 
 def local_dest(args: Mapping[str, Any], host: str, playbook_dir: Path) -> Path:
@@ -39,38 +41,58 @@ def prepare_fetch(args: Mapping[str, Any], context: PrepareContext) -> Prepared:
     return Prepared(out)
 
 
-def finish_fetch(result: dict[str, Any], validate: bool) -> dict[str, Any]:
-    """Write the content the module returned (none in check mode) to its local path."""
+async def receive_fetch(result: dict[str, Any], next_piece: NextPiece,
+                        validate: bool) -> dict[str, Any]:
+    """Write the file the module returns, piece by piece, to its local path (atomically).
+
+    Check mode returns no content, so nothing is written. ``next_piece(offset)`` asks
+    the module for the piece at ``offset``. The sha1 of what arrived must be the host's
+    (``validate``), else the local file is left as it was.
+    """
     data = result.get("data")
     if not isinstance(data, dict) or "_content_b64" not in data:
         return result
-    content = base64.b64decode(str(data.pop("_content_b64")))
     path = Path(str(data["dest"]))
-    if validate and hashlib.sha1(content).hexdigest() != data.get("remote_checksum"):
-        return {**result, "status": "failed",
-                "msg": f"checksum mismatch: what arrived is not {data.get('file')}; {path} "
-                       "was not written"}
+    digest, md5 = hashlib.sha1(), hashlib.md5()
     try:
-        _atomic_write(path, content)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".corral-fetch-", dir=path.parent)
     except OSError as exc:
-        return {**result, "status": "failed", "msg": f"cannot write {path} on the controller: {exc}"}
-    data["md5sum"] = hashlib.md5(content).hexdigest()
-    return result
-
-
-def _atomic_write(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".corral-fetch-", dir=path.parent)
+        return _failed(result, f"cannot write {path} on the controller: {exc}")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
+            piece: Mapping[str, Any] = data
+            while True:
+                content = base64.b64decode(str(piece.get("_content_b64") or ""))
+                handle.write(content)
+                digest.update(content)
+                md5.update(content)
+                if not piece.get("_more"):
+                    break
+                reply = await next_piece(int(piece.get("_offset") or 0) + len(content))
+                if reply.get("status") != "changed" or not isinstance(reply.get("data"), dict):
+                    return _failed(result, f"fetching {data.get('file')} stopped: "
+                                           f"{reply.get('msg') or 'no more data'}")
+                piece = reply["data"]
             handle.flush()
             os.fsync(handle.fileno())
+        if validate and digest.hexdigest() != data.get("remote_checksum"):
+            return _failed(result, f"checksum mismatch: what arrived is not {data.get('file')} "
+                                   f"(it changed while being read?); {path} was not written")
         os.replace(tmp, path)
-    except BaseException:
+    except OSError as exc:
+        return _failed(result, f"cannot write {path} on the controller: {exc}")
+    finally:
         if os.path.lexists(tmp):
             os.unlink(tmp)
-        raise
+    clean = {k: v for k, v in data.items() if not k.startswith("_")}
+    clean["md5sum"] = md5.hexdigest()
+    return {**result, "data": clean}
+
+
+def _failed(result: dict[str, Any], msg: str) -> dict[str, Any]:
+    data = {k: v for k, v in (result.get("data") or {}).items() if not k.startswith("_")}
+    return {**result, "status": "failed", "msg": msg, "data": data}
 
 
 def _sha1(path: Path) -> str:

@@ -2,6 +2,7 @@
 raw's and reboot's command lines) as tables, and copy of a directory, slurp and fetch run
 in-process three ways."""
 
+import asyncio
 import base64
 import hashlib
 from pathlib import Path
@@ -14,7 +15,7 @@ from corral.executor.reboot_call import reboot_line
 from corral.modules import git, pip
 from corral.modules._api import Context, ModuleError
 from corral.prepare import PrepareContext, prepare
-from corral.prepare.fetch import finish_fetch, local_dest
+from corral.prepare.fetch import local_dest, receive_fetch
 from corral.transport.become import Become
 
 from .conftest import run, snapshot
@@ -111,29 +112,52 @@ def test_fetch_refuses_escapes():
         local_dest({"src": "/a", "dest": "/d"}, "../x", Path("."))
 
 
-def test_fetch_three_ways_in_process(tmp_path):
+def _fetch(args, check=False):
+    """The fetch module and the controller's receiving end, as remote_call joins them."""
+    first = run("fetch", args, check=check)
+
+    async def next_piece(offset):
+        return run("fetch", {**args, "_offset": offset,
+                             "_remote_checksum": first["data"].get("remote_checksum")})
+
+    return asyncio.run(receive_fetch(first, next_piece, True))
+
+
+@pytest.mark.parametrize("chunk", [None, 7])
+def test_fetch_three_ways_in_process(tmp_path, monkeypatch, chunk):
+    from corral.modules import fetch
+
+    if chunk:
+        monkeypatch.setattr(fetch, "CHUNK", chunk)  # 45 bytes arrive in 7 pieces
     remote = tmp_path / "remote.txt"
-    remote.write_text("data\n")
+    remote.write_bytes(b"0123456789" * 4 + b"data\n")
     context = PrepareContext(tmp_path, host="web1")
     args = dict(prepare("fetch", {"src": str(remote), "dest": str(tmp_path / "out")},
                         context).args)
     local = tmp_path / "out" / "web1" / str(remote).lstrip("/")
-    check = finish_fetch(run("fetch", args, check=True), True)
+    check = _fetch(args, check=True)
     assert check["status"] == "changed" and not local.exists()
-    done = finish_fetch(run("fetch", args), True)
-    assert done["status"] == "changed" and local.read_text() == "data\n"
-    assert "_content_b64" not in done["data"]
-    assert done["data"]["checksum"] == hashlib.sha1(b"data\n").hexdigest()
+    done = _fetch(args)
+    assert done["status"] == "changed" and local.read_bytes() == remote.read_bytes()
+    assert not [k for k in done["data"] if k.startswith("_")]
+    assert done["data"]["checksum"] == hashlib.sha1(remote.read_bytes()).hexdigest()
     args = dict(prepare("fetch", {"src": str(remote), "dest": str(tmp_path / "out")},
                         context).args)
-    assert finish_fetch(run("fetch", args), True)["status"] == "ok"
+    assert _fetch(args)["status"] == "ok"
+    assert list(local.parent.iterdir()) == [local]  # no temp file left
 
 
 def test_fetch_checksum_mismatch_writes_nothing(tmp_path):
     dest = tmp_path / "x"
     result = {"status": "changed", "data": {"_content_b64": base64.b64encode(b"x").decode(),
                                             "dest": str(dest), "remote_checksum": "0" * 40}}
-    assert finish_fetch(result, True)["status"] == "failed" and not dest.exists()
+
+    async def never(offset):
+        raise AssertionError("no second piece")
+
+    failed = asyncio.run(receive_fetch(result, never, True))
+    assert failed["status"] == "failed" and "checksum mismatch" in failed["msg"]
+    assert not dest.exists() and list(tmp_path.iterdir()) == []
 
 
 def test_slurp(tmp_path):
