@@ -149,3 +149,26 @@ def test_unknown_package_names_host_and_cause(fleet: Any, setup: dict[str, Any])
     msg = task(run, host, "missing")["msg"]
     assert "No matching distribution found for nosuchpackage" in msg, msg
     assert host in run.stdout
+
+
+def test_system_python_needs_break_system_packages(fleet: Any, setup: dict[str, Any]) -> None:
+    host = setup["host"]
+    play = write_playbook(setup["folder"], f"""\
+- hosts: {host}
+  gather_facts: false
+  tasks:
+    - name: refused
+      pip: {{name: corral_extra, extra_args: "{EXTRA}"}}
+      ignore_errors: true
+    - name: system
+      pip: {{name: corral_extra, extra_args: "{EXTRA}", break_system_packages: true}}
+""", "system.yml")
+    try:
+        run = _apply(fleet, play, host)
+        assert "break_system_packages: true" in task(run, host, "refused")["msg"], explain(run)
+        assert task(run, host, "system")["status"] == "changed", explain(run)
+        assert fleet.exec(host, "python3 -c 'import corral_extra'").returncode == 0
+        again = _apply(fleet, play, host)
+        assert task(again, host, "system")["status"] == "ok", explain(again)
+    finally:
+        fleet.exec(host, "pip3 uninstall -y --break-system-packages corral_extra")

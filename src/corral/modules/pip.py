@@ -45,6 +45,10 @@ ARGS = {
     "executable": Arg("path", doc="The pip to run (not with virtualenv), e.g. pip3.11."),
     "editable": Arg(bool, default=False, doc="Install the name (a path or VCS URL) editable."),
     "umask": Arg(str, doc="Umask for pip, as an octal string like '0022'."),
+    "break_system_packages": Arg(bool, default=False,
+                                 doc="Allow installing into a Python the OS manages (PEP 668, "
+                                     "e.g. Debian 12's system Python): pip's "
+                                     "--break-system-packages."),
 }
 
 RETURNS = {
@@ -143,8 +147,10 @@ def _run(argv, args, check=True):
     out = proc.stdout.decode("utf-8", "replace")
     err = proc.stderr.decode("utf-8", "replace")
     if check and proc.returncode != 0:
-        raise ModuleError("%s failed (rc=%d): %s" % (" ".join(argv[:3]), proc.returncode,
-                                                    (err or out).strip()[-2000:]),
+        hint = ("; this Python is managed by the OS: use a virtualenv, or set "
+                "break_system_packages: true" if "externally-managed-environment" in err else "")
+        raise ModuleError("%s failed (rc=%d): %s%s" % (" ".join(argv[:3]), proc.returncode,
+                                                      (err or out).strip()[-2000:], hint),
                           cmd=" ".join(shlex.quote(a) for a in argv), stdout=out, stderr=err,
                           rc=proc.returncode)
     return proc.returncode, out, err
@@ -289,10 +295,11 @@ def _judge(state, text, current):
 def _command(args, names):
     # type: (Mapping[str, Any], List[str]) -> List[str]
     state = args["state"]
+    system = ["--break-system-packages"] if args.get("break_system_packages") else []
     if state == "absent":
-        return _pip(args) + ["uninstall", "-y"] + [parse_requirement(n)[0] if parse_requirement(n)
+        return _pip(args) + ["uninstall", "-y"] + system + [parse_requirement(n)[0] if parse_requirement(n)
                                                    else n for n in names]
-    argv = _pip(args) + ["install"]
+    argv = _pip(args) + ["install"] + system
     if state == "latest":
         argv.append("-U")
     if state == "forcereinstall":
