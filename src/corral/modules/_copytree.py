@@ -130,7 +130,10 @@ def plan(ctx, args, current):
                                   "sha1:" + want))
         changes += attr_changes(wanted, attrs, False, path + ": ")
     data = {"dest": args["dest"], "src": args.get("src")}  # type: Dict[str, Any]
-    if len(current["files"]) == 1 and not current["dirs"][1:]:
+    if args.get("_tree") is not None or os.path.isdir(str(args.get("src"))):
+        data["dest"] = args["dest"].rstrip("/") + "/"  # as Ansible shows a directory copy
+    else:
+        data["dest"] = current["files"][0][1]
         data["checksum"] = current["files"][0][4]
     count = len(current["files"])
     if not changes:
