@@ -6,12 +6,25 @@ password, if any, goes to sudo's stdin, never into argv).
 
 from __future__ import annotations
 
+import importlib
 import shlex
 from collections.abc import Mapping
 from typing import Any
 
+from corral.modules.registry import ModuleInfo
 from corral.transport.become import Become, classify_sudo_failure
 from corral.transport.connection import Connection
+
+
+def controller_step(info: ModuleInfo) -> str | None:
+    """How the controller runs a built-in module that is not a plain agent call: its
+    ``CONTROLLER`` ("raw", "reboot": over the connection; "fetch": writes the result here).
+    A user's module always runs in the agent."""
+    if not info.builtin:
+        return None
+    module = importlib.import_module(f"corral.modules.{info.name}")
+    step = getattr(module, "CONTROLLER", None)
+    return str(step) if step is not None else None
 
 
 def raw_command(command: str, executable: str | None, become: Become | None) -> str:

@@ -8,11 +8,11 @@ from typing import Any
 from corral.errors import PlaybookError
 from corral.executor.connections import ConnectionPool
 from corral.executor.play_context import PlayContext
-from corral.executor.raw_call import run_raw
+from corral.executor.raw_call import controller_step, run_raw
 from corral.executor.reboot_call import run_reboot
 from corral.executor.wire_args import wire_args
 from corral.modules._api import validate_args
-from corral.modules.registry import ModuleRegistry
+from corral.modules.registry import ModuleInfo, ModuleRegistry
 from corral.playbook.model import Task
 from corral.prepare import PrepareContext, prepare
 from corral.prepare.fetch import receive_fetch
@@ -75,18 +75,11 @@ class RemoteCaller:
             if target not in ("localhost", "127.0.0.1"):
                 raise PlaybookError("delegate_to supports only localhost for now")
             host_vars = {"ansible_connection": "local"}
+        if controller_step(info) in ("raw", "reboot"):
+            return await self._over_connection(info, task, play, target, host_vars, args, check)
         become, become_user = self._become(task, play, host_vars)
-        clean = strip_omitted(wire_args(args))
-        if info.controller in ("raw", "reboot"):
-            checked = validate_args(info.args_spec, clean, info.name)
-            connection = await self.pool.connection(target, host_vars)
-            sudo = Become(become_user or "root", self.pool.become_password(host_vars)) \
-                if become else None
-            if info.controller == "raw":
-                return await run_raw(connection, checked, check, sudo)
-            return await run_reboot(connection, lambda: self.pool.connection(target, host_vars),
-                                    lambda: self.pool.forget(target), checked, check, sudo)
         session = await self.pool.agent(target, host_vars, become, become_user)
+        clean = strip_omitted(wire_args(args))
         upload = None
         if info.prepare is not None:
             context = PrepareContext(playbook_dir=play.playbook_dir, host=host,
@@ -102,20 +95,32 @@ class RemoteCaller:
             argument = str((result.get("data") or {}).get("arg") or "_staged_src")
             result = await session.run(info.name, source, {**clean, argument: staged}, check,
                                        diff, requires=support, environment=environment)
-        if info.controller == "fetch":
-            data = result.get("data") or {}
+        if controller_step(info) == "fetch":
 
             async def next_piece(offset: int) -> dict[str, Any]:
-                piece_args = {**clean, "_offset": offset,
-                              "_remote_checksum": data.get("remote_checksum")}
                 piece: dict[str, Any] = await session.run(
-                    info.name, source, piece_args, check, diff, requires=support,
-                    environment=environment)
+                    info.name, source, {**clean, "_offset": offset, "_remote_checksum": (
+                        result.get("data") or {}).get("remote_checksum")},
+                    check, diff, requires=support, environment=environment)
                 return piece
 
             result = await receive_fetch(result, next_piece,
                                          _truthy(clean.get("validate_checksum", True)))
         return result
+
+    async def _over_connection(self, info: ModuleInfo, task: Task, play: PlayContext,
+                               target: str, host_vars: dict[str, Any], args: Mapping[str, Any],
+                               check: bool) -> dict[str, Any]:
+        """raw and reboot: run over the connection itself, without the agent (or Python)."""
+        checked = validate_args(info.args_spec, strip_omitted(wire_args(args)), info.name)
+        become, become_user = self._become(task, play, host_vars)
+        sudo = Become(become_user or "root", self.pool.become_password(host_vars)) \
+            if become else None
+        connection = await self.pool.connection(target, host_vars)
+        if controller_step(info) == "raw":
+            return await run_raw(connection, checked, check, sudo)
+        return await run_reboot(connection, lambda: self.pool.connection(target, host_vars),
+                                lambda: self.pool.forget(target), checked, check, sudo)
 
     def _environment(self, task: Task, play: PlayContext, templar: Templar) -> dict[str, Any]:
         """The play's `environment`, then the task's (block's) on top, rendered."""

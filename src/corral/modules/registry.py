@@ -48,9 +48,6 @@ class ModuleInfo:
     doc: str
     prepare: str | None  # name of the controller-side step in corral.prepare, if any
     builtin: bool
-    # how the controller runs it, if not as a plain agent call: "raw" (over the connection,
-    # no agent), "fetch" (writes the result on the controller), "reboot" (reconnects)
-    controller: str | None = None
 
 
 def split_name(name: str) -> tuple[str, bool]:
@@ -159,8 +156,7 @@ def _load_module(path: Path, builtin: bool) -> ModuleInfo:
     return ModuleInfo(
         name=path.stem, path=path, sources=tuple(sources), sha=digest.hexdigest(),
         args_spec=dict(args_spec), doc=str(getattr(module, "DOC", "")),
-        prepare=getattr(module, "PREPARE", None), builtin=builtin,
-        controller=getattr(module, "CONTROLLER", None))
+        prepare=getattr(module, "PREPARE", None), builtin=builtin)
 
 
 def _collect_sources(path: Path, found: list[tuple[str, str]],

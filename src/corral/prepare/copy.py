@@ -11,7 +11,6 @@ from typing import Any
 
 from corral.errors import PlaybookError
 from corral.prepare.context import PrepareContext, Prepared, find_local, looked_in
-from corral.prepare.copy_tree import prepare_copy_tree
 
 INLINE_LIMIT = 256 * 1024  # bytes; bigger files are streamed only when they differ
 
@@ -28,10 +27,12 @@ def prepare_copy(args: Mapping[str, Any], context: PrepareContext) -> Prepared:
         if isinstance(content, (dict, list)):
             return Prepared({**args, "content": json.dumps(content)})
         return Prepared(dict(args))
-    if _truthy(args.get("remote_src")):
-        return Prepared(dict(args))  # src is a path on the host
+    if _truthy(args.get("remote_src", False)):
+        return Prepared(dict(args))  # remote_src: the file is on the host already
     path = _locate(str(src), context)
-    if path.is_dir():
+    if path.is_dir():  # a directory takes its own path (see copy_tree)
+        from corral.prepare.copy_tree import prepare_copy_tree
+
         return prepare_copy_tree(args, str(src), path)
     size = path.stat().st_size
     out = dict(args)
@@ -61,6 +62,4 @@ def sha1_file(path: Path) -> str:
 
 
 def _truthy(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in ("yes", "true", "1", "on", "y")
-    return bool(value)
+    return value in (True, "yes", "true", "True", "on", "1", 1)

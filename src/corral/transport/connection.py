@@ -4,23 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
 
 from corral.transport.agent_client import AgentSession
 from corral.transport.become import DEFAULT_BECOME_TIMEOUT, Become
 from corral.transport.bootstrap import loader_command
 from corral.transport.pipes import AgentPipes
+from corral.transport.raw import RawResult
 
 AgentKey = tuple[bool, str]
-
-
-@dataclass(frozen=True)
-class RawResult:
-    """What a command run straight over the connection (no agent) gave back."""
-
-    rc: int
-    stdout: bytes
-    stderr: bytes
 
 
 class Connection(ABC):

@@ -9,8 +9,9 @@ import signal
 import sys
 
 from corral.transport.become import DEFAULT_BECOME_TIMEOUT
-from corral.transport.connection import Connection, RawResult
+from corral.transport.connection import Connection
 from corral.transport.pipes import AgentPipes
+from corral.transport.raw import RawResult
 
 _STREAM_LIMIT = 1024 * 1024
 _KILL_GRACE = 2.0

@@ -11,7 +11,7 @@ from typing import Any
 import asyncssh
 
 from corral.errors import HostUnreachable, UnreachableCause
-from corral.transport.connection import Connection, RawResult
+from corral.transport.connection import Connection
 from corral.transport.errors import is_transient, unreachable
 from corral.transport.host_keys import (
     AcceptNewClient,
@@ -21,6 +21,7 @@ from corral.transport.host_keys import (
 )
 from corral.transport.options import ConnectOptions
 from corral.transport.pipes import AgentPipes
+from corral.transport.raw import RawResult
 
 KEEPALIVE_SECONDS = 15.0
 BACKOFF_SECONDS = 0.5
