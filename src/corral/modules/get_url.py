@@ -83,13 +83,14 @@ def inspect(ctx, args):
     if attrs is not None and checksum is not None:
         matches = _digest(dest, checksum[0]) == checksum[1]
     return {"dest": dest, "attrs": attrs, "checksum": checksum, "matches": matches,
-            "wanted": wanted_attrs(args)}
+            "wanted": wanted_attrs(args), "facts": _facts(dest, {}) if attrs is not None else {}}
 
 
 def plan(ctx, args, current):
     # type: (Any, Mapping[str, Any], Dict[str, Any]) -> Plan
     dest, attrs = current["dest"], current["attrs"]
-    data = {"dest": dest, "url": args["url"]}
+    data = dict(current["facts"])
+    data.update(dest=dest, url=args["url"])
     if attrs is not None and current["matches"]:
         changes = attr_changes(current["wanted"], attrs)
         data.update(msg="file already exists with the wanted checksum")

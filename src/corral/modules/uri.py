@@ -111,8 +111,9 @@ def plan(ctx, args, current):
     if reply.status not in args["status_code"]:
         if not args["return_content"] and not ok:
             result["body"] = text
-        raise ModuleError("Status code was %d and not %s: %s" % (
-            reply.status, args["status_code"], result["msg"]), **result)
+        message = "Status code was %d and not %s: %s" % (reply.status, args["status_code"],
+                                                         result.pop("msg"))
+        raise ModuleError(message, **result)
     if args["dest"]:
         return Plan([Change("dest", None, args["dest"])], data=result,
                     msg=result["msg"], state={"content": content})
