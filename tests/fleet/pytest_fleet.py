@@ -103,6 +103,10 @@ class FleetHandle:
     def ssh_argv(self, host: str, *, user: str = "root", port: int | None = None) -> list[str]:
         return ssh_argv(self._fleet.config, port or self.port(host), user)
 
+    def alive(self, host: str) -> bool:
+        """Whether the host's PID 1 runs (false once it has shut down, e.g. to reboot)."""
+        return self._fleet.status().host(host).alive()
+
     def reset(self, host: str) -> None:
         """Back to a clean copy of the image (stops, discards changes, starts, waits for ssh)."""
         self._fleet.reset(host)

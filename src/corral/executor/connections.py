@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
@@ -73,6 +74,36 @@ class ConnectionPool:
         from corral.transport.ssh import SshConnection
 
         return SshConnection(options)
+
+    def become_password(self, host_vars: Mapping[str, Any]) -> str | None:
+        """The become password for a host: its inventory's, else the one given with -K."""
+        password = host_vars.get("ansible_become_password") or host_vars.get(
+            "ansible_become_pass") or self.options.become_password
+        return str(password) if password is not None else None
+
+    async def connection(self, host: str, host_vars: Mapping[str, Any]) -> Connection:
+        """The connection to ``host``, opened once, without starting an agent (raw, reboot)."""
+        lock = self._locks.setdefault(host, asyncio.Lock())
+        async with lock:
+            connection = self._connections.get(host)
+            if connection is None:
+                connection = self._connect(host, host_vars)
+                await connection.open()
+                self._connections[host] = connection
+            return connection
+
+    async def forget(self, host: str) -> None:
+        """Drop the host's connection and agents (it rebooted): the next use reconnects."""
+        lock = self._locks.setdefault(host, asyncio.Lock())
+        async with lock:
+            for key in [k for k in self._agents if k[0] == host]:
+                session = self._agents.pop(key)
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(session.close(), 5)
+            connection = self._connections.pop(host, None)
+            if connection is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(connection.close(), 5)
 
     def stats(self) -> dict[str, dict[str, Any]]:
         """Per-host totals over its agents, for `--stats`."""

@@ -10,13 +10,18 @@ from typing import Any
 from corral.errors import PlaybookError
 from corral.executor.connections import ConnectionPool
 from corral.executor.play_context import PlayContext
+from corral.executor.raw_call import controller_step, run_raw
+from corral.executor.reboot_call import run_reboot
 from corral.executor.template_vars import template_templar
 from corral.executor.wire_args import wire_args
-from corral.modules.registry import ModuleRegistry
+from corral.modules._api import validate_args
+from corral.modules.registry import ModuleInfo, ModuleRegistry
 from corral.playbook.model import Task
 from corral.prepare import PrepareContext, prepare
+from corral.prepare.fetch import receive_fetch
 from corral.templating import Templar
 from corral.templating.omit import strip_omitted
+from corral.transport.become import Become
 
 # Inventory variables that decide how to reach a host (rendered on first connect).
 CONNECTION_VARS = (
@@ -75,6 +80,8 @@ class RemoteCaller:
             if target not in ("localhost", "127.0.0.1"):
                 raise PlaybookError("delegate_to supports only localhost for now")
             host_vars = {"ansible_connection": "local"}
+        if controller_step(info) in ("raw", "reboot"):
+            return await self._over_connection(info, task, play, target, host_vars, args, check)
         become, become_user = self._become(task, play, host_vars)
         method = task.become_method or play.play.become_method or host_vars.get(
             "ansible_become_method") or "sudo"
@@ -87,7 +94,7 @@ class RemoteCaller:
         upload = None
         if info.prepare is not None:
             in_template = template_templar(templar)
-            context = PrepareContext(playbook_dir=play.playbook_dir,
+            context = PrepareContext(playbook_dir=play.playbook_dir, host=host,
                                      role_dir=task.role.path if task.role else None,
                                      render=in_template.render_text)
             prepared = prepare(info.prepare, clean, context)
@@ -106,7 +113,32 @@ class RemoteCaller:
             argument = str((result.get("data") or {}).get("arg") or "_staged_src")
             result = await session.run(info.name, source, {**clean, argument: staged}, check,
                                        diff, requires=support, environment=environment)
+        if controller_step(info) == "fetch":
+
+            async def next_piece(offset: int) -> dict[str, Any]:
+                piece: dict[str, Any] = await session.run(
+                    info.name, source, {**clean, "_offset": offset, "_remote_checksum": (
+                        result.get("data") or {}).get("remote_checksum")},
+                    check, diff, requires=support, environment=environment)
+                return piece
+
+            result = await receive_fetch(result, next_piece,
+                                         _truthy(clean.get("validate_checksum", True)))
         return result
+
+    async def _over_connection(self, info: ModuleInfo, task: Task, play: PlayContext,
+                               target: str, host_vars: dict[str, Any], args: Mapping[str, Any],
+                               check: bool) -> dict[str, Any]:
+        """raw and reboot: run over the connection itself, without the agent (or Python)."""
+        checked = validate_args(info.args_spec, strip_omitted(wire_args(args)), info.name)
+        become, become_user = self._become(task, play, host_vars)
+        sudo = Become(become_user or "root", self.pool.become_password(host_vars)) \
+            if become else None
+        connection = await self.pool.connection(target, host_vars)
+        if controller_step(info) == "raw":
+            return await run_raw(connection, checked, check, sudo)
+        return await run_reboot(connection, lambda: self.pool.connection(target, host_vars),
+                                lambda: self.pool.forget(target), checked, check, sudo)
 
     def _environment(self, task: Task, play: PlayContext, templar: Templar) -> dict[str, Any]:
         """The play's `environment`, then the task's (block's) on top, rendered."""

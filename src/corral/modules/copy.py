@@ -1,13 +1,22 @@
-"""copy: put content or a local file (read on the controller) on the host."""
+"""copy: put content or a local file (read on the controller) on the host.
 
+A directory ``src`` (``dir/``: its contents; ``dir``: the directory itself) and any
+``remote_src`` copy take their own path, in ``_copytree``.
+"""
+
+from corral.modules import _copytree, _filecontent
 from corral.modules._api import Arg
 from corral.modules._fileattrs import COMMON_ARGS
-from corral.modules._filecontent import apply, inspect, plan
+
+try:  # typing only
+    from typing import Any, Mapping  # noqa: F401 (type comments)
+except ImportError:  # pragma: no cover
+    pass
 
 __all__ = ["ARGS", "DOC", "apply", "inspect", "plan"]
 
-DOC = "Copy a local file or given content to a file on the host."
-REQUIRES = ("_fileattrs", "_filecontent")
+DOC = "Copy a local file or directory, or given content, to the host."
+REQUIRES = ("_fileattrs", "_filecontent", "_copytree")
 PREPARE = "copy"
 
 ARGS = {
@@ -30,14 +39,30 @@ ARGS = {
                              "%s is the path of the temporary file."),
     "follow": Arg(bool, default=False, doc="If dest is a symlink, write to its target instead "
                                            "of replacing the link."),
-    "remote_src": Arg(bool, default=False, doc="src is a file on the host, not on the "
-                                               "controller."),
-    "local_follow": Arg(bool, default=True, doc="Follow a local src that is a symlink (corral "
-                                                "copies single files: always the target's "
-                                                "content); no is refused for a symlink."),
-    "directory_mode": Arg("mode", doc="Mode of the folders copy creates (dest ending in /); "
-                                      "existing folders keep theirs."),
-    "decrypt": Arg(bool, default=True, doc="Decrypt a vault-encrypted src (accepted; a plain "
-                                           "src is copied as it is)."),
+    "remote_src": Arg(bool, default=False, doc="src is a path on the host (a file or a "
+                                               "directory), not on the controller."),
+    "local_follow": Arg(bool, default=True, doc="Follow a local src that is a symlink (its "
+                                                "target's content is copied); no is refused "
+                                                "for a symlink."),
+    "directory_mode": Arg("mode", doc="Mode of the folders copy creates (dest ending in /, "
+                                      "or a directory copy); existing folders keep theirs."),
+    "decrypt": Arg(bool, default=True, doc="Decrypt a vault-encrypted src on the controller "
+                                           "(a plain src is copied as it is)."),
 }
 ARGS.update(COMMON_ARGS)
+
+
+# A directory src (or remote_src) takes its own path: see _copytree.
+def inspect(ctx, args):
+    # type: (Any, Mapping[str, Any]) -> Any
+    return (_copytree if _copytree.is_tree(args) else _filecontent).inspect(ctx, args)
+
+
+def plan(ctx, args, current):
+    # type: (Any, Mapping[str, Any], Any) -> Any
+    return (_copytree if _copytree.is_tree(args) else _filecontent).plan(ctx, args, current)
+
+
+def apply(ctx, args, plan):
+    # type: (Any, Mapping[str, Any], Any) -> Any
+    return (_copytree if _copytree.is_tree(args) else _filecontent).apply(ctx, args, plan)

@@ -17,11 +17,14 @@ from typing import Any
 from corral.errors import PlaybookError
 from corral.prepare.context import PrepareContext, Prepared
 from corral.prepare.copy import prepare_copy
+from corral.prepare.fetch import prepare_fetch
+from corral.prepare.script import prepare_script
 from corral.prepare.template import prepare_template
 
 __all__ = ["STEPS", "PrepareContext", "Prepared", "prepare", "prepare_copy", "prepare_template"]
 
-STEPS = {"copy": prepare_copy, "template": prepare_template}
+STEPS = {"copy": prepare_copy, "template": prepare_template, "fetch": prepare_fetch,
+         "script": prepare_script}
 
 
 def prepare(step: str, args: Mapping[str, Any], context: PrepareContext) -> Prepared:

@@ -18,6 +18,7 @@ class PrepareContext:
     playbook_dir: Path
     role_dir: Path | None = None
     render: Render | None = None
+    host: str = ""  # the inventory name of the host the task runs for (fetch's dest/HOST/)
 
     def search_dirs(self, kind: str) -> list[Path]:
         """Folders to look in for ``kind`` (files or templates), most specific first."""

@@ -33,6 +33,10 @@ def prepare_copy(args: Mapping[str, Any], context: PrepareContext) -> Prepared:
     if _true(args.get("remote_src")):
         return Prepared(dict(args))  # remote_src: the host reads src itself
     path = _locate(str(src), context)
+    if path.is_dir():  # a directory takes its own path (see copy_tree)
+        from corral.prepare.copy_tree import prepare_copy_tree
+
+        return prepare_copy_tree(args, str(src), path)
     if path.is_symlink() and not _true(args.get("local_follow", True)):
         raise PlaybookError(f"copy: src {src!r} is a symlink and local_follow is no; corral "
                             "copies the content of single files only")
@@ -74,9 +78,8 @@ def _locate(src: str, context: PrepareContext) -> Path:
     path = find_local(src, dirs)
     if path is None:
         raise PlaybookError(f"copy: src file {src!r} not found; looked in: {looked_in(src, dirs)}")
-    if path.is_dir() or src.endswith("/"):
-        raise PlaybookError(f"copy: src {src!r} is a directory; copying directories is not "
-                            "supported yet (copy each file, or use a shell task with tar)")
+    if src.endswith("/") and not path.is_dir():
+        raise PlaybookError(f"copy: src {src!r} ends with / but {path} is not a directory")
     return path
 
 

@@ -9,6 +9,7 @@ from corral.transport.agent_client import AgentSession
 from corral.transport.become import DEFAULT_BECOME_TIMEOUT, Become
 from corral.transport.bootstrap import loader_command
 from corral.transport.pipes import AgentPipes
+from corral.transport.raw import RawResult
 
 AgentKey = tuple[bool, str, str]  # (become, user, method)
 
@@ -32,6 +33,14 @@ class Connection(ABC):
     @abstractmethod
     async def _spawn(self, command: str) -> AgentPipes:
         """Start ``command`` (a shell command line) on the host."""
+
+    @abstractmethod
+    async def run_raw(self, command: str, stdin: bytes | None = None,
+                      timeout: float | None = None) -> RawResult:
+        """Run a shell command line on the host without the agent (needs no Python there).
+
+        Raises HostUnreachable if the connection is gone, TimeoutError after ``timeout``.
+        """
 
     @abstractmethod
     async def _close_transport(self) -> None:

@@ -11,6 +11,7 @@ import sys
 from corral.transport.become import DEFAULT_BECOME_TIMEOUT
 from corral.transport.connection import Connection
 from corral.transport.pipes import AgentPipes
+from corral.transport.raw import RawResult
 
 _STREAM_LIMIT = 1024 * 1024
 _KILL_GRACE = 2.0
@@ -31,6 +32,20 @@ class LocalConnection(Connection):
 
     def _abort_transport(self) -> None:
         return None  # nothing but the agents' pipes, which abort() has closed
+
+    async def run_raw(self, command: str, stdin: bytes | None = None,
+                      timeout: float | None = None) -> RawResult:
+        process = await asyncio.create_subprocess_shell(
+            command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE, start_new_session=True)
+        try:
+            out, err = await asyncio.wait_for(process.communicate(stdin), timeout)
+        except asyncio.TimeoutError as exc:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
+            await process.wait()
+            raise TimeoutError(f"the command did not finish in {timeout:g} s") from exc
+        return RawResult(process.returncode if process.returncode is not None else -1, out, err)
 
     async def _spawn(self, command: str) -> AgentPipes:
         process = await asyncio.create_subprocess_shell(

@@ -21,6 +21,7 @@ from corral.transport.host_keys import (
 )
 from corral.transport.options import ConnectOptions
 from corral.transport.pipes import AgentPipes
+from corral.transport.raw import RawResult
 
 KEEPALIVE_SECONDS = 15.0
 BACKOFF_SECONDS = 0.5
@@ -116,9 +117,29 @@ class SshConnection(Connection):
         if conn is not None:
             conn.abort()
 
+    async def run_raw(self, command: str, stdin: bytes | None = None,
+                      timeout: float | None = None) -> RawResult:
+        conn = self._conn
+        if conn is None:
+            raise HostUnreachable(self.host, UnreachableCause.DISCONNECTED, "not connected")
+        try:
+            done = await conn.run(command, input=stdin, encoding=None, check=False, timeout=timeout)
+        except asyncssh.TimeoutError as exc:
+            raise TimeoutError(f"the command did not finish in {timeout:g} s") from exc
+        except Exception as exc:
+            raise unreachable(self.host, exc, "running a raw command") from exc
+        rc = done.exit_status if done.exit_status is not None else -1
+        return RawResult(rc, _as_bytes(done.stdout), _as_bytes(done.stderr))
+
     async def _close_transport(self) -> None:
         conn, self._conn = self._conn, None
         if conn is not None:
             conn.close()
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(conn.wait_closed(), _CLOSE_GRACE)
+
+
+def _as_bytes(value: object) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    return b"" if value is None else str(value).encode("utf-8", "replace")

@@ -51,9 +51,28 @@ def test_copy_errors(tmp_path):
     with pytest.raises(PlaybookError) as err:
         prepare("copy", {"src": "nope", "dest": "/x"}, PrepareContext(tmp_path))
     assert str(err.value) == f"copy: src file 'nope' not found; looked in: {tmp_path}/files, {tmp_path}"
-    (tmp_path / "dir").mkdir()
-    with pytest.raises(PlaybookError, match="copying directories is not supported yet"):
-        prepare("copy", {"src": "dir", "dest": "/x"}, PrepareContext(tmp_path))
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(PlaybookError, match="ends with / but .* is not a directory"):
+        prepare("copy", {"src": "file/", "dest": "/x"}, PrepareContext(tmp_path))
+
+
+@pytest.mark.parametrize(("src", "dirs", "files"), [
+    ("app/", ["conf"], ["run.sh", "conf/a.ini"]),
+    ("app", ["app", "app/conf"], ["app/run.sh", "app/conf/a.ini"]),
+])
+def test_copy_directory_manifest(tmp_path, src, dirs, files):
+    (tmp_path / "files" / "app" / "conf").mkdir(parents=True)
+    (tmp_path / "files" / "app" / "run.sh").write_text("#!/bin/sh\n")
+    (tmp_path / "files" / "app" / "conf" / "a.ini").write_text("[a]\n")
+    tree = prepare("copy", {"src": src, "dest": "/x"}, PrepareContext(tmp_path)).args["_tree"]
+    assert tree["dirs"] == dirs
+    assert [rel for rel, _ in tree["files"]] == files
+    assert base64.b64decode(tree["files"][0][1]) == b"#!/bin/sh\n"
+
+
+def test_copy_remote_src_is_not_read_here(tmp_path):
+    args = {"src": "/etc/hosts", "dest": "/x", "remote_src": True}
+    assert prepare("copy", args, PrepareContext(tmp_path)).args == args
 
 
 def test_copy_with_content_is_unchanged(tmp_path):

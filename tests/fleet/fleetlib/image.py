@@ -35,6 +35,9 @@ PACKAGES = (
     "iproute2",
     "procps",
     "apt-utils",
+    "git",  # the git module clones over file:// and ssh
+    "python3-venv",  # the pip module creates virtualenvs
+    "python3-pip",
 )
 USERS = {"deploy": "", "alice": "alice-secret"}  # name -> password ("" = locked, key only)
 FILES_DIR = Path(__file__).parent / "files"
