@@ -25,7 +25,7 @@ from .seeds import seeds
 INVENTORY = "all:\n  hosts:\n    web1: {ansible_host: 127.0.0.1, ansible_port: 1}\n"
 VARIABLES: dict[str, Any] = {"port": 8080, "users": ["alice", "bob"], "none": None,
                              "app_name": "app", "app_port": 80, "app_workers": 2,
-                             "app_root": "/srv",
+                             "app_root": "/srv", "app_greeting": "hello",
                              "settings": {"a": 1, "b": ["x", "y"]}}
 
 
