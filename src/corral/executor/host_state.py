@@ -15,6 +15,8 @@ class HostState:
     name: str
     facts: Layer | None = None  # gathered facts, as the variable layer they become
     registered: dict[str, Any] = field(default_factory=dict)  # register + set_fact
+    # check mode: registered names whose task only simulated its change → that task's name
+    pending: dict[str, str] = field(default_factory=dict)
     notified: list[str] = field(default_factory=list)  # handler names, in notify order
     failed: bool = False
     unreachable: bool = False

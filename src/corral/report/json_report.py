@@ -9,7 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from corral.report.diff import unified_diff
-from corral.report.host_lists import drifted_hosts, failed_hosts, unreachable_hosts
+from corral.report.host_lists import (
+    drifted_hosts,
+    failed_hosts,
+    unknown_count,
+    unreachable_hosts,
+)
 from corral.report.model import HostReport, RunReport, TaskResult
 from corral.vault.active import revealed_secrets
 from corral.vault.redact import redact_data
@@ -61,6 +66,7 @@ def host_to_dict(host: HostReport) -> dict[str, Any]:
         "ignored": recap.ignored,
         "rescued": recap.rescued,
         "never_touched": host.never_touched,
+        "unknown": unknown_count(host),
         "tasks": [task_to_dict(r) for r in host.results],
     }
 
