@@ -99,3 +99,20 @@ def test_secret_extra_vars_stay_out_of_the_history(tmp_path):
     assert b"hunter22hunter" not in raw
     shown = _corral("history", "show", json.loads(_corral("history", "--json", history=history).stdout)[0]["id"], history=history)
     assert "db_password=********" in shown.stdout
+
+
+def test_readme_history_example_runs(tmp_path):
+    """The README's History snippet, command by command, from the repository's root."""
+    history = tmp_path / "h.db"
+    env = {**os.environ, "CORRAL_HISTORY": str(history)}
+    text = (REPO / "README.md").read_text()
+    block = text.split("### History", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = [line.split("#", 1)[0].split() for line in block.splitlines() if line.strip()]
+    codes = []
+    for words in commands:
+        words = [w.strip("'").replace("/tmp/drift.xml", str(tmp_path / "drift.xml")) for w in words]
+        assert words[0] == "corral"
+        codes.append(subprocess.run([sys.executable, "-m", "corral", *words[1:]], cwd=REPO,
+                                    env=env, text=True, capture_output=True, timeout=120).returncode)
+    assert codes[0] in (0, 2) and codes[1] == codes[0] and codes[2] == 0
+    assert (tmp_path / "drift.xml").exists()
