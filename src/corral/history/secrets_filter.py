@@ -1,4 +1,4 @@
-"""Keep secrets out of the history: -e values of secret-looking variables, in argv and in text.
+"""Keep secrets out of the history: -e (and -a) values of secret-looking names, in argv and text.
 
 Names that look secret: containing password, passwd, secret, token, api_key, private_key,
 credential, or ending in _pass / _key / _pw. Vault values are handled separately (the
@@ -17,7 +17,7 @@ from corral.vault.redact import MASK
 _SECRET_NAME = re.compile(
     r"(pass(word|wd|phrase)?|secret|token|api_?key|private_?key|credential|_key|_pw)$|"
     r"(password|passwd|secret|token|credential)", re.IGNORECASE)
-_EXTRA_VARS = ("-e", "--extra-vars")
+_EXTRA_VARS = ("-e", "--extra-vars", "-a", "--args")  # -a: an ad-hoc module's k=v arguments
 
 
 def looks_secret(name: str) -> bool:
@@ -56,10 +56,11 @@ def redact_argv(argv: Iterable[str]) -> list[str]:
     for arg in argv:
         if pending:
             out.append(redact_extra_var(arg))
-        elif arg.startswith("--extra-vars="):
-            out.append("--extra-vars=" + redact_extra_var(arg[len("--extra-vars="):]))
-        elif arg.startswith("-e") and len(arg) > 2:
-            out.append("-e" + redact_extra_var(arg[2:]))
+        elif arg.startswith(("--extra-vars=", "--args=")):
+            flag, _, value = arg.partition("=")
+            out.append(f"{flag}={redact_extra_var(value)}")
+        elif arg.startswith(("-e", "-a")) and len(arg) > 2 and not arg.startswith("--"):
+            out.append(arg[:2] + redact_extra_var(arg[2:]))
         else:
             out.append(arg)
         pending = not pending and arg in _EXTRA_VARS

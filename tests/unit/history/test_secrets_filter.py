@@ -21,6 +21,8 @@ from corral.vault.redact import MASK
         (["-e", "app_root=/srv"], ["-e", "app_root=/srv"]),
         (["--limit", "password=web1"], ["--limit", "password=web1"]),  # not an -e value
         (["--vault-password-file", "pw.txt"], ["--vault-password-file", "pw.txt"]),
+        (["-m", "user", "-a", "name=bob password=x"], ["-m", "user", "-a", f"name=bob password={MASK}"]),
+        (["--args=token=abc"], [f"--args=token={MASK}"]),
     ],
 )
 def test_redact_argv(argv, expected):
