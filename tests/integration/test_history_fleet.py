@@ -90,3 +90,33 @@ def test_drift_loop_tells_since_when_and_history_lists_every_run(fleet, two_host
     shown = json.loads(_corral("history", "show", listed[2]["id"], "--json", history=history).stdout)
     task = shown["hosts"][second]["tasks"][0]
     assert task["status"] == "changed" and "-managed = no" in task["diff"]["unified"]
+
+
+def test_events_stream_from_fleet_hosts_while_the_run_goes_on(fleet, two_hosts, tmp_path):
+    play = tmp_path / "slow.yml"
+    play.write_text(f"""- hosts: {','.join(two_hosts)}
+  gather_facts: false
+  tasks:
+    - name: quick
+      command: "true"
+      changed_when: false
+    - name: slow
+      command: sleep 2
+      changed_when: false
+""")
+    env = {**os.environ, "CORRAL_HISTORY": str(tmp_path / "h.db")}
+    proc = subprocess.Popen([sys.executable, "-m", "corral", "apply", str(play), "-i",
+                             str(fleet.inventory_path), "--events", "-"], text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert proc.stdout is not None
+    first_results = []
+    while len(first_results) < 2:  # both hosts' "quick" results, before "slow" is done
+        event = json.loads(proc.stdout.readline())
+        if event["event"] == "task_result":
+            first_results.append(event)
+    assert proc.poll() is None, "the events were written only at the end"
+    rest, _ = proc.communicate(timeout=120)
+    assert {e["host"] for e in first_results} == set(two_hosts)
+    assert {e["task"] for e in first_results} == {"quick"}
+    last = json.loads(rest.splitlines()[-1])
+    assert (last["event"], last["exit_code"], proc.returncode) == ("run_end", 0, 0)
