@@ -134,8 +134,16 @@ def history_import(
     raise typer.Exit(int(_with_store(history or ctx.obj, work, create=True)))
 
 
+def _inventory_hosts(sources: list[str], pattern: str | None) -> list[str]:
+    from corral.inventory import load_inventory
+
+    inventory = load_inventory(sources)
+    return [host.name for host in inventory.select(pattern or "all")]
+
+
 def drift_cmd(
-    pattern: Annotated[str | None, typer.Argument(metavar="PATTERN", help="Hosts to show (a glob, e.g. 'web*'; default all).")] = None,
+    pattern: Annotated[str | None, typer.Argument(metavar="PATTERN", help="Hosts to show: a glob over the hosts of the history (e.g. 'web*'), or with -i an inventory pattern; default all.")] = None,
+    inventory: Annotated[list[str] | None, typer.Option("-i", "--inventory", help="Also show the inventory's hosts never checked (PATTERN is then an inventory pattern).")] = None,
     as_json: JsonOpt = False,
     history: HistoryOpt = None,
 ) -> None:
@@ -143,7 +151,8 @@ def drift_cmd(
     def work(store: Any) -> ExitCode:
         from corral.history.views import drift_report, drift_text
 
-        entries = drift_report(store, pattern)
+        hosts = _inventory_hosts(inventory, pattern) if inventory else None
+        entries = drift_report(store, pattern, hosts)
         if as_json:
             _print_json(entries)
         elif entries:

@@ -72,9 +72,12 @@ def run_text(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def drift_report(store: HistoryStore, pattern: str | None) -> list[dict[str, Any]]:
-    """Per host matching ``pattern`` (a glob; all when None): its drift and drifted tasks."""
-    hosts = [h for h in store.known_hosts() if pattern is None or fnmatchcase(h, pattern)]
+def drift_report(store: HistoryStore, pattern: str | None,
+                 hosts: list[str] | None = None) -> list[dict[str, Any]]:
+    """Per host (``hosts``, else those of the history matching the glob ``pattern``): its
+    drift and drifted tasks."""
+    if hosts is None:
+        hosts = [h for h in store.known_hosts() if pattern is None or fnmatchcase(h, pattern)]
     out = []
     for drift in compute_drift(store.check_observations(), hosts):
         entry = asdict(drift)

@@ -92,3 +92,15 @@ def test_prune_and_import(tmp_path):
 def test_no_history_yet_is_not_an_error(tmp_path):
     out = corral("history", "--history", tmp_path / "none.db")
     assert out.returncode == 0 and "no runs recorded yet" in out.stdout
+
+
+def test_drift_with_an_inventory_shows_hosts_never_checked(tmp_path):
+    db = tmp_path / "h.db"
+    _fill(db)
+    inventory = tmp_path / "inv.yml"
+    inventory.write_text("all:\n  children:\n    web:\n      hosts:\n        web1:\n        web2:\n"
+                         "        web9:\n")
+    out = corral("drift", "web", "-i", inventory, "--history", db, "--json")
+    states = {e["host"]: e["state"] for e in json.loads(out.stdout)}
+    assert states == {"web1": "in_sync", "web2": "drifting", "web9": "unknown"}
+    assert out.returncode == 2
