@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 LOCAL = REPO / "inventories/local.yml"
@@ -116,3 +120,27 @@ def test_readme_history_example_runs(tmp_path):
                                     env=env, text=True, capture_output=True, timeout=120).returncode)
     assert codes[0] in (0, 2) and codes[1] == codes[0] and codes[2] == 0
     assert (tmp_path / "drift.xml").exists()
+
+
+def test_a_read_only_history_is_a_warning_and_the_run_goes_on(request):
+    """A user who may not write the history (here: nobody, on root's file) still runs."""
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root and setpriv to run as another user")
+    from corral.history.store import HistoryStore
+
+    folder = Path(tempfile.mkdtemp(prefix="corral-ro-history-"))  # nobody cannot enter tmp_path
+    request.addfinalizer(lambda: shutil.rmtree(folder, ignore_errors=True))
+    folder.chmod(0o755)
+    history = folder / "h.db"
+    HistoryStore(history).close()
+    history.chmod(0o644)
+    play = folder / "p.yml"
+    play.write_text("- hosts: localhost\n  gather_facts: false\n  tasks:\n    - ping:\n")
+    play.chmod(0o644)
+    env = {**os.environ, "CORRAL_HISTORY": str(history), "HOME": str(folder)}
+    out = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                          sys.executable, "-m", "corral", "apply", str(play), "-i", str(LOCAL)],
+                         text=True, capture_output=True, timeout=120, env=env, cwd=folder)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "was not recorded in the history" in out.stderr
+    assert "readonly database" in out.stderr
