@@ -44,20 +44,36 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def current_version(conn: sqlite3.Connection) -> int:
-    conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    """The schema version, reading only (0: a new, empty database)."""
+    found = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                         "AND name = 'schema_version'").fetchone()
+    if found is None:
+        return 0
     row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
     return int(row[0]) if row and row[0] is not None else 0
 
 
+def _refuse_newer(version: int, path: str) -> None:
+    if version > SCHEMA_VERSION:
+        raise HistoryError(f"{path}: history schema version {version} was written by a newer "
+                           f"corral (this one knows up to {SCHEMA_VERSION}); upgrade corral "
+                           "or use --history with another file")
+
+
 def migrate(conn: sqlite3.Connection, path: str) -> None:
-    """Bring the database to SCHEMA_VERSION, in one write transaction (concurrent runs wait)."""
+    """Bring the database to SCHEMA_VERSION, in one write transaction (concurrent runs wait).
+
+    A database already at this version is only read: a read-only file can still be listed.
+    """
+    version = current_version(conn)
+    _refuse_newer(version, path)
+    if version == SCHEMA_VERSION:
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
-        version = current_version(conn)
-        if version > SCHEMA_VERSION:
-            raise HistoryError(f"{path}: history schema version {version} was written by a newer "
-                               f"corral (this one knows up to {SCHEMA_VERSION}); upgrade corral "
-                               "or use --history with another file")
+        version = current_version(conn)  # another run may have migrated it meanwhile
+        _refuse_newer(version, path)
+        conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
         for number in range(version, SCHEMA_VERSION):
             for statement in MIGRATIONS[number]:
                 conn.execute(statement)

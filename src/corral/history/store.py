@@ -48,7 +48,8 @@ class HistoryStore:
         try:
             self.conn.row_factory = sqlite3.Row
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self.conn.execute("PRAGMA journal_mode = WAL")
+            if create:
+                self.conn.execute("PRAGMA journal_mode = WAL")  # persistent: set by the writer
             migrate(self.conn, str(path))
         except BaseException:
             self.conn.close()
@@ -105,9 +106,15 @@ class HistoryStore:
         """Merge the runs of another history database (a shard's); returns how many were new."""
         if not other.is_file():
             raise HistoryError(f"{other}: no such history database")
-        with HistoryStore(other, create=False) as source:  # migrates it to our version too
-            if current_version(source.conn) != SCHEMA_VERSION:
-                raise HistoryError(f"{other}: history schema version differs from this corral's")
+        source = sqlite3.connect(f"file:{other}?mode=ro", uri=True)  # a shard's file: read only
+        try:
+            version = current_version(source)
+        finally:
+            source.close()
+        if version != SCHEMA_VERSION:
+            raise HistoryError(f"{other}: history schema version {version}, this corral's is "
+                               f"{SCHEMA_VERSION}: open it with this corral first (corral "
+                               f"history --history {other})")
         self.conn.execute("ATTACH DATABASE ? AS src", (str(other),))
         try:
             return self._import_attached()

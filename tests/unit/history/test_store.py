@@ -154,3 +154,27 @@ def test_run_rows_are_json_serialisable(tmp_path):
     _record(path, "r1", "2026-01-01T00:00:00.000Z")
     with HistoryStore(path) as store:
         json.dumps(store.runs())
+
+
+def test_an_older_database_is_migrated_on_open(tmp_path):
+    path = tmp_path / "h.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    conn.execute("INSERT INTO schema_version VALUES (0)")
+    conn.commit()
+    conn.close()
+    _record(path, "r1", "2026-01-01T00:00:00.000Z")
+    with HistoryStore(path, create=False) as store:
+        assert [r["id"] for r in store.runs()] == ["r1"]
+        assert store.conn.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
+
+
+def test_import_refuses_a_database_of_another_schema_version(tmp_path):
+    shard = tmp_path / "shard.db"
+    conn = sqlite3.connect(shard)
+    conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    conn.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION + 1,))
+    conn.commit()
+    conn.close()
+    with HistoryStore(tmp_path / "h.db") as store, pytest.raises(HistoryError, match="version"):
+        store.import_from(shard)
