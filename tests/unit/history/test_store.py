@@ -166,7 +166,8 @@ def test_an_older_database_is_migrated_on_open(tmp_path):
     _record(path, "r1", "2026-01-01T00:00:00.000Z")
     with HistoryStore(path, create=False) as store:
         assert [r["id"] for r in store.runs()] == ["r1"]
-        assert store.conn.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
+        assert [tuple(r) for r in store.conn.execute("SELECT version FROM schema_version")] == [
+            (SCHEMA_VERSION,)]
 
 
 def test_import_refuses_a_database_of_another_schema_version(tmp_path):
