@@ -7,13 +7,17 @@ import getpass
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corral.cli.exit_codes import ExitCode, exit_code_for
 from corral.cli.extra_vars import parse_extra_vars
 from corral.cli.interrupts import Interrupts
 from corral.errors import CorralError, InputError, UsageError
 from corral.executor.options import ConnectionDefaults, RunOptions
+
+if TYPE_CHECKING:
+    from corral.cli.run_record import RecordOptions, RunRecorder
+    from corral.report.model import RunReport
 
 _POLICIES = ("strict", "accept-new", "off")
 
@@ -54,11 +58,18 @@ def build_options(check: bool, diff: bool, *, limit: str | None, tags: list[str]
 def apply_playbook(playbook: Path, inventory: list[str], *, check: bool, diff: bool,
                    report: Path | None, list_hosts: bool, list_tasks: bool,
                    syntax_check: bool = False, roles_path: list[str] | None = None,
-                   **kw: Any) -> ExitCode:
-    from corral.cli.loading import load_run_input
+                   record: RecordOptions | None = None, **kw: Any) -> ExitCode:
+    from dataclasses import replace
 
+    from corral.cli.loading import load_run_input
+    from corral.cli.run_record import check_record_paths
+
+    if record is not None:
+        record = replace(record, playbook=playbook)
     try:
         _check_report_path(report)
+        if record is not None:
+            check_record_paths(record)
         options = build_options(check, diff, **kw)
         loaded = load_run_input(playbook, inventory, roles_path or [])
     except InputError as exc:
@@ -83,7 +94,8 @@ def apply_playbook(playbook: Path, inventory: list[str], *, check: bool, diff: b
         from corral.cli.listing import list_playbook
 
         return list_playbook(loaded, options, list_hosts, list_tasks)
-    return _execute(loaded.inventory, loaded.registry, loaded.playbook, options, report)
+    return _execute(loaded.inventory, loaded.registry, loaded.playbook, options, report,
+                    record, inventory)
 
 
 def _limit_matches(loaded: Any, limit: str) -> bool:
@@ -94,13 +106,22 @@ def _limit_matches(loaded: Any, limit: str) -> bool:
 
 
 def _execute(inventory: Any, registry: Any, playbook: Any, options: RunOptions,
-             report_path: Path | None) -> ExitCode:
+             report_path: Path | None, record: RecordOptions | None = None,
+             sources: list[str] | None = None) -> ExitCode:
+    from corral.cli.run_record import RunRecorder
     from corral.executor.engine import Engine
     from corral.report.console import ConsoleEvents
     from corral.report.json_report import write_json_report
+    from corral.report.model import RunReport
 
-    events = ConsoleEvents(sys.stdout, diff=options.diff, verbosity=options.verbosity,
-                           show_stats=options.collect_stats)
+    try:
+        recorder = RunRecorder(record, options, sources or []) if record is not None else None
+    except UsageError as exc:
+        sys.stderr.write(f"ERROR: {exc}\n")
+        return ExitCode.USAGE
+    console = ConsoleEvents(recorder.console_stream if recorder else sys.stdout, diff=options.diff,
+                            verbosity=options.verbosity, show_stats=options.collect_stats)
+    events = recorder.events(console) if recorder else console
     engine = Engine(inventory, registry, options, events)
     with Interrupts() as interrupts:  # until the report is written: no signal cuts it short
         try:
@@ -109,17 +130,27 @@ def _execute(inventory: Any, registry: Any, playbook: Any, options: RunOptions,
             result = asyncio.run(_run(engine, playbook, interrupts))
         except InputError as exc:
             _print_input_error(exc)
-            return ExitCode.INVALID_INPUT
+            return _finish(recorder, RunReport(check_mode=options.check),
+                           ExitCode.INVALID_INPUT)
         except CorralError as exc:
             sys.stderr.write(f"ERROR: {exc}\n")
-            return ExitCode.TASK_FAILED
+            return _finish(recorder, RunReport(check_mode=options.check), ExitCode.TASK_FAILED)
+        code = _finish(recorder, result, exit_code_for(result, drift_is_failure=options.check))
         if report_path is not None:
             try:
-                write_json_report(result, report_path)
+                write_json_report(result, report_path,
+                                  recorder.meta.to_dict() if recorder else None)
             except OSError as exc:
                 sys.stderr.write(f"ERROR: cannot write the report {report_path}: {exc.strerror}\n")
                 return ExitCode.USAGE
-    return exit_code_for(result, drift_is_failure=options.check)
+    return code
+
+
+def _finish(recorder: RunRecorder | None, report: RunReport, code: ExitCode) -> ExitCode:
+    """Events end, --report-dir, --junit and the history; a file that cannot be written is exit 5."""
+    if recorder is None or recorder.finish(report, int(code)):
+        return code
+    return ExitCode.USAGE
 
 
 async def _run(engine: Any, playbook: Any, interrupts: Interrupts) -> Any:
@@ -139,10 +170,14 @@ def _check_report_path(report: Path | None) -> None:
 
 
 def run_adhoc_task(pattern: str, inventory: list[str], module: str, args: str, *, check: bool,
-                   diff: bool, become: bool, become_user: str | None, **kw: Any) -> ExitCode:
+                   diff: bool, become: bool, become_user: str | None,
+                   record: RecordOptions | None = None, **kw: Any) -> ExitCode:
     from corral.cli.loading import load_adhoc_input
+    from corral.cli.run_record import check_record_paths
 
     try:
+        if record is not None:
+            check_record_paths(record)
         options = build_options(check, diff, force_handlers=False, stats=False, tags=None,
                                 skip_tags=None, **kw)
         loaded = load_adhoc_input(pattern, inventory, module, args, become, become_user)
@@ -152,4 +187,5 @@ def run_adhoc_task(pattern: str, inventory: list[str], module: str, args: str, *
     except UsageError as exc:
         sys.stderr.write(f"ERROR: {exc}\n")
         return ExitCode.USAGE
-    return _execute(loaded.inventory, loaded.registry, loaded.playbook, options, None)
+    return _execute(loaded.inventory, loaded.registry, loaded.playbook, options, None, record,
+                    inventory)

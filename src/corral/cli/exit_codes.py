@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from corral.report.host_lists import drifted_hosts
 from corral.report.model import RunReport
 
 
@@ -25,6 +26,6 @@ def exit_code_for(report: RunReport, drift_is_failure: bool) -> ExitCode:
         return ExitCode.TASK_FAILED
     if report.any_unreachable:
         return ExitCode.UNREACHABLE
-    if drift_is_failure and report.any_changed:
-        return ExitCode.DRIFT
+    if drift_is_failure and (report.any_changed or drifted_hosts(report)):
+        return ExitCode.DRIFT  # unknown (check could not predict) is drift too
     return ExitCode.SUCCESS

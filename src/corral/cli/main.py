@@ -11,6 +11,14 @@ import typer
 
 from corral import __version__
 from corral.cli.exit_codes import ExitCode
+from corral.cli.record_cli import (
+    EventsOpt,
+    HistoryOpt,
+    JunitOpt,
+    NoHistoryOpt,
+    ReportDirOpt,
+    record_options,
+)
 from corral.cli.settings import CliSettings, Resolved
 from corral.cli.vault_options import AskVaultPassOpt, VaultIdOpt, VaultPasswordFileOpt
 from corral.errors import InputError, UsageError
@@ -117,6 +125,11 @@ def apply(
     vault_id: VaultIdOpt = None,
     ask_vault_pass: AskVaultPassOpt = False,
     roles_path: Annotated[list[str] | None, typer.Option("--roles-path", help="Folder to find roles in, after roles/ beside the playbook (repeatable; also ANSIBLE_ROLES_PATH and ansible.cfg's roles_path).")] = None,
+    report_dir: ReportDirOpt = None,
+    events: EventsOpt = None,
+    junit: JunitOpt = None,
+    history: HistoryOpt = None,
+    no_history: NoHistoryOpt = False,
 ) -> None:
     """Apply PLAYBOOK to the hosts of INVENTORY."""
     cli = CliSettings(inventory, forks, timeout, host_key_checking, user, become, become_user,
@@ -125,7 +138,8 @@ def apply(
     _run_playbook(playbook, cli, check, diff, ask_vault_pass, limit=limit, tags=tags,
                   skip_tags=skip_tags, extra_vars=extra_vars, report=report, verbose=verbose,
                   force_handlers=force_handlers, stats=stats, list_hosts=list_hosts,
-                  list_tasks=list_tasks, syntax_check=syntax_check, start_at_task=start_at_task)
+                  list_tasks=list_tasks, syntax_check=syntax_check, start_at_task=start_at_task,
+                  record=record_options("apply", report_dir, events, junit, history, no_history))
 
 
 @app.command()
@@ -151,6 +165,11 @@ def check(
     vault_id: VaultIdOpt = None,
     ask_vault_pass: AskVaultPassOpt = False,
     roles_path: Annotated[list[str] | None, typer.Option("--roles-path", help="Folder to find roles in, after roles/ beside the playbook (repeatable; also ANSIBLE_ROLES_PATH and ansible.cfg's roles_path).")] = None,
+    report_dir: ReportDirOpt = None,
+    events: EventsOpt = None,
+    junit: JunitOpt = None,
+    history: HistoryOpt = None,
+    no_history: NoHistoryOpt = False,
 ) -> None:
     """Drift check: apply in check + diff mode. Exit 2 when anything would change."""
     cli = CliSettings(inventory, forks, timeout, host_key_checking, user, become, become_user,
@@ -159,7 +178,8 @@ def check(
     _run_playbook(playbook, cli, True, True, ask_vault_pass, limit=limit, tags=tags,
                   skip_tags=skip_tags, extra_vars=extra_vars, report=report, verbose=verbose,
                   force_handlers=False, stats=stats, list_hosts=False, list_tasks=False,
-                  syntax_check=syntax_check)
+                  syntax_check=syntax_check,
+                  record=record_options("check", report_dir, events, junit, history, no_history))
 
 
 @app.command("run")
@@ -183,6 +203,11 @@ def run_adhoc(
     vault_password_file: VaultPasswordFileOpt = None,
     vault_id: VaultIdOpt = None,
     ask_vault_pass: AskVaultPassOpt = False,
+    report_dir: ReportDirOpt = None,
+    events: EventsOpt = None,
+    junit: JunitOpt = None,
+    history: HistoryOpt = None,
+    no_history: NoHistoryOpt = False,
 ) -> None:
     """Run one module on the hosts matching PATTERN (like `ansible -m`)."""
     from corral.cli.apply_cmd import run_adhoc_task
@@ -196,6 +221,7 @@ def run_adhoc(
                           lambda: run_adhoc_task(
         pattern, resolved.inventory, module, args, check=check, diff=diff, become=become,
         become_user=become_user, limit=limit, extra_vars=extra_vars, verbose=verbose,
+        record=record_options("run", report_dir, events, junit, history, no_history),
         **resolved.options))
     raise typer.Exit(int(code))
 
@@ -261,9 +287,11 @@ def facts_cmd(
 
 
 def _add_sub_commands() -> None:
+    from corral.cli.history_cmd import add_history_commands
     from corral.cli.vault_app import vault_app
 
     app.add_typer(vault_app, name="vault")
+    add_history_commands(app)
 
 
 _add_sub_commands()

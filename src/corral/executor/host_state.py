@@ -21,6 +21,8 @@ class HostState:
     included: dict[str, Any] = field(default_factory=dict)  # include_vars (below set_fact)
     public_roles: list[RoleRef] = field(default_factory=list)  # include_role public: yes
     roles_done: set[str] = field(default_factory=set)  # once-per-play roles that ran here
+    # check mode: registered names whose task only simulated its change → that task's name
+    pending: dict[str, str] = field(default_factory=dict)
     notified: list[str] = field(default_factory=list)  # handler names, in notify order
     failed: bool = False
     # the last task that failed here and its result: ansible_failed_task/_result in a rescue

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from corral.errors import BecomeError, CorralError, HostUnreachable, InputError
+from corral.errors import BecomeError, CorralError, HostUnreachable, InputError, TemplateError
 from corral.executor.actions import ACTIONS, ActionContext
 from corral.executor.actions.base import ActionOutcome, validate_action_args
 from corral.executor.arg_spec import validate_arguments
@@ -16,6 +16,7 @@ from corral.executor.background import job_plan, run_job, timeout_message
 from corral.executor.host_state import HostState
 from corral.executor.include_vars import include_vars
 from corral.executor.inventory_tasks import INVENTORY_MODULES, InventoryEdit, inventory_edit
+from corral.executor.pending import is_simulated, pending_dependency, unknown_reason
 from corral.executor.play_context import PlayContext
 from corral.executor.remote_call import RemoteCaller
 from corral.executor.result_conversion import (
@@ -68,6 +69,39 @@ class TaskRunner:
         return f"{task.role.name} : {name}" if task.role is not None else name
 
     async def run(self, state: HostState, task: Task, play: PlayContext) -> TaskOutcome:
+        outcome = await self._run_task(state, task, play)
+        if self.check:
+            self._track_pending(state, task, outcome)
+        return outcome
+
+    def _track_pending(self, state: HostState, task: Task, outcome: TaskOutcome) -> None:
+        """Remember which registered names only hold a check-mode simulation (see pending.py)."""
+        result = outcome.result
+        names = [task.register] if task.register else []
+        if result.status is Status.UNKNOWN and task.module == "set_fact":
+            names += [str(name) for name in task.args]
+        simulated = task.check_mode is not False and is_simulated(result)
+        origin = str(result.data.get("depends_on") or self.task_name(task))
+        for name in names:
+            if simulated:
+                state.pending[name] = origin
+            else:
+                state.pending.pop(name, None)
+
+    def _unknown(self, state: HostState, task: Task, label: str | None,
+                 exc: Exception) -> TaskOutcome | None:
+        """Check mode: a task that cannot render because it reads a pending result is unknown."""
+        if not self.check or not isinstance(exc, TemplateError):
+            return None
+        origin = pending_dependency(task, state.pending)
+        if origin is None:
+            return None
+        reason = unknown_reason(origin)
+        result = TaskResult(state.name, self.task_name(task), task.module, Status.UNKNOWN,
+                            msg=reason, item_label=label, data={"depends_on": origin})
+        return TaskOutcome(result, {"changed": False, "unknown": True, "msg": reason})
+
+    async def _run_task(self, state: HostState, task: Task, play: PlayContext) -> TaskOutcome:
         if task.timeout is None and play.play.timeout is not None:
             task = replace(task, timeout=play.play.timeout)
         if task.loop is None:
@@ -202,9 +236,10 @@ class TaskRunner:
                                                "unreachable": status is Status.UNREACHABLE}))
         except (CorralError, ArgumentError) as exc:
             message = exc.msg if isinstance(exc, ArgumentError) else str(exc)
-            outcome = TaskOutcome(TaskResult(state.name, self.task_name(task), task.module,
-                                             Status.FAILED, msg=message, item_label=label),
-                                  mark_unsafe({"failed": True, "msg": message, "changed": False}))
+            outcome = self._unknown(state, task, label, exc) or TaskOutcome(
+                TaskResult(state.name, self.task_name(task), task.module, Status.FAILED,
+                           msg=message, item_label=label),
+                mark_unsafe({"failed": True, "msg": message, "changed": False}))
         return self._finish(outcome, task, templar, time.monotonic() - started)
 
     def _label(self, task: Task, templar: Templar, item_vars: dict[str, Any] | None) -> str | None:

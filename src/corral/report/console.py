@@ -93,7 +93,7 @@ class ConsoleEvents:
         if result.no_log:
             return NO_LOG_TEXT if result.status in (Status.FAILED, Status.CHANGED, Status.OK) and (
                 result.msg or result.changes) else ""
-        if result.status in (Status.FAILED, Status.UNREACHABLE):
+        if result.status in (Status.FAILED, Status.UNREACHABLE, Status.UNKNOWN):
             return result.msg
         if result.module == "debug" and result.status is Status.OK:
             return result.msg
@@ -144,6 +144,9 @@ def _recap_line(name: str, host: HostReport, paint: Callable[[str, str], str]) -
     text = (f"{name} : ok={recap.ok} changed={recap.changed} "
             f"unreachable={int(recap.unreachable)} failed={recap.failed} skipped={recap.skipped} "
             f"rescued={recap.rescued} ignored={recap.ignored}")
+    unknown = sum(1 for r in host.results if r.status is Status.UNKNOWN)
+    if unknown:
+        text += f" unknown={unknown}"  # check mode could not predict these (pending changes)
     if host.never_touched:
         text += " (never touched: the rollout stopped before this host)"
     if host.interrupted:

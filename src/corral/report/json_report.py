@@ -9,6 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from corral.report.diff import unified_diff
+from corral.report.host_lists import (
+    drifted_hosts,
+    failed_hosts,
+    unknown_count,
+    unreachable_hosts,
+)
 from corral.report.model import HostReport, RunReport, TaskResult
 from corral.vault.active import revealed_secrets
 from corral.vault.redact import redact_data
@@ -62,25 +68,32 @@ def host_to_dict(host: HostReport) -> dict[str, Any]:
         "never_touched": host.never_touched,
         "interrupted": host.interrupted,
         "interrupted_task": host.interrupted_task,
+        "unknown": unknown_count(host),
         "tasks": [task_to_dict(r) for r in host.results],
     }
 
 
-def report_to_dict(report: RunReport) -> dict[str, Any]:
+def report_to_dict(report: RunReport, run: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Today's keys, plus ``run`` (the run's metadata, when known) and the host lists."""
     data: dict[str, Any] = {
         "hosts": {name: host_to_dict(host) for name, host in report.hosts.items()},
         "check_mode": report.check_mode,
         "interrupted": report.interrupted,
         "duration_seconds": round(report.duration, 3),
+        "drifted": drifted_hosts(report),
+        "failed": failed_hosts(report),
+        "unreachable": unreachable_hosts(report),
     }
+    if run is not None:
+        data["run"] = run
     if report.stats:
         data["stats"] = report.stats
     return data
 
 
-def write_json_report(report: RunReport, path: Path) -> None:
+def write_json_report(report: RunReport, path: Path, run: dict[str, Any] | None = None) -> None:
     """Write the report atomically: a reader never sees half a file."""
-    data = redact_data(report_to_dict(report), revealed_secrets())  # vault values never written
+    data = redact_data(report_to_dict(report, run), revealed_secrets())  # vault values never written
     text = json.dumps(data, indent=2, sort_keys=False, default=str)
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=".corral-report-", dir=folder)

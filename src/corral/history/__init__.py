@@ -1,0 +1,1 @@
+"""The run history: every apply, check and run recorded in one SQLite database."""
