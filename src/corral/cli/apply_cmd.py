@@ -13,6 +13,7 @@ from corral.cli.exit_codes import ExitCode, exit_code_for
 from corral.cli.extra_vars import parse_extra_vars
 from corral.errors import CorralError, InputError, UsageError
 from corral.executor.options import ConnectionDefaults, RunOptions
+from corral.scale.shard import parse_shard
 
 _POLICIES = ("strict", "accept-new", "off")
 
@@ -34,7 +35,7 @@ def build_options(check: bool, diff: bool, *, limit: str | None, tags: list[str]
                   host_key_checking: str | None, stats: bool, timeout: float,
                   start_at_task: str | None = None,
                   defaults: ConnectionDefaults | None = None,
-                  gather_implicit: bool = True) -> RunOptions:
+                  gather_implicit: bool = True, shard: str | None = None) -> RunOptions:
     if host_key_checking is not None and host_key_checking not in _POLICIES:
         raise UsageError(f"--host-key-checking must be one of {', '.join(_POLICIES)}")
     password = None
@@ -47,6 +48,7 @@ def build_options(check: bool, diff: bool, *, limit: str | None, tags: list[str]
         host_key_policy=host_key_checking, connect_timeout=timeout, collect_stats=stats,
         start_at_task=start_at_task, defaults=defaults or ConnectionDefaults(),
         gather_implicit=gather_implicit,
+        shard=parse_shard(shard) if shard is not None else None,
     )
 
 
@@ -77,6 +79,11 @@ def apply_playbook(playbook: Path, inventory: list[str], *, check: bool, diff: b
     if syntax_check:
         sys.stdout.write(f"playbook: {playbook}\n")
         return ExitCode.SUCCESS
+    if options.shard is not None:
+        from corral.scale.caveats import shard_warnings
+
+        for warning in shard_warnings(loaded.playbook, options.shard):
+            sys.stderr.write(f"[WARNING]: {warning}\n")
     if list_hosts or list_tasks:
         from corral.cli.listing import list_playbook
 
@@ -110,6 +117,8 @@ def _execute(inventory: Any, registry: Any, playbook: Any, options: RunOptions,
     except CorralError as exc:
         sys.stderr.write(f"ERROR: {exc}\n")
         return ExitCode.TASK_FAILED
+    if options.shard is not None:
+        result.shard = str(options.shard)
     if report_path is not None:
         try:
             write_json_report(result, report_path)

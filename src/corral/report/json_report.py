@@ -73,6 +73,8 @@ def report_to_dict(report: RunReport) -> dict[str, Any]:
     }
     if report.stats:
         data["stats"] = report.stats
+    if report.shard is not None:
+        data["shard"] = report.shard
     return data
 
 
