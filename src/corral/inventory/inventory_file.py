@@ -14,6 +14,8 @@ from pathlib import Path
 from corral.errors import Position, Problem
 from corral.inventory.builder import InventoryBuilder
 from corral.inventory.ini_source import read_ini_inventory
+from corral.inventory.script_json import read_script_shaped_json
+from corral.inventory.script_source import read_script_inventory
 from corral.inventory.yaml_positions import YamlDocument, load_yaml
 from corral.inventory.yaml_source import read_yaml_inventory
 from corral.vault.active import decode_file_text
@@ -23,8 +25,13 @@ _YAML_KEY_LINE = re.compile(r"^[\w.-]+:\s*(#.*)?$")
 
 
 def read_inventory_file(path: Path, builder: InventoryBuilder) -> None:
+    if os.access(path, os.X_OK) and path.read_bytes()[:2] == b"#!":
+        read_script_inventory(path, builder)
+        return
     text = _read_text(path, builder)
     if text is None:
+        return
+    if path.suffix == ".json" and read_script_shaped_json(text, path, builder):
         return
     if path.suffix in YAML_SUFFIXES:
         _read_yaml(load_yaml(text, str(path)), path, builder)
@@ -35,11 +42,6 @@ def read_inventory_file(path: Path, builder: InventoryBuilder) -> None:
 
 
 def _read_text(path: Path, builder: InventoryBuilder) -> str | None:
-    if os.access(path, os.X_OK) and path.read_bytes()[:2] == b"#!":
-        builder.problem(
-            "inventory scripts are not supported: give a YAML or INI file", Position(str(path))
-        )
-        return None
     try:
         return decode_file_text(path.read_text(encoding="utf-8"), str(path))
     except (OSError, UnicodeDecodeError) as exc:
