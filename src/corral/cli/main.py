@@ -267,6 +267,9 @@ def _add_sub_commands() -> None:
     from corral.cli.vault_app import vault_app
 
     app.add_typer(vault_app, name="vault")
+    from corral.cli.report_app import report_app
+
+    app.add_typer(report_app, name="report")
 
 
 _add_sub_commands()
