@@ -110,6 +110,7 @@ def _execute(inventory: Any, registry: Any, playbook: Any, options: RunOptions,
     try:
         for warning in inventory.warnings:
             events.warning(warning)
+        _warn_open_files(engine, playbook, options, events)
         result = asyncio.run(engine.run(playbook))
     except InputError as exc:
         _print_input_error(exc)
@@ -126,6 +127,15 @@ def _execute(inventory: Any, registry: Any, playbook: Any, options: RunOptions,
             sys.stderr.write(f"ERROR: cannot write the report {report_path}: {exc.strerror}\n")
             return ExitCode.USAGE
     return exit_code_for(result, drift_is_failure=options.check)
+
+
+def _warn_open_files(engine: Any, playbook: Any, options: RunOptions, events: Any) -> None:
+    from corral.scale.open_files import open_files_warning
+
+    hosts = {name for play in playbook.plays for name in engine.select_hosts(play)}
+    warning = open_files_warning(options.forks, len(hosts))
+    if warning is not None:
+        events.warning(warning)
 
 
 def _check_report_path(report: Path | None) -> None:

@@ -277,6 +277,9 @@ _add_sub_commands()
 
 def main() -> None:
     """Entry point: map usage errors to exit 5 and input errors to exit 4."""
+    from corral.scale.open_files import raise_open_file_limit
+
+    raise_open_file_limit()  # one connection per host: big runs need many descriptors
     try:
         result = app(standalone_mode=False)
     except KeyboardInterrupt:
