@@ -37,6 +37,8 @@ class InventoryBuilder:
     host_layers: dict[str, list[VarLayer]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # each group's hosts as a set, for membership tests (a group may hold 100,000 hosts)
+    _members: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.group(ALL)
@@ -59,9 +61,10 @@ class InventoryBuilder:
         if name not in self.hosts:
             self.hosts[name] = Host(name=name, source=source, position=position)
             self.host_layers[name] = []
-        members = self.group(group).hosts
+        members = self._members.setdefault(group, set())
         if name not in members:
-            members.append(name)
+            members.add(name)
+            self.group(group).hosts.append(name)
 
     def add_host_vars(
         self, name: str, values: Mapping[str, Any], lines: Mapping[str, int], path: str

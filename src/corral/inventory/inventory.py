@@ -39,15 +39,17 @@ class Inventory:
         self.sources = sources or []
         self.warnings = warnings or []
         self._layer_sources = layer_sources
+        self._order = {name: index for index, name in enumerate(hosts)}
         self._members = {name: self._members_of(name) for name in groups}
         self._index = PatternIndex(list(hosts), self._members, tuple(self.implicit))
+        self._direct_groups = _direct_groups(groups)
 
     def _members_of(self, group: str) -> list[str]:
         if group == ALL:
             return list(self.hosts)
         below = _descendants_and_self(group, self.groups)
         direct = {h for g in below for h in self.groups[g].hosts}
-        return [h for h in self.hosts if h in direct]
+        return sorted(direct, key=self._order.__getitem__)  # inventory order
 
     def host(self, name: str) -> Host:
         """The host called ``name`` (inventory or implicit); ``InventoryError`` if unknown."""
@@ -89,7 +91,7 @@ class Inventory:
 
     def _groups_of(self, host: str) -> set[str]:
         self.host(host)
-        direct = [name for name, g in self.groups.items() if host in g.hosts]
+        direct = self._direct_groups.get(host, [])
         return ancestors(direct, self.groups) if direct else set()
 
     def var_layers(self, host: str) -> list[VarLayer]:
@@ -116,6 +118,15 @@ class Inventory:
     def connection(self, host: str, final_vars: Mapping[str, Any]) -> ConnectionSpec:
         """``connection_spec`` for a host, with errors pointing at the files that set the vars."""
         return connection_spec(host, final_vars, where=self.var_positions(host))
+
+
+def _direct_groups(groups: Mapping[str, Group]) -> dict[str, list[str]]:
+    """Each host's groups that list it directly, in group order (one pass, not one per host)."""
+    found: dict[str, list[str]] = {}
+    for name, group in groups.items():
+        for host in group.hosts:
+            found.setdefault(host, []).append(name)
+    return found
 
 
 def _descendants_and_self(group: str, groups: Mapping[str, Group]) -> set[str]:

@@ -12,6 +12,7 @@ names the key that holds it (``web.hosts[1]``) and is collected, not raised.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from corral.inventory.builder import InventoryBuilder
 META = "_meta"
 _GROUP_KEYS = ("hosts", "vars", "children")
 MAX_NAME_LENGTH = 1024
+_SPACE = re.compile(r"\s")
 
 HostVarsFetcher = Callable[[str], Any]  # a host's vars (validated by the reader), or None
 
@@ -146,7 +148,7 @@ class ScriptJsonReader:
         if not isinstance(name, str) or not name.strip():
             self.problem(key, f"must be a non-empty name (a string), not {_kind(name)}")
             return False
-        if len(name) > MAX_NAME_LENGTH or any(c.isspace() for c in name):
+        if len(name) > MAX_NAME_LENGTH or _SPACE.search(name):
             self.problem(key, f"is not a valid name: {name[:80]!r} (no spaces, at most "
                               f"{MAX_NAME_LENGTH} characters)")
             return False
