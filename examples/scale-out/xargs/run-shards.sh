@@ -24,9 +24,11 @@ rm -f "$reports"/shard-*.json
 
 # A shard's own exit code is only logged: the merge decides the fleet's.
 seq 0 $((shards - 1)) | xargs -P "$shards" -I{} sh -c '
-    $0 "$1" "$2" -i "$3" --shard "{}/$4" --report "$5/shard-{}.json" "$@" \
-        > "$5/logs/shard-{}.log" 2>&1
-    echo "shard {}/$4: exit $?" >&2
+    corral=$0 command=$1 playbook=$2 inventory=$3 shards=$4 reports=$5
+    shift 5
+    $corral "$command" "$playbook" -i "$inventory" --shard "{}/$shards" \
+        --report "$reports/shard-{}.json" "$@" > "$reports/logs/shard-{}.log" 2>&1
+    echo "shard {}/$shards: exit $? (log: $reports/logs/shard-{}.log)" >&2
     exit 0
 ' "$corral" "$command" "$playbook" "$inventory" "$shards" "$reports" "$@"
 
