@@ -58,3 +58,21 @@ def test_cli_entry_raises_the_limit(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr + done.stdout
     hard = done.stdout.split()[1]
     assert f"ok: [localhost] => {hard}\n" in done.stdout, done.stdout
+
+
+def test_run_past_the_limit_warns_before_connecting(tmp_path: Path) -> None:
+    """A hard limit of 100 files: 30 hosts do not fit (each keeps a connection)."""
+    inventory = tmp_path / "hosts.ini"
+    inventory.write_text("[far]\n" + "".join(
+        f"h{i} ansible_host=127.0.0.1 ansible_port=1\n" for i in range(30)))
+    code = ("import resource, sys\n"
+            "resource.setrlimit(resource.RLIMIT_NOFILE, (100, 100))\n"
+            f"sys.argv = ['corral', 'run', 'far', '-i', {str(inventory)!r}, '-m', 'ping',"
+            " '--forks', '10', '--host-key-checking', 'off']\n"
+            "from corral.cli.main import main\nmain()\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False, timeout=120)
+    assert done.returncode == 3, done.stdout + done.stderr  # connection refused: unreachable
+    output = done.stdout + done.stderr
+    assert ("this run keeps a connection to each of its 30 hosts, more than the open-file "
+            "limit allows (100 files: about 18 connections)") in output
