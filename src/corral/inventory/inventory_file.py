@@ -25,7 +25,7 @@ _YAML_KEY_LINE = re.compile(r"^[\w.-]+:\s*(#.*)?$")
 
 
 def read_inventory_file(path: Path, builder: InventoryBuilder) -> None:
-    if os.access(path, os.X_OK) and path.read_bytes()[:2] == b"#!":
+    if _is_script(path):
         read_script_inventory(path, builder)
         return
     text = _read_text(path, builder)
@@ -39,6 +39,17 @@ def read_inventory_file(path: Path, builder: InventoryBuilder) -> None:
         read_ini_inventory(text, path, builder)
     else:
         _read_guessing(text, path, builder)
+
+
+def _is_script(path: Path) -> bool:
+    """An executable file starting with ``#!``: an inventory script, as in Ansible."""
+    if not os.access(path, os.X_OK):
+        return False
+    try:
+        with path.open("rb") as handle:
+            return handle.read(2) == b"#!"
+    except OSError:
+        return False  # reported by the reader
 
 
 def _read_text(path: Path, builder: InventoryBuilder) -> str | None:
