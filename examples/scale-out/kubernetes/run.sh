@@ -1,6 +1,7 @@
 #!/bin/sh
 # Run the shards, wait for them, then merge. Exit code: the merge Job's.
-#   kubectl create secret generic corral-ssh --from-file=id_ed25519=$HOME/.ssh/id_ed25519
+#   kubectl create secret generic corral-ssh --from-file=id_ed25519=$HOME/.ssh/id_ed25519 \
+#       --from-file=known_hosts=./known_hosts
 #   kubectl create configmap corral-site --from-file=site.yml --from-file=hosts.yml
 #   examples/scale-out/kubernetes/run.sh
 set -eu
