@@ -24,6 +24,7 @@ def test_kubernetes_indexed_job_runs_one_shard_per_index() -> None:
     script = container["args"][0]
     assert '--shard "$JOB_COMPLETION_INDEX/$SHARDS"' in script
     assert "--report \"/reports/shard-$JOB_COMPLETION_INDEX.json\"" in script
+    assert "-e corral_known_hosts=/ssh/known_hosts" in script  # host keys stay checked
     volumes = {v["name"]: v for v in job["spec"]["template"]["spec"]["volumes"]}
     assert volumes["ssh"]["secret"]["secretName"] == "corral-ssh"
     merge = yaml.safe_load((RECIPES / "kubernetes" / "merge-job.yaml").read_text())
