@@ -14,6 +14,7 @@ from corral.cli.extra_vars import parse_extra_vars
 from corral.cli.interrupts import Interrupts
 from corral.errors import CorralError, InputError, UsageError
 from corral.executor.options import ConnectionDefaults, RunOptions
+from corral.scale.shard import parse_shard
 
 if TYPE_CHECKING:
     from corral.cli.run_record import RecordOptions, RunRecorder
@@ -39,7 +40,7 @@ def build_options(check: bool, diff: bool, *, limit: str | None, tags: list[str]
                   host_key_checking: str | None, stats: bool, timeout: float,
                   start_at_task: str | None = None,
                   defaults: ConnectionDefaults | None = None,
-                  gather_implicit: bool = True) -> RunOptions:
+                  gather_implicit: bool = True, shard: str | None = None) -> RunOptions:
     if host_key_checking is not None and host_key_checking not in _POLICIES:
         raise UsageError(f"--host-key-checking must be one of {', '.join(_POLICIES)}")
     password = None
@@ -52,6 +53,7 @@ def build_options(check: bool, diff: bool, *, limit: str | None, tags: list[str]
         host_key_policy=host_key_checking, connect_timeout=timeout, collect_stats=stats,
         start_at_task=start_at_task, defaults=defaults or ConnectionDefaults(),
         gather_implicit=gather_implicit,
+        shard=parse_shard(shard) if shard is not None else None,
     )
 
 
@@ -90,6 +92,11 @@ def apply_playbook(playbook: Path, inventory: list[str], *, check: bool, diff: b
     if syntax_check:
         sys.stdout.write(f"playbook: {playbook}\n")
         return ExitCode.SUCCESS
+    if options.shard is not None:
+        from corral.scale.caveats import shard_warnings
+
+        for warning in shard_warnings(loaded.playbook, options.shard):
+            sys.stderr.write(f"[WARNING]: {warning}\n")
     if list_hosts or list_tasks:
         from corral.cli.listing import list_playbook
 
@@ -127,6 +134,7 @@ def _execute(inventory: Any, registry: Any, playbook: Any, options: RunOptions,
         try:
             for warning in [*inventory.warnings, *map(str, getattr(playbook, "warnings", []))]:
                 events.warning(warning)
+            _warn_open_files(engine, playbook, options, events)
             result = asyncio.run(_run(engine, playbook, interrupts))
         except InputError as exc:
             _print_input_error(exc)
@@ -135,6 +143,8 @@ def _execute(inventory: Any, registry: Any, playbook: Any, options: RunOptions,
         except CorralError as exc:
             sys.stderr.write(f"ERROR: {exc}\n")
             return _finish(recorder, RunReport(check_mode=options.check), ExitCode.TASK_FAILED)
+        if options.shard is not None:
+            result.shard = str(options.shard)
         code = _finish(recorder, result, exit_code_for(result, drift_is_failure=options.check))
         if report_path is not None:
             try:
@@ -157,6 +167,15 @@ async def _run(engine: Any, playbook: Any, interrupts: Interrupts) -> Any:
     """The engine's run, with Ctrl-C and SIGTERM handed to ``engine.interrupt``."""
     with interrupts.forwarded(asyncio.get_running_loop(), engine.interrupt):
         return await engine.run(playbook)
+
+
+def _warn_open_files(engine: Any, playbook: Any, options: RunOptions, events: Any) -> None:
+    from corral.scale.open_files import open_files_warning
+
+    hosts = {name for play in playbook.plays for name in engine.select_hosts(play)}
+    warning = open_files_warning(options.forks, len(hosts))
+    if warning is not None:
+        events.warning(warning)
 
 
 def _check_report_path(report: Path | None) -> None:

@@ -29,6 +29,8 @@ def list_playbook(loaded: RunInput, options: RunOptions, hosts: bool, tasks: boo
         write(f"\n  play #{index} ({play.hosts}): {play.name or play.hosts}\tTAGS: [{','.join(play.tags)}]\n")
         if hosts:
             selected = loaded.inventory.limit(loaded.inventory.select(play.hosts), options.limit)
+            if options.shard is not None:
+                selected = options.shard.select(selected)
             write(f"    pattern: {play.hosts!r}\n    hosts ({len(selected)}):\n")
             for host in selected:
                 write(f"      {host.name}\n")

@@ -48,6 +48,7 @@ UserOpt = Annotated[str | None, typer.Option("--user", "-u", help="Connect as th
 BecomeOpt = Annotated[bool, typer.Option("--become", "-b", help="Run tasks through sudo, as root unless --become-user.")]
 BecomeUserOpt = Annotated[str | None, typer.Option("--become-user", help="The user to become (default root).")]
 AskBecomeOpt = Annotated[bool, typer.Option("--ask-become-pass", "-K", help="Ask once for the sudo password.")]
+ShardOpt = Annotated[str | None, typer.Option("--shard", metavar="I/N", help="Only shard I of N (0-based) of the selected hosts, split by a stable hash of the host name.")]
 HostKeyOpt = Annotated[str | None, typer.Option("--host-key-checking", help="strict, accept-new or off (default: strict, or corral_host_key_policy).")]
 
 
@@ -120,6 +121,7 @@ def apply(
     list_tasks: Annotated[bool, typer.Option("--list-tasks", help="List the tasks that would run, then exit.")] = False,
     syntax_check: Annotated[bool, typer.Option("--syntax-check", help="Only load and validate the playbook and inventory, then exit.")] = False,
     timeout: TimeoutOpt = None,
+    shard: ShardOpt = None,
     start_at_task: Annotated[str | None, typer.Option("--start-at-task", help="Skip tasks until the one with this name.")] = None,
     vault_password_file: VaultPasswordFileOpt = None,
     vault_id: VaultIdOpt = None,
@@ -139,7 +141,8 @@ def apply(
                   skip_tags=skip_tags, extra_vars=extra_vars, report=report, verbose=verbose,
                   force_handlers=force_handlers, stats=stats, list_hosts=list_hosts,
                   list_tasks=list_tasks, syntax_check=syntax_check, start_at_task=start_at_task,
-                  record=record_options("apply", report_dir, events, junit, history, no_history))
+                  record=record_options("apply", report_dir, events, junit, history, no_history),
+                  shard=shard)
 
 
 @app.command()
@@ -161,6 +164,7 @@ def check(
     stats: Annotated[bool, typer.Option("--stats", help="Print round trips, bytes and timings per host.")] = False,
     syntax_check: Annotated[bool, typer.Option("--syntax-check", help="Only load and validate the playbook and inventory, then exit.")] = False,
     timeout: TimeoutOpt = None,
+    shard: ShardOpt = None,
     vault_password_file: VaultPasswordFileOpt = None,
     vault_id: VaultIdOpt = None,
     ask_vault_pass: AskVaultPassOpt = False,
@@ -178,7 +182,7 @@ def check(
     _run_playbook(playbook, cli, True, True, ask_vault_pass, limit=limit, tags=tags,
                   skip_tags=skip_tags, extra_vars=extra_vars, report=report, verbose=verbose,
                   force_handlers=False, stats=stats, list_hosts=False, list_tasks=False,
-                  syntax_check=syntax_check,
+                  syntax_check=syntax_check, shard=shard,
                   record=record_options("check", report_dir, events, junit, history, no_history))
 
 
@@ -200,6 +204,7 @@ def run_adhoc(
     verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="Show module results.")] = 1,
     host_key_checking: HostKeyOpt = None,
     timeout: TimeoutOpt = None,
+    shard: ShardOpt = None,
     vault_password_file: VaultPasswordFileOpt = None,
     vault_id: VaultIdOpt = None,
     ask_vault_pass: AskVaultPassOpt = False,
@@ -222,7 +227,7 @@ def run_adhoc(
         pattern, resolved.inventory, module, args, check=check, diff=diff, become=become,
         become_user=become_user, limit=limit, extra_vars=extra_vars, verbose=verbose,
         record=record_options("run", report_dir, events, junit, history, no_history),
-        **resolved.options))
+        shard=shard, **resolved.options))
     raise typer.Exit(int(code))
 
 
@@ -233,10 +238,13 @@ def inventory_cmd(
     graph: Annotated[bool, typer.Option("--graph", help="Show the group tree.")] = False,
     host: Annotated[str | None, typer.Option("--host", help="Show one host's variables.")] = None,
     as_json: Annotated[bool, typer.Option("--list", help="Dump everything as JSON (like ansible-inventory --list).")] = False,
+    shard: ShardOpt = None,
 ) -> None:
     """Show what an inventory resolves to: hosts, groups, variables."""
-    from corral.cli.inventory_cmd import show_inventory
+    from corral.cli.inventory_cmd import show_inventory, show_shard
 
+    if shard is not None:
+        raise typer.Exit(int(show_shard(_inventories(inventory), pattern, shard)))
     raise typer.Exit(int(show_inventory(_inventories(inventory), pattern, graph, host, as_json)))
 
 
@@ -292,6 +300,9 @@ def _add_sub_commands() -> None:
 
     app.add_typer(vault_app, name="vault")
     add_history_commands(app)
+    from corral.cli.report_app import report_app
+
+    app.add_typer(report_app, name="report")
 
 
 _add_sub_commands()
@@ -299,6 +310,9 @@ _add_sub_commands()
 
 def main() -> None:
     """Entry point: map usage errors to exit 5 and input errors to exit 4."""
+    from corral.scale.open_files import raise_open_file_limit
+
+    raise_open_file_limit()  # one connection per host: big runs need many descriptors
     try:
         result = app(standalone_mode=False)
     except KeyboardInterrupt:

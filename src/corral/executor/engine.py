@@ -163,6 +163,8 @@ class Engine:
     def select_hosts(self, play: Play) -> list[str]:
         hosts = self.inventory.select(play.hosts)
         hosts = self.inventory.limit(hosts, self.options.limit)
+        if self.options.shard is not None:
+            hosts = self.options.shard.select(hosts)
         return [h.name for h in hosts]
 
     async def _run_play(self, play: Play, report: RunReport) -> None:

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from corral.scale.shard import Shard
+
 
 @dataclass(frozen=True)
 class ConnectionDefaults:
@@ -41,3 +43,4 @@ class RunOptions:
     start_at_task: str | None = None
     defaults: ConnectionDefaults = field(default_factory=ConnectionDefaults)
     gather_implicit: bool = True  # ansible.cfg gathering=explicit: only plays that ask gather
+    shard: Shard | None = None  # --shard I/N: only this slice of the selected hosts

@@ -40,11 +40,8 @@ class Inventory:
         self.warnings = warnings or []
         self._layer_sources = layer_sources
         self._members = _members_of_groups(hosts, groups)
-        self._direct_groups: dict[str, list[str]] = {}  # host -> groups that list it
-        for name, group in groups.items():
-            for host in group.hosts:
-                self._direct_groups.setdefault(host, []).append(name)
         self._index = PatternIndex(list(hosts), self._members, tuple(self.implicit))
+        self._direct_groups = _direct_groups(groups)
 
     def host(self, name: str) -> Host:
         """The host called ``name`` (inventory or implicit); ``InventoryError`` if unknown."""
@@ -152,3 +149,12 @@ def _children_first(groups: Mapping[str, Group]) -> list[str]:
             pending.append((name, True))
             pending.extend((c, False) for c in groups[name].children if c not in done)
     return ordered
+
+
+def _direct_groups(groups: Mapping[str, Group]) -> dict[str, list[str]]:
+    """Each host's groups that list it directly, in group order (one pass, not one per host)."""
+    found: dict[str, list[str]] = {}
+    for name, group in groups.items():
+        for host in group.hosts:
+            found.setdefault(host, []).append(name)
+    return found

@@ -15,6 +15,8 @@ from corral.errors import Position, Problem
 from corral.input_bounds import InputBoundError, read_input_text
 from corral.inventory.builder import InventoryBuilder
 from corral.inventory.ini_source import read_ini_inventory
+from corral.inventory.script_json import read_script_shaped_json
+from corral.inventory.script_source import read_script_inventory
 from corral.inventory.yaml_positions import YamlDocument, load_yaml
 from corral.inventory.yaml_source import read_yaml_inventory
 from corral.vault.active import decode_file_text
@@ -24,8 +26,13 @@ _YAML_KEY_LINE = re.compile(r"^[\w.-]+:\s*(#.*)?$")
 
 
 def read_inventory_file(path: Path, builder: InventoryBuilder) -> None:
+    if _is_script(path):
+        read_script_inventory(path, builder)
+        return
     text = _read_text(path, builder)
     if text is None:
+        return
+    if path.suffix == ".json" and read_script_shaped_json(text, path, builder):
         return
     if path.suffix in YAML_SUFFIXES:
         _read_yaml(load_yaml(text, str(path)), path, builder)
@@ -35,12 +42,18 @@ def read_inventory_file(path: Path, builder: InventoryBuilder) -> None:
         _read_guessing(text, path, builder)
 
 
+def _is_script(path: Path) -> bool:
+    """An executable file starting with ``#!``: an inventory script, as in Ansible."""
+    if not os.access(path, os.X_OK):
+        return False
+    try:
+        with path.open("rb") as handle:
+            return handle.read(2) == b"#!"
+    except OSError:
+        return False  # reported by the reader
+
+
 def _read_text(path: Path, builder: InventoryBuilder) -> str | None:
-    if os.access(path, os.X_OK) and _starts_with_shebang(path):
-        builder.problem(
-            "inventory scripts are not supported: give a YAML or INI file", Position(str(path))
-        )
-        return None
     try:
         return decode_file_text(read_input_text(path), str(path))
     except OSError as exc:
@@ -48,14 +61,6 @@ def _read_text(path: Path, builder: InventoryBuilder) -> str | None:
     except InputBoundError as exc:
         builder.problems.append(exc.problem(str(path)))
     return None
-
-
-def _starts_with_shebang(path: Path) -> bool:
-    try:
-        with open(path, "rb") as stream:
-            return stream.read(2) == b"#!"
-    except OSError:
-        return False  # reported when the text is read
 
 
 def _read_yaml(doc: YamlDocument | Problem, path: Path, builder: InventoryBuilder) -> None:

@@ -64,6 +64,7 @@ _PositionLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 add_vault_tag(_PositionLoader)
 
 
+
 @dataclass(frozen=True)
 class YamlDocument:
     """A loaded YAML document and the positions of its mapping keys."""
@@ -94,7 +95,7 @@ class YamlDocument:
 
 def load_yaml(text: str, file: str) -> YamlDocument | Problem:
     """Parse one YAML document, or describe the syntax error with its position."""
-    try:
+    try:  # the pure parser: libyaml's would skip the depth and alias bounds
         loader = _PositionLoader(text, file)
     except InputBoundError as exc:
         return exc.problem(file)

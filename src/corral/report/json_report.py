@@ -88,6 +88,8 @@ def report_to_dict(report: RunReport, run: dict[str, Any] | None = None) -> dict
         data["run"] = run
     if report.stats:
         data["stats"] = report.stats
+    if report.shard is not None:
+        data["shard"] = report.shard
     return data
 
 

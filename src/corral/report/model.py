@@ -126,6 +126,7 @@ class RunReport:
     interrupted: bool = False
     duration: float = 0.0
     stats: dict[str, dict[str, Any]] = field(default_factory=dict)
+    shard: str | None = None  # "I/N" when the run was one shard of a fleet
 
     def host(self, name: str) -> HostReport:
         if name not in self.hosts:

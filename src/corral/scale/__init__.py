@@ -1,0 +1,1 @@
+"""Running one fleet from many controllers: shards of hosts, and merging their reports."""
