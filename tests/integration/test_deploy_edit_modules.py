@@ -40,16 +40,16 @@ PLAYBOOK = f"""\
       ini_file: {{path: {ROOT}/app.ini, section: db, option: host, value: db.internal, mode: "0640"}}
       register: ini
     - name: ini new section
-      ini_file: {{path: {ROOT}/app.ini, section: cache, option: size, value: "64"}}
+      community.general.ini_file: {{path: {ROOT}/app.ini, section: cache, option: size, value: "64"}}
     - name: sysctl
-      sysctl: {{name: vm.swappiness, value: "10", sysctl_file: {ROOT}/sysctl.conf, reload: false}}
+      ansible.posix.sysctl: {{name: vm.swappiness, value: "10", sysctl_file: {ROOT}/sysctl.conf, reload: false}}
     - name: cron
       cron: {{name: backup, job: /usr/local/bin/backup, hour: "3", minute: "0", user: root, cron_file: {ROOT}/cron.d/app}}
       register: cron
     - name: cron env
       cron: {{name: MAILTO, job: ops@example.com, env: true, user: root, cron_file: {ROOT}/cron.d/app}}
     - name: key
-      authorized_key: {{user: alice, key: "{KEY}", path: {ROOT}/ak/authorized_keys, key_options: no-pty}}
+      ansible.posix.authorized_key: {{user: alice, key: "{KEY}", path: {ROOT}/ak/authorized_keys, key_options: no-pty}}
       register: key
     - name: results
       debug: {{msg: "ini={{{{ ini.msg }}}} jobs={{{{ cron.jobs }}}} keyfile={{{{ key.keyfile }}}}"}}

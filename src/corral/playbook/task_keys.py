@@ -18,8 +18,14 @@ from corral.playbook.yaml_loader import PosDict
 _PREFIXES = ("ansible.builtin.", "ansible.legacy.", "corral.")
 # Collection modules corral implements with the same semantics, by their short name.
 COLLECTION_MODULES: dict[str, str] = {
+    "ansible.posix.authorized_key": "authorized_key",
+    "ansible.posix.mount": "mount",
+    "ansible.posix.sysctl": "sysctl",
     "community.general.apk": "apk",
+    "community.general.ini_file": "ini_file",
+    "community.general.locale_gen": "locale_gen",
     "community.general.pacman": "pacman",
+    "community.general.timezone": "timezone",
     "community.general.zypper": "zypper",
 }
 _COLLECTIONS = ("ansible.posix.", "community.general.")

@@ -242,6 +242,15 @@ def test_collection_names_of_implemented_modules() -> None:
     assert short_name("ansible.posix.seport") == "ansible.posix.seport"
 
 
+def test_every_collection_name_maps_to_a_module_corral_has() -> None:
+    from corral.modules.registry import ModuleRegistry
+    from corral.playbook.task_keys import COLLECTION_MODULES, short_name
+
+    registry = ModuleRegistry()
+    for name, short in COLLECTION_MODULES.items():
+        assert short_name(name) == short and registry.find(short) is not None, name
+
+
 def test_role_search_order(tmp_path: Path) -> None:
     for folder in ("pb/roles/a", "extra/a", "extra/b", "pb/c", "deps/d"):
         (tmp_path / folder).mkdir(parents=True)
