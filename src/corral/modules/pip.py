@@ -292,13 +292,19 @@ def _judge(state, text, current):
     return None
 
 
+def _bare_name(spec):
+    # type: (str) -> str
+    """``flask>=2`` -> ``flask`` (pip uninstall takes names only)."""
+    parsed = parse_requirement(spec)
+    return parsed[0] if parsed is not None else spec
+
+
 def _command(args, names):
     # type: (Mapping[str, Any], List[str]) -> List[str]
     state = args["state"]
     system = ["--break-system-packages"] if args.get("break_system_packages") else []
     if state == "absent":
-        return _pip(args) + ["uninstall", "-y"] + system + [parse_requirement(n)[0] if parse_requirement(n)
-                                                   else n for n in names]
+        return _pip(args) + ["uninstall", "-y"] + system + [_bare_name(n) for n in names]
     argv = _pip(args) + ["install"] + system
     if state == "latest":
         argv.append("-U")
@@ -341,7 +347,8 @@ def apply(ctx, args, plan):
     before = _freeze(args) if args.get("requirements") else None
     argv = _command(args, todo)
     _, out, err = _run(argv, args)
-    result = {"cmd": " ".join(shlex.quote(w) for w in argv), "stdout": out, "stderr": err}
+    result = {"cmd": " ".join(shlex.quote(w) for w in argv), "stdout": out,
+              "stderr": err}  # type: Dict[str, Any]
     only_requirements = not todo and all(c.what == "requirements" for c in plan.changes)
     if before is not None and only_requirements and _freeze(args) == before:
         result["_unchanged"] = True
