@@ -117,8 +117,38 @@ def test_timezone_and_locale_gen(fleet: Any, tmp_path: Path) -> None:
         assert again.changed(host) == 0
     finally:
         corral("apply", play, "-i", fleet.inventory_path, "-e", f"zone={original}")
-    locale = corral("apply", _play(tmp_path, host, """\
+    locale = _play(tmp_path, host, """\
     - locale_gen: {name: de_DE.UTF-8}
+""")
+    try:
+        check = corral("check", locale, "-i", fleet.inventory_path)
+        assert check.code == 2, explain(check)
+        assert "de_DE.utf8" not in fleet.exec(host, ["locale", "-a"]).stdout
+        made = corral("apply", locale, "-i", fleet.inventory_path)
+        assert made.code == 0 and made.changed(host) == 1, explain(made)
+        assert "de_DE.utf8" in fleet.exec(host, ["locale", "-a"]).stdout
+        again = corral("apply", locale, "-i", fleet.inventory_path)
+        assert again.code == 0 and again.changed(host) == 0, explain(again)
+    finally:
+        corral("apply", _play(tmp_path, host, """\
+    - locale_gen: {name: de_DE.UTF-8, state: absent}
 """), "-i", fleet.inventory_path)
-    assert locale.code == 1
-    assert "install the locales package" in locale.host(host)["tasks"][0]["msg"]
+
+
+def test_user_crontab_three_ways(fleet: Any, tmp_path: Path) -> None:
+    host = fleet.light_hosts[0]
+    play = _play(tmp_path, host, """\
+    - cron: {name: report, job: /usr/local/bin/report, minute: "*/10", user: alice}
+""")
+    try:
+        check = corral("check", play, "-i", fleet.inventory_path)
+        assert check.code == 2, explain(check)
+        assert "report" not in fleet.exec(host, "crontab -l -u alice 2>&1; true").stdout
+        made = corral("apply", play, "-i", fleet.inventory_path)
+        assert made.code == 0 and made.changed(host) == 1, explain(made)
+        assert fleet.exec(host, ["crontab", "-l", "-u", "alice"]).stdout == (
+            "#Ansible: report\n*/10 * * * * /usr/local/bin/report\n")
+        again = corral("apply", play, "-i", fleet.inventory_path)
+        assert again.code == 0 and again.changed(host) == 0, explain(again)
+    finally:
+        fleet.exec(host, "crontab -r -u alice; true")

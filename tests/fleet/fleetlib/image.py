@@ -38,6 +38,8 @@ PACKAGES = (
     "git",  # the git module clones over file:// and ssh
     "python3-venv",  # the pip module creates virtualenvs
     "python3-pip",
+    "cron",  # the cron module edits users' crontabs with crontab(1)
+    "locales",  # locale_gen
 )
 USERS = {"deploy": "", "alice": "alice-secret"}  # name -> password ("" = locked, key only)
 FILES_DIR = Path(__file__).parent / "files"
