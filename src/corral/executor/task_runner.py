@@ -53,6 +53,10 @@ class TaskOutcome:
     delegated: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # delegate_facts
 
 
+# meta acts on the play, not on values: it is never unknown.
+_NEVER_UNKNOWN = frozenset({"meta"})
+
+
 class TaskRunner:
     """Runs tasks for one play; one instance shared by the play's hosts."""
 
@@ -87,6 +91,19 @@ class TaskRunner:
                 state.pending[name] = origin
             else:
                 state.pending.pop(name, None)
+
+    def _reads_pending(self, state: HostState, task: Task,
+                       label: str | None) -> TaskOutcome | None:
+        """Check mode: a task reading a result check mode only simulated is unknown."""
+        if not self.check or task.check_mode is False or task.module in _NEVER_UNKNOWN:
+            return None
+        origin = pending_dependency(task, state.pending)
+        if origin is None:
+            return None
+        reason = unknown_reason(origin)
+        result = TaskResult(state.name, self.task_name(task), task.module, Status.UNKNOWN,
+                            msg=reason, item_label=label, data={"depends_on": origin})
+        return TaskOutcome(result, {"changed": False, "unknown": True, "msg": reason})
 
     def _unknown(self, state: HostState, task: Task, label: str | None,
                  exc: Exception) -> TaskOutcome | None:
@@ -217,6 +234,9 @@ class TaskRunner:
         templar: Templar = self.make_templar(stack)
         label = self._label(task, templar, item_vars)
         started = time.monotonic()
+        reads_pending = self._reads_pending(state, task, label)
+        if reads_pending is not None:  # check mode cannot predict it: unknown, not run
+            return self._finish(reads_pending, task, templar, time.monotonic() - started)
         try:
             if task.when and not templar.condition(task.when):
                 result = TaskResult(state.name, self.task_name(task), task.module, Status.SKIPPED,
