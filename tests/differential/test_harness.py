@@ -88,8 +88,10 @@ def test_files_are_compared_by_attribute_and_content() -> None:
 
 
 def test_intended_entries_match_by_pattern() -> None:
-    assert INTENDED.reason_for("files_basics", "file:/srv/diff:mode") is not None
-    assert INTENDED.reason_for("files_basics", "file:/srv/diff/other:mode") is None
+    assert INTENDED.reason_for("result_accounting", "json:r.json:cmd.exception") is not None
+    assert INTENDED.reason_for("other_case", "json:r.json:cmd.exception") is None
+    assert INTENDED.reason_for("new_args_file", "check.exit") is not None
+    assert INTENDED.reason_for("new_args_file", "exit") is None
     assert all(e.reason for e in INTENDED.entries)
 
 
@@ -109,9 +111,9 @@ def test_a_bad_case_file_is_an_error(tmp_path: Path) -> None:
 
 
 def test_unused_entries_are_reported() -> None:
-    entry = INTENDED.reason_for("files_basics", "file:/srv/diff:mode")
-    result = CaseResult(Case("files_basics", Path(".")),
-                        judged=[Judged(Difference("file:/srv/diff:mode", "x"), entry)])
-    text = unused_entries({"files_basics": result}, INTENDED)
-    assert "case files_basics, what file:/srv/diff:mode" not in text
-    assert "case set_fact_loop" in text
+    entry = INTENDED.reason_for("result_accounting", "json:r.json:cmd.exception")
+    result = CaseResult(Case("result_accounting", Path(".")),
+                        judged=[Judged(Difference("json:r.json:cmd.exception", "x"), entry)])
+    text = unused_entries({"result_accounting": result}, INTENDED)
+    assert "case result_accounting, what json:*.exception" not in text
+    assert "case new_args_file" in text

@@ -65,7 +65,7 @@ def test_async_with_poll_waits_and_fails_at_its_limit(fleet, tmp_path, root) -> 
 - hosts: {host}
   gather_facts: false
   tasks:
-    - copy: {{content: "a", dest: "{root}/polled.txt"}}
+    - lineinfile: {{line: "a", path: "{root}/polled.txt", create: true}}
       async: 10
       poll: 1
       register: p
@@ -82,7 +82,7 @@ def test_async_with_poll_waits_and_fails_at_its_limit(fleet, tmp_path, root) -> 
     assert run.code == 0, explain(run)
     msgs = [t["msg"] for t in run.host(host)["tasks"] if t["module"] == "debug"]
     assert msgs == ["True True", "Timeout exceeded"]
-    assert read_file(fleet, host, f"{root}/polled.txt") == "a"
+    assert read_file(fleet, host, f"{root}/polled.txt") == "a\n"
     assert fleet.exec(host, ["pgrep", "-f", "^sleep 30"]).returncode != 0  # the job was killed
     again = apply(fleet, tmp_path, play)
     assert again.host(host)["tasks"][0]["status"] == "ok", explain(again)

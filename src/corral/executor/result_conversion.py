@@ -48,7 +48,8 @@ def registered_value(raw: Mapping[str, Any]) -> dict[str, Any]:
     status = str(raw.get("status"))
     value: dict[str, Any] = dict(raw.get("data") or {})
     value.update({
-        "changed": status == "changed",
+        # a failed module that says it changed something (a command that ran) stays changed
+        "changed": status == "changed" or (status == "failed" and value.get("changed") is True),
         "failed": status == "failed",
         "msg": value["msg"] if isinstance(value.get("msg"), str) else raw.get("msg") or "",
     })

@@ -35,9 +35,9 @@ REQUIRES = ("_fileattrs", "_filecontent")
 def is_tree(args):
     # type: (Mapping[str, Any]) -> bool
     """Whether this copy is handled here: a directory from the controller, or a
-    remote_src directory (a remote_src file is a plain file copy, in _filecontent)."""
+    remote_src that is not a file (a remote_src file is a plain file copy, in _filecontent)."""
     return args.get("_tree") is not None or (
-        bool(args.get("remote_src")) and os.path.isdir(str(args.get("src") or "")))
+        bool(args.get("remote_src")) and not os.path.isfile(str(args.get("src") or "")))
 
 
 def _remote_manifest(args):

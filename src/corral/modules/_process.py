@@ -101,6 +101,7 @@ def run(argv, args, shown, cmd=None, executable=None):
     if proc.returncode != 0:
         error = ModuleError("non-zero return code %d" % proc.returncode, **data)
         error.data["msg"] = "non-zero return code"  # Ansible's words, for register
+        error.data["changed"] = True  # it ran: Ansible counts a failed command as changed
         raise error
     data["msg"] = ""
     return data
