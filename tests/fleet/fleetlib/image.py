@@ -40,6 +40,7 @@ PACKAGES = (
     "python3-pip",
     "cron",  # the cron module edits users' crontabs with crontab(1)
     "locales",  # locale_gen
+    "python3-apt",  # ansible-core's apt module needs it (the differential suite's apt case)
 )
 USERS = {"deploy": "", "alice": "alice-secret"}  # name -> password ("" = locked, key only)
 FILES_DIR = Path(__file__).parent / "files"
