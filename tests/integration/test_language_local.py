@@ -81,7 +81,8 @@ def test_changed_when_failed_when_ignore_errors(project: Path) -> None:
     assert result.code == 1
     assert result.statuses("w1") == ["ok", "ignored", "failed"]
     host = result.host("w1")
-    assert (host["ok"], host["failed"], host["changed"], host["ignored"]) == (2, 1, 0, 1)
+    # a failed command is changed in ansible-core too: the ignored one counts as changed
+    assert (host["ok"], host["failed"], host["changed"], host["ignored"]) == (2, 1, 1, 1)
     assert host["tasks"][1]["ignored"] is True
 
 

@@ -9,6 +9,7 @@ controller never run.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -79,7 +80,8 @@ def test_host_file_with_jinja_stays_literal_and_runs_nothing(fleet, light_host, 
     debug = msgs[3:13]
     assert debug[:9] == [expected] * 6 + ["x" + expected, expected, expected], debug
     assert debug[9] == f"again: {expected}"
-    assert "49" not in "".join(debug) + run.stdout
+    # 49 as a word: the temporary folder's name may hold the digits (pytest-491)
+    assert not re.search(r"(?<![\w/-])49(?![\w/-])", "".join(debug) + run.stdout)
     assert not marker.exists(), "host data ran code on the controller"
     rendered = fleet.exec(light_host, "cat /tmp/rendered", check=True).stdout
     assert rendered == f"{expected}\n{' '.join(expected.split())}\n"
