@@ -144,6 +144,17 @@ class Apt(object):
             work.append(("apt archives", None, None, ["apt-get", "-y", "autoclean"]))
         return work
 
+    def cache_stamp(self):
+        # type: () -> Optional[float]
+        """When apt's index last changed: the update-success stamp, else the lists folder
+        (Ansible compares the same before and after a refresh to say cache_updated)."""
+        for path in ("/var/lib/apt/periodic/update-success-stamp", "/var/lib/apt/lists"):
+            try:
+                return os.stat(path).st_mtime
+            except OSError:
+                continue
+        return None
+
     def update_cache(self, args):
         # type: (Mapping[str, Any]) -> Any
         argv = ["apt-get", "-q", "-o", "DPkg::Lock::Timeout=%d" % _lock(args), "update"]

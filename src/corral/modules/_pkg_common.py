@@ -241,8 +241,11 @@ def apply(ctx, args, plan, backend):
     ran = []  # type: List[Ran]
     data = {"cache_updated": False}  # type: Dict[str, Any]
     if plan.state["update_cache"]:
+        stamp = getattr(backend, "cache_stamp", None)
+        before = stamp() if stamp is not None else None
         ran.append(backend.update_cache(args))
-        data.update(cache_updated=True, cache_update_time=int(time.time()))
+        fresh = before is None or stamp is None or stamp() != before  # the index moved
+        data.update(cache_updated=fresh, cache_update_time=int(time.time()))
         current = dict(inspect_packages(args, backend), housework=current["housework"])
         _replan(plan, current["transaction"])
     if current["transaction"]:
@@ -259,6 +262,11 @@ def apply(ctx, args, plan, backend):
         data["changed"] = bool(current["transaction"])
         if not words:
             data["summary"] = already_message(current)
+    cache_only = all(c.what.endswith(" cache") for c in plan.changes)
+    if cache_only and not data["cache_updated"] and not current["transaction"] \
+            and not current["housework"]:
+        data["_unchanged"] = True  # refreshed, but the index did not move: not a change
+        data["summary"] = "the %s cache is up to date" % backend.name
     return data
 
 
