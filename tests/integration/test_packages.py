@@ -239,11 +239,6 @@ def test_update_cache_is_a_change_when_the_index_moves_and_cache_valid_time_skip
     same = apply_on(fleet, host, update)
     assert (same.code, same.changed(host)) == (0, 0)
     assert task_msgs(same, host) == ["the apt cache is up to date"]
-    fleet.exec(host, "sed -i 's/^Enabled: no/Enabled: yes/' "
-                     "/etc/apt/sources.list.d/corral-next.sources", check=True)
-    moved = apply_on(fleet, host, update)
-    assert (moved.code, moved.changed(host)) == (0, 1)
-    assert task_msgs(moved, host) == ["updated the apt cache; nothing to do"]
     fresh = host_play(tmp_path, host, """\
         - apt:
             name: corral-demo
@@ -252,6 +247,11 @@ def test_update_cache_is_a_change_when_the_index_moves_and_cache_valid_time_skip
     check, first, again = _triple(fleet, host, fresh)
     assert task_msgs(first, host) == ["installed corral-demo 1.0"]  # no cache update: fresh
     assert task_msgs(again, host) == ["corral-demo 1.0 already installed"]
+    fleet.exec(host, "sed -i 's/^Enabled: no/Enabled: yes/' "
+                     "/etc/apt/sources.list.d/corral-next.sources", check=True)
+    moved = apply_on(fleet, host, update)
+    assert (moved.code, moved.changed(host)) == (0, 1)
+    assert task_msgs(moved, host) == ["updated the apt cache; nothing to do"]
 
 
 def test_update_cache_with_a_package_named_is_changed_only_by_the_package(fleet, host, tmp_path):

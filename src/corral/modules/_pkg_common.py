@@ -262,7 +262,7 @@ def apply(ctx, args, plan, backend):
         data["changed"] = bool(current["transaction"])
         if not words:
             data["summary"] = already_message(current)
-    cache_only = all(c.what.endswith(" cache") for c in plan.changes)
+    cache_only = bool(plan.changes) and all(c.what.endswith(" cache") for c in plan.changes)
     if cache_only and not data["cache_updated"] and not current["transaction"] \
             and not current["housework"]:
         data["_unchanged"] = True  # refreshed, but the index did not move: not a change
