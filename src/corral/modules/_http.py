@@ -97,6 +97,15 @@ def request(args, method="GET", data=None, extra_headers=None, follow="safe"):
                     time.time() - started)
 
 
+def fetch(url, validate_certs=True, timeout=30.0):
+    # type: (str, bool, float) -> Response
+    """A plain GET with the defaults of COMMON_ARGS (unarchive, rpm_key and deb822 keys)."""
+    return request({"url": url, "headers": {}, "url_username": None, "url_password": None,
+                    "force_basic_auth": False, "validate_certs": validate_certs, "ca_path": None,
+                    "http_agent": "ansible-httpget", "use_proxy": True, "timeout": timeout},
+                   follow="all")
+
+
 def _tls(args):
     # type: (Mapping[str, Any]) -> Any
     if not args["validate_certs"]:

@@ -150,12 +150,9 @@ def apply(ctx, args, plan):
 
 def _fetch_key(url, path):
     # type: (str, str) -> None
-    from corral.modules._http import request
+    from corral.modules._http import fetch
 
-    reply = request({"url": url, "headers": {}, "url_username": None, "url_password": None,
-                     "force_basic_auth": False, "validate_certs": True, "ca_path": None,
-                     "http_agent": "ansible-httpget", "use_proxy": True, "timeout": 30},
-                    follow="all")
+    reply = fetch(url)
     if reply.status >= 400:
         raise ModuleError("Failed to download key at %s: HTTP Error %d" % (url, reply.status))
     data = reply.body.read(1024 * 1024)

@@ -97,12 +97,9 @@ def _key_text(args):
     # type: (Mapping[str, Any]) -> str
     key = args["key"]
     if re.match(r"^(https?|ftp)://", key):
-        from corral.modules._http import request
+        from corral.modules._http import fetch
 
-        reply = request({"url": key, "headers": {}, "url_username": None, "url_password": None,
-                         "force_basic_auth": False, "validate_certs": args["validate_certs"],
-                         "ca_path": None, "http_agent": "ansible-httpget", "use_proxy": True,
-                         "timeout": 30}, follow="all")
+        reply = fetch(key, args["validate_certs"])
         if reply.status >= 400:
             raise ModuleError("failed to download the key from %s: HTTP %d" % (key, reply.status))
         return reply.body.read(1024 * 1024).decode("ascii", "replace")

@@ -107,12 +107,9 @@ def _archive_path(ctx, args):
 
 def _download(args):
     # type: (Mapping[str, Any]) -> str
-    from corral.modules._http import request
+    from corral.modules._http import fetch
 
-    reply = request({"url": args["src"], "headers": {}, "url_username": None, "url_password": None,
-                     "force_basic_auth": False, "validate_certs": args["validate_certs"],
-                     "ca_path": None, "http_agent": "ansible-httpget", "use_proxy": True,
-                     "timeout": 30}, follow="all")
+    reply = fetch(args["src"], args["validate_certs"])
     if reply.status >= 400:
         raise ModuleError("Failure downloading %s, HTTP Error %d: %s" % (args["src"], reply.status,
                                                                            reply.reason))
