@@ -6,21 +6,33 @@ import asyncio
 import getpass
 import os
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from corral.cli.exit_codes import ExitCode, exit_code_for
 from corral.cli.extra_vars import parse_extra_vars
 from corral.cli.interrupts import Interrupts
-from corral.errors import CorralError, InputError, UsageError
+from corral.errors import CorralError, InputError, Problem, UsageError
 from corral.executor.options import ConnectionDefaults, RunOptions
+from corral.inventory.empty_pattern import did_you_mean, inventory_names, no_host_message
 from corral.scale.shard import parse_shard
 
 if TYPE_CHECKING:
     from corral.cli.run_record import RecordOptions, RunRecorder
+    from corral.report.events import RunEvents
     from corral.report.model import RunReport
 
 _POLICIES = ("strict", "accept-new", "off")
+
+
+@dataclass(frozen=True)
+class AdhocOutput:
+    """How `corral run` prints: ``--one-line``, and ``--tree DIR`` (a JSON file per host)."""
+
+    one_line: bool = False
+    tree: Path | None = None
 
 
 def _split_tags(values: list[str] | None) -> frozenset[str]:
@@ -60,7 +72,8 @@ def build_options(check: bool, diff: bool, *, limit: str | None, tags: list[str]
 def apply_playbook(playbook: Path, inventory: list[str], *, check: bool, diff: bool,
                    report: Path | None, list_hosts: bool, list_tasks: bool,
                    syntax_check: bool = False, roles_path: list[str] | None = None,
-                   record: RecordOptions | None = None, **kw: Any) -> ExitCode:
+                   record: RecordOptions | None = None, allow_empty: bool = False,
+                   **kw: Any) -> ExitCode:
     from dataclasses import replace
 
     from corral.cli.loading import load_run_input
@@ -85,9 +98,10 @@ def apply_playbook(playbook: Path, inventory: list[str], *, check: bool, diff: b
     except InputError as exc:
         _print_input_error(exc)
         return ExitCode.INVALID_INPUT
-    if not limit_ok:
+    if not limit_ok and not allow_empty:
+        hint = did_you_mean(options.limit or "", _known_names(loaded.inventory))
         sys.stderr.write(f"ERROR: --limit {options.limit!r} matches none of the hosts the plays "
-                         "target; nothing was run\n")
+                         f"target{hint}; nothing was run (--allow-empty runs anyway)\n")
         return ExitCode.INVALID_INPUT
     if syntax_check:
         sys.stdout.write(f"playbook: {playbook}\n")
@@ -101,6 +115,13 @@ def apply_playbook(playbook: Path, inventory: list[str], *, check: bool, diff: b
         from corral.cli.listing import list_playbook
 
         return list_playbook(loaded, options, list_hosts, list_tasks)
+    try:
+        empty = [] if allow_empty else _plays_matching_nothing(loaded)
+        if empty:
+            raise InputError(empty)
+    except InputError as exc:
+        _print_input_error(exc)
+        return ExitCode.INVALID_INPUT
     return _execute(loaded.inventory, loaded.registry, loaded.playbook, options, report,
                     record, inventory)
 
@@ -112,9 +133,24 @@ def _limit_matches(loaded: Any, limit: str) -> bool:
                for play in loaded.playbook.plays)
 
 
+def _known_names(inventory: Any) -> list[str]:
+    return inventory_names(inventory.groups, inventory.hosts)
+
+
+def _plays_matching_nothing(loaded: Any) -> list[Problem]:
+    """A play whose hosts pattern selects no host of the inventory: a typo until told
+    otherwise (ansible-core warns and skips the play; --allow-empty does that)."""
+    inventory = loaded.inventory
+    return [Problem(no_host_message("play hosts pattern", play.hosts, _known_names(inventory),
+                                    inventory.groups)
+                    + " (--allow-empty skips such plays)", play.position)
+            for play in loaded.playbook.plays if not inventory.select(play.hosts)]
+
+
 def _execute(inventory: Any, registry: Any, playbook: Any, options: RunOptions,
              report_path: Path | None, record: RecordOptions | None = None,
-             sources: list[str] | None = None) -> ExitCode:
+             sources: list[str] | None = None,
+             console_for: Callable[[TextIO], RunEvents] | None = None) -> ExitCode:
     from corral.cli.run_record import RunRecorder
     from corral.executor.engine import Engine
     from corral.report.console import ConsoleEvents
@@ -126,8 +162,9 @@ def _execute(inventory: Any, registry: Any, playbook: Any, options: RunOptions,
     except UsageError as exc:
         sys.stderr.write(f"ERROR: {exc}\n")
         return ExitCode.USAGE
-    console = ConsoleEvents(recorder.console_stream if recorder else sys.stdout, diff=options.diff,
-                            verbosity=options.verbosity, show_stats=options.collect_stats)
+    stream = recorder.console_stream if recorder else sys.stdout
+    console: RunEvents = console_for(stream) if console_for is not None else ConsoleEvents(
+        stream, diff=options.diff, verbosity=options.verbosity, show_stats=options.collect_stats)
     events = recorder.events(console) if recorder else console
     engine = Engine(inventory, registry, options, events)
     with Interrupts() as interrupts:  # until the report is written: no signal cuts it short
@@ -190,16 +227,23 @@ def _check_report_path(report: Path | None) -> None:
 
 def run_adhoc_task(pattern: str, inventory: list[str], module: str, args: str, *, check: bool,
                    diff: bool, become: bool, become_user: str | None,
-                   record: RecordOptions | None = None, **kw: Any) -> ExitCode:
+                   record: RecordOptions | None = None, output: AdhocOutput | None = None,
+                   allow_empty: bool = False, **kw: Any) -> ExitCode:
+    """``corral run``: one task on the hosts of ``pattern``, printed as ``ansible -m`` does."""
     from corral.cli.loading import load_adhoc_input
     from corral.cli.run_record import check_record_paths
 
+    output = output or AdhocOutput()
     try:
         if record is not None:
             check_record_paths(record)
+        if output.tree is not None:
+            _make_tree(output.tree)
         options = build_options(check, diff, force_handlers=False, stats=False, tags=None,
                                 skip_tags=None, **kw)
         loaded = load_adhoc_input(pattern, inventory, module, args, become, become_user)
+        if not allow_empty:
+            _check_adhoc_hosts(loaded, pattern, options.limit)
     except InputError as exc:
         _print_input_error(exc)
         return ExitCode.INVALID_INPUT
@@ -207,4 +251,34 @@ def run_adhoc_task(pattern: str, inventory: list[str], module: str, args: str, *
         sys.stderr.write(f"ERROR: {exc}\n")
         return ExitCode.USAGE
     return _execute(loaded.inventory, loaded.registry, loaded.playbook, options, None, record,
-                    inventory)
+                    inventory, console_for=lambda stream: _adhoc_events(stream, output, options))
+
+
+def _check_adhoc_hosts(loaded: Any, pattern: str, limit: str | None) -> None:
+    """An ad-hoc pattern (or its --limit) selecting no host is exit 4, with a did-you-mean."""
+    inventory = loaded.inventory
+    known = _known_names(inventory)
+    selected = inventory.select(pattern)
+    if not selected:
+        raise InputError(no_host_message("host pattern", pattern, known, inventory.groups)
+                         + " (--allow-empty runs anyway)")
+    if limit is not None and not inventory.limit(selected, limit):
+        raise InputError(f"--limit {limit!r} matches none of the {len(selected)} hosts of "
+                         f"{pattern!r}{did_you_mean(limit, known)} (--allow-empty runs anyway)")
+
+
+def _make_tree(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--tree {folder}: cannot make the folder: {exc.strerror}") from exc
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"--tree {folder}: the folder is not writable")
+
+
+def _adhoc_events(stream: TextIO, output: AdhocOutput, options: RunOptions) -> RunEvents:
+    from corral.report.adhoc_events import AdhocEvents
+    from corral.report.adhoc_output import AdhocStyle
+
+    style = AdhocStyle(verbosity=options.verbosity, one_line=output.one_line, diff=options.diff)
+    return AdhocEvents(stream, sys.stderr, style, output.tree)

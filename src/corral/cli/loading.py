@@ -97,5 +97,5 @@ def load_adhoc_input(pattern: str, inventories: list[str], module: str, args: st
                 args=task_args)
     play = Play(hosts=pattern, position=where, path=here / "<ad-hoc>", name=f"ad-hoc: {pattern}",
                 gather_facts=False, tasks=[task], become=become or None,
-                become_user=become_user)
+                become_user=become_user, keyword_positions={"gather_facts": where})
     return RunInput(inventory, registry, Playbook(path=here / "<ad-hoc>", plays=[play]))

@@ -7,8 +7,6 @@ from typing import Annotated
 
 import typer
 
-from corral.cli.run_record import RecordOptions
-
 ReportDirOpt = Annotated[Path | None, typer.Option(
     "--report-dir", help="Also write the JSON report to this folder, one file per run.")]
 EventsOpt = Annotated[str | None, typer.Option(
@@ -21,8 +19,3 @@ HistoryOpt = Annotated[Path | None, typer.Option(
     "$XDG_STATE_HOME/corral/history.db).")]
 NoHistoryOpt = Annotated[bool, typer.Option("--no-history", help="Do not record this run in the history.")]
 
-
-def record_options(command: str, report_dir: Path | None, events: str | None, junit: Path | None,
-                   history: Path | None, no_history: bool) -> RecordOptions:
-    return RecordOptions(command=command, report_dir=report_dir, events=events, junit=junit,
-                         history=history, no_history=no_history)

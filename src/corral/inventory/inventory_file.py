@@ -26,7 +26,7 @@ _YAML_KEY_LINE = re.compile(r"^[\w.-]+:\s*(#.*)?$")
 
 
 def read_inventory_file(path: Path, builder: InventoryBuilder) -> None:
-    if _is_script(path):
+    if is_script(path):
         read_script_inventory(path, builder)
         return
     text = _read_text(path, builder)
@@ -42,7 +42,7 @@ def read_inventory_file(path: Path, builder: InventoryBuilder) -> None:
         _read_guessing(text, path, builder)
 
 
-def _is_script(path: Path) -> bool:
+def is_script(path: Path) -> bool:
     """An executable file starting with ``#!``: an inventory script, as in Ansible."""
     if not os.access(path, os.X_OK):
         return False
