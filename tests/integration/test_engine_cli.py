@@ -37,8 +37,8 @@ STATUSES = {"ok", "changed", "failed", "ignored", "skipped", "unreachable"}
 def test_run_command_prints_each_hosts_own_name(fleet):
     run = corral("run", "fleet", "-i", fleet.inventory_path, "-m", "command", "-a", "uname -n")
     assert run.code == 0, explain(run)
-    printed = re.findall(r'"stdout": "([^"]*)"', run.stdout)
-    assert sorted(printed) == sorted(fleet.hosts), run.stdout
+    printed = dict(re.findall(r"^(\S+) \| CHANGED \| rc=0 >>\n(.*)$", run.stdout, re.M))
+    assert printed == {host: host for host in fleet.hosts}, run.stdout
 
 
 def test_run_file_touch_creates_the_file_and_check_does_not(fleet):
@@ -48,12 +48,14 @@ def test_run_file_touch_creates_the_file_and_check_does_not(fleet):
                        "-a", f"path={path} state=touch", "--check")
         assert check.code == 2, explain(check)  # check mode: "would change" is drift
         assert not any(exists(fleet, h, path) for h in fleet.hosts)
+        assert sorted(re.findall(r"^(\S+) \| CHANGED", check.stdout, re.M)) == \
+            sorted(fleet.hosts), check.stdout
         run = corral("run", "fleet", "-i", fleet.inventory_path, "-m", "file",
                      "-a", f"path={path} state=touch")
         assert run.code == 0, explain(run)
         for host in fleet.hosts:
             assert exists(fleet, host, path), host
-            assert "changed=1" in recap_line(run, host)
+            assert f"{host} | CHANGED => " in run.stdout, run.stdout
     finally:
         remove_on_hosts(fleet, path)
 
@@ -62,7 +64,7 @@ def test_run_with_a_failing_command_exits_1(fleet):
     run = corral("run", fleet.hosts[0], "-i", fleet.inventory_path, "-m", "command",
                  "-a", "/bin/false")
     assert run.code == 1, explain(run)
-    assert "failed=1" in recap_line(run, fleet.hosts[0])
+    assert run.stdout.startswith(f"{fleet.hosts[0]} | FAILED | rc=1 >>\n"), run.stdout
 
 
 # -- inventory and modules ------------------------------------------------------------------
