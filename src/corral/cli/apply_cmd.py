@@ -139,12 +139,23 @@ def _known_names(inventory: Any) -> list[str]:
 
 def _plays_matching_nothing(loaded: Any) -> list[Problem]:
     """A play whose hosts pattern selects no host of the inventory: a typo until told
-    otherwise (ansible-core warns and skips the play; --allow-empty does that)."""
+    otherwise (ansible-core warns and skips the play; --allow-empty does that).
+
+    Plays after one that may add hosts or groups at run time (add_host, group_by, an
+    include) are left to the run: their hosts may not exist yet."""
+    from corral.playbook.inventory_edits import may_edit_inventory
+
     inventory = loaded.inventory
-    return [Problem(no_host_message("play hosts pattern", play.hosts, _known_names(inventory),
-                                    inventory.groups)
-                    + " (--allow-empty skips such plays)", play.position)
-            for play in loaded.playbook.plays if not inventory.select(play.hosts)]
+    problems = []
+    for play in loaded.playbook.plays:
+        if not inventory.select(play.hosts):
+            problems.append(Problem(
+                no_host_message("play hosts pattern", play.hosts, _known_names(inventory),
+                                inventory.groups) + " (--allow-empty skips such plays)",
+                play.position))
+        if may_edit_inventory(play):
+            break
+    return problems
 
 
 def _execute(inventory: Any, registry: Any, playbook: Any, options: RunOptions,
