@@ -87,7 +87,18 @@ class PlaybookError(InputError):
 
 
 class TemplateError(InputError):
-    """A Jinja2 template failed to parse or render."""
+    """A Jinja2 template failed to parse or render.
+
+    ``field`` names the value being rendered (``msg``, ``condition``) and ``undefined``
+    the undefined variable, when known: enough for the executor to point at the
+    expression's file, line and column.
+    """
+
+    def __init__(self, problems: list[Problem] | Problem | str, *, field: str | None = None,
+                 undefined: str | None = None) -> None:
+        super().__init__(problems)
+        self.field = field
+        self.undefined = undefined
 
 
 class VaultError(InputError):

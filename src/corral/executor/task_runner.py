@@ -13,6 +13,7 @@ from corral.executor.actions import ACTIONS, ActionContext
 from corral.executor.actions.base import ActionOutcome, validate_action_args
 from corral.executor.arg_spec import validate_arguments
 from corral.executor.background import job_plan, run_job, timeout_message
+from corral.executor.expression_position import task_error_text
 from corral.executor.host_state import HostState
 from corral.executor.include_vars import include_vars
 from corral.executor.inventory_tasks import INVENTORY_MODULES, InventoryEdit, inventory_edit
@@ -255,7 +256,7 @@ class TaskRunner:
                                   mark_unsafe({"failed": True, "msg": str(exc), "changed": False,
                                                "unreachable": status is Status.UNREACHABLE}))
         except (CorralError, ArgumentError) as exc:
-            message = exc.msg if isinstance(exc, ArgumentError) else str(exc)
+            message = exc.msg if isinstance(exc, ArgumentError) else task_error_text(exc, task)
             outcome = self._unknown(state, task, label, exc) or TaskOutcome(
                 TaskResult(state.name, self.task_name(task), task.module, Status.FAILED,
                            msg=message, item_label=label),

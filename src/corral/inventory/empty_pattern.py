@@ -7,9 +7,9 @@ close to each plain term of the pattern come from the inventory's groups and hos
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 
+from corral.did_you_mean import closest, hint
 from corral.inventory.patterns import split_pattern
 
 _GLOB_CHARS = ("*", "?", "[", "~")
@@ -23,33 +23,15 @@ def close_names(pattern: str, known: Sequence[str], limit: int = 3) -> list[str]
         word = term.lstrip("&!")
         if not word or word in names or any(c in word for c in _GLOB_CHARS):
             continue
-        for close in _closest(word, known):
+        for close in closest(word, known):
             if close not in found:
                 found.append(close)
     return found[:limit]
 
 
-def _closest(word: str, known: Sequence[str], cutoff: float = 0.7, spread: float = 0.1
-             ) -> list[str]:
-    """The names about as close as the closest one: ``webserver`` gets ``webservers``,
-    not also ``dbservers``."""
-    scored = []
-    for name in known:
-        matcher = difflib.SequenceMatcher(None, word, name)
-        if matcher.real_quick_ratio() >= cutoff and matcher.quick_ratio() >= cutoff:
-            score = matcher.ratio()
-            if score >= cutoff:
-                scored.append((score, name))
-    best = max((score for score, _ in scored), default=0.0)
-    return [name for score, name in sorted(scored, key=lambda s: -s[0]) if score >= best - spread]
-
-
 def did_you_mean(pattern: str, known: Sequence[str]) -> str:
     """``; did you mean 'webservers'?`` or '' when nothing is close."""
-    close = close_names(pattern, known)
-    if not close:
-        return ""
-    return "; did you mean " + " or ".join(repr(c) for c in close) + "?"
+    return hint(close_names(pattern, known))
 
 
 def inventory_names(groups: Iterable[str], hosts: Iterable[str]) -> list[str]:

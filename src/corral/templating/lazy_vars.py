@@ -44,7 +44,8 @@ class TemplatedVars(Mapping[str, Any]):
         try:
             return self.resolve(name)
         except Exception as exc:
-            raise template_error(exc, _text_of(self._raw.get(name)), f"variable {name!r}") from exc
+            raise template_error(exc, _text_of(self._raw.get(name)), f"variable {name!r}",
+                                 names=self._raw) from exc
 
     def __contains__(self, name: object) -> bool:
         return name in self._raw

@@ -52,7 +52,7 @@ class Templar:
         try:
             return render_string(self.env, text, self.variables.scope)
         except Exception as exc:
-            raise template_error(exc, text, path or None) from exc
+            raise template_error(exc, text, path or None, names=self.variables) from exc
 
     def render_text(self, text: str, name: str = "<template>",
                     options: Mapping[str, Any] | None = None) -> str:
@@ -70,7 +70,8 @@ class Templar:
                                newline=str((options or {}).get("newline_sequence", "\n")))
         except Exception as exc:
             template = _compiled_or_none(env, file_body(text))
-            raise template_error(exc, text, file=name, template=template) from exc
+            raise template_error(exc, text, file=name, template=template,
+                                 names=self.variables) from exc
 
     def condition(self, expr: str | bool | list[Any]) -> bool:
         """Evaluate ``when``/``failed_when``/``changed_when``/``until``.
@@ -113,7 +114,7 @@ class Templar:
         try:
             result = render_to_text(self.env, text, self.variables.scope)
         except Exception as exc:
-            raise template_error(exc, expr, "condition") from exc
+            raise template_error(exc, expr, "condition", names=self.variables) from exc
         return result == "True"
 
 
