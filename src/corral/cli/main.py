@@ -180,11 +180,12 @@ def inventory_cmd(
 def modules_cmd(
     name: Annotated[str | None, typer.Argument(metavar="NAME", help="Show one module's arguments.")] = None,
     playbook_dir: Annotated[Path | None, typer.Option("--playbook-dir", help="Also list modules/ next to this folder's playbooks.")] = None,
+    snippet: Annotated[bool, typer.Option("--snippet", "-s", help="Print a task using module NAME, ready to paste into a playbook: required arguments set, optional ones commented out.")] = False,
 ) -> None:
-    """List the modules corral has, with their arguments."""
+    """List the modules corral has; with NAME, its arguments, return values and an example task."""
     from corral.cli.modules_cmd import show_modules
 
-    raise typer.Exit(int(show_modules(name, playbook_dir)))
+    raise typer.Exit(int(show_modules(name, playbook_dir, snippet)))
 
 
 @app.command("explain")
