@@ -124,3 +124,12 @@ def test_play_with_a_typo_is_exit_4_and_allow_empty_runs_the_rest(fleet, tmp_pat
     finally:
         for host in fleet.hosts:
             fleet.exec(host, ["rm", "-f", path])
+
+
+def test_facts_prints_each_hosts_facts_as_json(fleet):
+    run = corral("facts", "fleet", "-i", fleet.inventory_path, "--forks", "2")
+    assert run.code == 0, explain(run)
+    found = re.findall(r"^(\S+) \| SUCCESS => (\{.*?^\})", run.stdout, re.M | re.S)
+    assert sorted(h for h, _ in found) == sorted(fleet.hosts)
+    for host, body in found:
+        assert json.loads(body)["ansible_facts"]["hostname"] == host
