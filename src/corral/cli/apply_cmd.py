@@ -7,7 +7,6 @@ import getpass
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -27,19 +26,11 @@ if TYPE_CHECKING:
 _POLICIES = ("strict", "accept-new", "off")
 
 
-@dataclass(frozen=True)
-class AdhocOutput:
-    """How `corral run` prints: ``--one-line``, and ``--tree DIR`` (a JSON file per host)."""
-
-    one_line: bool = False
-    tree: Path | None = None
-
-
 def _split_tags(values: list[str] | None) -> frozenset[str]:
     return frozenset(t.strip() for v in values or () for t in v.split(",") if t.strip())
 
 
-def _print_input_error(exc: InputError) -> None:
+def print_input_error(exc: InputError) -> None:
     count = len(exc.problems)
     sys.stderr.write(f"ERROR: {count} problem{'s' if count != 1 else ''} found; nothing was run:\n")
     for problem in exc.problems:
@@ -88,7 +79,7 @@ def apply_playbook(playbook: Path, inventory: list[str], *, check: bool, diff: b
         options = build_options(check, diff, **kw)
         loaded = load_run_input(playbook, inventory, roles_path or [])
     except InputError as exc:
-        _print_input_error(exc)
+        print_input_error(exc)
         return ExitCode.INVALID_INPUT
     except UsageError as exc:
         sys.stderr.write(f"ERROR: {exc}\n")
@@ -96,10 +87,10 @@ def apply_playbook(playbook: Path, inventory: list[str], *, check: bool, diff: b
     try:
         limit_ok = not options.limit or _limit_matches(loaded, options.limit)
     except InputError as exc:
-        _print_input_error(exc)
+        print_input_error(exc)
         return ExitCode.INVALID_INPUT
     if not limit_ok and not allow_empty:
-        hint = did_you_mean(options.limit or "", _known_names(loaded.inventory))
+        hint = did_you_mean(options.limit or "", known_names(loaded.inventory))
         sys.stderr.write(f"ERROR: --limit {options.limit!r} matches none of the hosts the plays "
                          f"target{hint}; nothing was run (--allow-empty runs anyway)\n")
         return ExitCode.INVALID_INPUT
@@ -120,9 +111,9 @@ def apply_playbook(playbook: Path, inventory: list[str], *, check: bool, diff: b
         if empty:
             raise InputError(empty)
     except InputError as exc:
-        _print_input_error(exc)
+        print_input_error(exc)
         return ExitCode.INVALID_INPUT
-    return _execute(loaded.inventory, loaded.registry, loaded.playbook, options, report,
+    return execute(loaded.inventory, loaded.registry, loaded.playbook, options, report,
                     record, inventory)
 
 
@@ -133,7 +124,7 @@ def _limit_matches(loaded: Any, limit: str) -> bool:
                for play in loaded.playbook.plays)
 
 
-def _known_names(inventory: Any) -> list[str]:
+def known_names(inventory: Any) -> list[str]:
     return inventory_names(inventory.groups, inventory.hosts)
 
 
@@ -150,7 +141,7 @@ def _plays_matching_nothing(loaded: Any) -> list[Problem]:
     for play in loaded.playbook.plays:
         if not inventory.select(play.hosts):
             problems.append(Problem(
-                no_host_message("play hosts pattern", play.hosts, _known_names(inventory),
+                no_host_message("play hosts pattern", play.hosts, known_names(inventory),
                                 inventory.groups) + " (--allow-empty skips such plays)",
                 play.position))
         if may_edit_inventory(play):
@@ -158,7 +149,7 @@ def _plays_matching_nothing(loaded: Any) -> list[Problem]:
     return problems
 
 
-def _execute(inventory: Any, registry: Any, playbook: Any, options: RunOptions,
+def execute(inventory: Any, registry: Any, playbook: Any, options: RunOptions,
              report_path: Path | None, record: RecordOptions | None = None,
              sources: list[str] | None = None,
              console_for: Callable[[TextIO], RunEvents] | None = None) -> ExitCode:
@@ -185,7 +176,7 @@ def _execute(inventory: Any, registry: Any, playbook: Any, options: RunOptions,
             _warn_open_files(engine, playbook, options, events)
             result = asyncio.run(_run(engine, playbook, interrupts))
         except InputError as exc:
-            _print_input_error(exc)
+            print_input_error(exc)
             return _finish(recorder, RunReport(check_mode=options.check),
                            ExitCode.INVALID_INPUT)
         except CorralError as exc:
@@ -234,62 +225,3 @@ def _check_report_path(report: Path | None) -> None:
     if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
         raise UsageError(f"--report {report}: the folder {folder} does not exist or is not "
                          "writable")
-
-
-def run_adhoc_task(pattern: str, inventory: list[str], module: str, args: str, *, check: bool,
-                   diff: bool, become: bool, become_user: str | None,
-                   record: RecordOptions | None = None, output: AdhocOutput | None = None,
-                   allow_empty: bool = False, **kw: Any) -> ExitCode:
-    """``corral run``: one task on the hosts of ``pattern``, printed as ``ansible -m`` does."""
-    from corral.cli.loading import load_adhoc_input
-    from corral.cli.run_record import check_record_paths
-
-    output = output or AdhocOutput()
-    try:
-        if record is not None:
-            check_record_paths(record)
-        if output.tree is not None:
-            _make_tree(output.tree)
-        options = build_options(check, diff, force_handlers=False, stats=False, tags=None,
-                                skip_tags=None, **kw)
-        loaded = load_adhoc_input(pattern, inventory, module, args, become, become_user)
-        if not allow_empty:
-            _check_adhoc_hosts(loaded, pattern, options.limit)
-    except InputError as exc:
-        _print_input_error(exc)
-        return ExitCode.INVALID_INPUT
-    except UsageError as exc:
-        sys.stderr.write(f"ERROR: {exc}\n")
-        return ExitCode.USAGE
-    return _execute(loaded.inventory, loaded.registry, loaded.playbook, options, None, record,
-                    inventory, console_for=lambda stream: _adhoc_events(stream, output, options))
-
-
-def _check_adhoc_hosts(loaded: Any, pattern: str, limit: str | None) -> None:
-    """An ad-hoc pattern (or its --limit) selecting no host is exit 4, with a did-you-mean."""
-    inventory = loaded.inventory
-    known = _known_names(inventory)
-    selected = inventory.select(pattern)
-    if not selected:
-        raise InputError(no_host_message("host pattern", pattern, known, inventory.groups)
-                         + " (--allow-empty runs anyway)")
-    if limit is not None and not inventory.limit(selected, limit):
-        raise InputError(f"--limit {limit!r} matches none of the {len(selected)} hosts of "
-                         f"{pattern!r}{did_you_mean(limit, known)} (--allow-empty runs anyway)")
-
-
-def _make_tree(folder: Path) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"--tree {folder}: cannot make the folder: {exc.strerror}") from exc
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise UsageError(f"--tree {folder}: the folder is not writable")
-
-
-def _adhoc_events(stream: TextIO, output: AdhocOutput, options: RunOptions) -> RunEvents:
-    from corral.report.adhoc_events import AdhocEvents
-    from corral.report.adhoc_output import AdhocStyle
-
-    style = AdhocStyle(verbosity=options.verbosity, one_line=output.one_line, diff=options.diff)
-    return AdhocEvents(stream, sys.stderr, style, output.tree)

@@ -138,14 +138,14 @@ def run_adhoc(
 ) -> None:
     """Run one module on the hosts matching PATTERN, like `ansible PATTERN -m MODULE -a ARGS`:
     `host | CHANGED | rc=0 >>` and the output; -v shows each result as JSON."""
-    from corral.cli.apply_cmd import AdhocOutput
+    from corral.cli.adhoc_cmd import AdhocOutput
 
     _adhoc(pattern, hosts, module, args, check=check, diff=diff,
            record=record.options("run"), output=AdhocOutput(one_line=one_line, tree=tree))
 
 
 def _adhoc(pattern: str, hosts: HostFlags, module: str, args: str, **kw: Any) -> None:
-    from corral.cli.apply_cmd import run_adhoc_task
+    from corral.cli.adhoc_cmd import run_adhoc_task
     from corral.cli.vault_options import run_with_vault
 
     resolved = _settings(hosts.settings(become=False))  # the ad-hoc play carries -b
@@ -210,7 +210,7 @@ def facts_cmd(pattern: PatternArg, hosts: HostFlags) -> None:
     """Gather and print the facts of the hosts matching PATTERN, as JSON."""
     from dataclasses import replace
 
-    from corral.cli.apply_cmd import AdhocOutput
+    from corral.cli.adhoc_cmd import AdhocOutput
 
     _adhoc(pattern, replace(hosts, verbose=max(1, hosts.verbose)), "setup", "", check=False,
            diff=False, output=AdhocOutput())
