@@ -133,3 +133,20 @@ def test_facts_prints_each_hosts_facts_as_json(fleet):
     assert sorted(h for h, _ in found) == sorted(fleet.hosts)
     for host, body in found:
         assert json.loads(body)["ansible_facts"]["hostname"] == host
+
+
+def test_connection_flags_are_the_same_on_run_and_facts(fleet, tmp_path: Path):
+    """An inventory without user or key: -u and --private-key supply them, for both."""
+    text = Path(fleet.inventory_path).read_text()
+    key = re.search(r"ansible_ssh_private_key_file: (\S+)", text).group(1)
+    bare = re.sub(r"^\s*(ansible_user|ansible_ssh_private_key_file):.*\n", "", text, flags=re.M)
+    inventory = tmp_path / "bare.yml"
+    inventory.write_text(bare)
+    host = fleet.hosts[0]
+    flags = ["-i", str(inventory), "-u", "root", "--private-key", key]
+    run = corral("run", host, *flags, "-a", "id -un")
+    assert run.code == 0, explain(run)
+    assert run.stdout == f"{host} | CHANGED | rc=0 >>\nroot\n"
+    facts = corral("facts", host, *flags)
+    assert facts.code == 0, explain(facts)
+    assert f"{host} | SUCCESS => {{" in facts.stdout

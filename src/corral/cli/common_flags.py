@@ -59,6 +59,9 @@ class HostFlags:
     extra_vars: ExtraVarsOpt = None
     user: Annotated[str | None, typer.Option(
         "--user", "-u", help="Connect as this user (inventory and play settings win).")] = None
+    private_key: Annotated[str | None, typer.Option(
+        "--private-key", "--key-file", help="SSH private key file (inventory settings win; "
+        "default: ansible.cfg's private_key_file).")] = None
     become: Annotated[bool, typer.Option(
         "--become", "-b", help="Run tasks through sudo, as root unless --become-user.")] = False
     become_user: Annotated[str | None, typer.Option(
@@ -89,7 +92,8 @@ class HostFlags:
                            self.user, self.become if become is None else become,
                            self.become_user if become is None else None, self.ask_become_pass,
                            list(self.vault_password_file or []), list(self.vault_id or []),
-                           self.verbose if verbose is None else verbose, list(roles_path or []))
+                           self.verbose if verbose is None else verbose, list(roles_path or []),
+                           self.private_key)
 
 
 @option_group

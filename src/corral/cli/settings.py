@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from corral.config import AnsibleConfig, load_ansible_config
@@ -30,6 +31,7 @@ class CliSettings:
     vault_ids: list[str] = field(default_factory=list)
     verbose: int = 0
     roles_path: list[str] = field(default_factory=list)
+    private_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,8 @@ def resolve_settings(cli: CliSettings, config: AnsibleConfig | None = None) -> R
         _say_config(cfg)
     defaults = ConnectionDefaults(
         remote_user=cli.user or cfg.remote_user,
-        private_key_file=cfg.private_key_file,
+        private_key_file=(str(Path(cli.private_key).expanduser()) if cli.private_key
+                          else cfg.private_key_file),
         become=cli.become or bool(cfg.become),
         become_user=cli.become_user or cfg.become_user,
     )

@@ -23,7 +23,8 @@ all:
         db1: {ansible_host: 192.0.2.3}
     empty: {}
 """
-SHARED_FLAGS = ("--inventory", "--limit", "--allow-empty", "--extra-vars", "--user", "--become",
+SHARED_FLAGS = ("--inventory", "--limit", "--allow-empty", "--extra-vars", "--user",
+                "--private-key", "--become",
                 "--become-user", "--ask-become-pass", "--forks", "--timeout",
                 "--host-key-checking", "--shard", "--vault-password-file", "--vault-id",
                 "--ask-vault-pass", "--verbose")

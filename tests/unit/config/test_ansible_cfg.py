@@ -106,11 +106,12 @@ def test_command_line_beats_config(tmp_path: Path) -> None:
     assert plain.vault_password_files == [cfg.vault_password_file]
     given = resolve_settings(CliSettings(inventory=["i.yml"], forks=2, timeout=1.0, user="bob",
                                          become_user="root", host_key_checking="strict",
-                                         vault_ids=["dev@pw"]), cfg)
+                                         vault_ids=["dev@pw"], private_key="~/.ssh/k"), cfg)
     assert given.inventory == ["i.yml"]
     assert (given.options["forks"], given.options["timeout"]) == (2, 1.0)
     assert given.options["defaults"].remote_user == "bob"
     assert given.options["defaults"].become_user == "root"
+    assert given.options["defaults"].private_key_file == str(Path("~/.ssh/k").expanduser())
     assert given.options["host_key_checking"] == "strict"
     assert (given.vault_password_files, given.vault_ids) == ([], ["dev@pw"])
 
