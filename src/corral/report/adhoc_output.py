@@ -4,6 +4,7 @@
     up 3 days, load average: 0.01
     host08 | FAILED | rc=1 >>
     host09 | SUCCESS => state: present     other modules: the message or what changed
+    host09 | FAILED! => path /x does not exist
     host10 | UNREACHABLE! => connection refused
 
 ``-v`` shows every result as indented JSON (``host | CHANGED => {...}``), ``--one-line``
@@ -45,7 +46,7 @@ class AdhocStyle:
 
 
 def status_word(result: TaskResult) -> str:
-    """SUCCESS, CHANGED, FAILED, UNREACHABLE!, SKIPPED or UNKNOWN; FAILED! before JSON."""
+    """SUCCESS, CHANGED, FAILED, UNREACHABLE!, SKIPPED or UNKNOWN."""
     return _WORDS[result.status]
 
 
@@ -82,20 +83,23 @@ def _is_text(result: TaskResult) -> bool:
             and result.status in (Status.OK, Status.CHANGED, Status.FAILED))
 
 
-def _head(result: TaskResult) -> str:
-    return f"{result.host} | {status_word(result)}"
+def _head(result: TaskResult, bang: bool = True) -> str:
+    """``host | STATUS``; a failure outside the text form is ``FAILED!`` as in Ansible."""
+    word = status_word(result)
+    if bang and result.status is Status.FAILED:
+        word += "!"
+    return f"{result.host} | {word}"
 
 
 def _json_form(result: TaskResult, indent: int | None) -> str:
-    word = status_word(result) + ("!" if result.status is Status.FAILED else "")
     text = json.dumps(result_data(result), indent=indent, default=str, sort_keys=True,
                       separators=None if indent else (",", ": "))
-    return f"{result.host} | {word} => {text}"
+    return f"{_head(result)} => {text}"
 
 
 def _text_form(result: TaskResult) -> str:
     data = result.data
-    lines = [f"{_head(result)} | rc={data.get('rc')} >>"]
+    lines = [f"{_head(result, bang=False)} | rc={data.get('rc')} >>"]
     for key in ("stdout", "stderr"):
         text = _text(data.get(key))
         if text:
@@ -144,7 +148,8 @@ def _one_line(result: TaskResult) -> str:
     if not _is_text(result):
         return _json_form(result, indent=None)
     data = result.data
-    line = f"{_head(result)} | rc={data.get('rc')} | (stdout) {_escaped(data.get('stdout'))}"
+    line = (f"{_head(result, bang=False)} | rc={data.get('rc')} | (stdout) "
+            f"{_escaped(data.get('stdout'))}")
     stderr = _escaped(data.get("stderr"))
     return line + (f" (stderr) {stderr}" if stderr else "")
 

@@ -61,6 +61,10 @@ VERBOSE = AdhocStyle(verbosity=1)
     (_result("file", Status.CHANGED, msg="mode: 0644 -> 0600", changes=TWO[:1]), PLAIN,
      "host07 | CHANGED => mode: 0644 -> 0600"),
     (_result("setup", Status.OK, {"ansible_facts": {"a": 1}}), PLAIN, "host07 | SUCCESS"),
+    (_result("file", Status.FAILED, msg="path /x does not exist"), PLAIN,
+     "host07 | FAILED! => path /x does not exist"),
+    (_result("command", Status.FAILED, msg="no such file: nope"), PLAIN,
+     "host07 | FAILED! => no such file: nope"),  # no rc: the command never ran
     (_result("copy", Status.UNREACHABLE, msg="connection refused"), PLAIN,
      "host07 | UNREACHABLE! => connection refused"),
     (_result("copy", Status.UNREACHABLE, msg="connection refused"), ONE,
