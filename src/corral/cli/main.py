@@ -127,14 +127,15 @@ def check(
 @with_option_groups
 def run_adhoc(
     pattern: PatternArg,
-    hosts: HostFlags,
-    record: RecordFlags,
     module: Annotated[str, typer.Option("--module-name", "-m", help="Module to run.")] = "command",
     args: Annotated[str, typer.Option("--args", "-a", help="Module arguments: k=v pairs or free form.")] = "",
     check: CheckOpt = False,
     diff: DiffOpt = False,
     one_line: Annotated[bool, typer.Option("--one-line", "-o", help="One line per host (stdout with its newlines escaped).")] = False,
     tree: Annotated[Path | None, typer.Option("--tree", help="Also write each host's result to DIR/HOST as JSON.", metavar="DIR")] = None,
+    *,
+    hosts: HostFlags,
+    record: RecordFlags,
 ) -> None:
     """Run one module on the hosts matching PATTERN, like `ansible PATTERN -m MODULE -a ARGS`:
     `host | CHANGED | rc=0 >>` and the output; -v shows each result as JSON."""

@@ -38,15 +38,18 @@ def _fields_as_parameters(group: type[Any]) -> list[inspect.Parameter]:
 def with_option_groups(command: F) -> F:
     """``command`` with each option-group parameter spread into the group's options."""
     hints = get_type_hints(command, include_extras=True)
-    own: list[inspect.Parameter] = []
+    parameters: list[inspect.Parameter] = []
     groups: dict[str, type[Any]] = {}
     for param in inspect.signature(command).parameters.values():
         annotation = hints.get(param.name, param.annotation)
         if is_option_group(annotation):
             groups[param.name] = annotation
+            parameters += _fields_as_parameters(annotation)  # in place: --help keeps the order
+        elif groups:  # after a group's keyword-only options, keyword-only too
+            parameters.append(param.replace(annotation=annotation,
+                                            kind=inspect.Parameter.KEYWORD_ONLY))
         else:
-            own.append(param.replace(annotation=annotation))
-    spread = [p for group in groups.values() for p in _fields_as_parameters(group)]
+            parameters.append(param.replace(annotation=annotation))
     names = {name: [f.name for f in dataclasses.fields(group)] for name, group in groups.items()}
 
     @functools.wraps(command)
@@ -55,7 +58,6 @@ def with_option_groups(command: F) -> F:
             kwargs[name] = group(**{field: kwargs.pop(field) for field in names[name]})
         return command(*args, **kwargs)
 
-    parameters = own + spread
     wrapper.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
     return wrapper  # type: ignore[return-value]
