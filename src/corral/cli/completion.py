@@ -1,4 +1,5 @@
-"""Shell completion of host patterns: the inventory's group and host names.
+"""Shell completion of host patterns (the inventory's group and host names) and of
+module names.
 
 Called by the shell on every <Tab>, so it must be quick and silent: it reads the
 inventory given with ``-i`` (or ansible.cfg's), skips inventory scripts (running
@@ -48,6 +49,17 @@ def complete_pattern(ctx: Any, incomplete: str) -> list[str]:
     word = term[len(operator):]
     try:
         names = inventory_names(_sources(ctx))
-    except Exception:
+    except Exception:  # a broken inventory must not spill errors into a shell prompt
         return []
     return [f"{head}{operator}{name}" for name in names if name.startswith(word)]
+
+
+def complete_module(incomplete: str) -> list[str]:
+    """Module names (built-in, and modules/ of the current folder) starting with the text."""
+    from corral.cli.modules_cmd import module_names
+
+    try:
+        names = module_names(Path.cwd())
+    except Exception:  # a broken module file must not spill into a shell prompt
+        return []
+    return [name for name in names if name.startswith(incomplete)]

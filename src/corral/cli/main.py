@@ -22,7 +22,7 @@ from corral.cli.common_flags import (
     RolesPathOpt,
     ShardOpt,
 )
-from corral.cli.completion import complete_pattern
+from corral.cli.completion import complete_module, complete_pattern
 from corral.cli.exit_codes import ExitCode
 from corral.cli.help_text import exit_codes_epilog, polish_help
 from corral.cli.option_groups import with_option_groups
@@ -127,7 +127,8 @@ def check(
 @with_option_groups
 def run_adhoc(
     pattern: PatternArg,
-    module: Annotated[str, typer.Option("--module-name", "-m", help="Module to run.")] = "command",
+    module: Annotated[str, typer.Option("--module-name", "-m", help="Module to run.",
+                                        autocompletion=complete_module)] = "command",
     args: Annotated[str, typer.Option("--args", "-a", help="Module arguments: k=v pairs or free form.")] = "",
     check: CheckOpt = False,
     diff: DiffOpt = False,
@@ -179,7 +180,8 @@ def inventory_cmd(
 
 @app.command("modules")
 def modules_cmd(
-    name: Annotated[str | None, typer.Argument(metavar="NAME", help="Show one module's arguments.")] = None,
+    name: Annotated[str | None, typer.Argument(metavar="NAME", help="Show one module's arguments.",
+                                               autocompletion=complete_module)] = None,
     playbook_dir: Annotated[Path | None, typer.Option("--playbook-dir", help="Also list modules/ next to this folder's playbooks.")] = None,
     snippet: Annotated[bool, typer.Option("--snippet", "-s", help="Print a task using module NAME, ready to paste into a playbook: required arguments set, optional ones commented out.")] = False,
 ) -> None:

@@ -19,6 +19,11 @@ def all_entries(playbook_dir: Path | None) -> list[object]:
     return [e for e in (catalog.lookup(n) for n in names) if e is not None]
 
 
+def module_names(playbook_dir: Path | None) -> list[str]:
+    """Every module name `corral modules` lists, sorted."""
+    return [e.name for e in all_entries(playbook_dir)]  # type: ignore[attr-defined]
+
+
 def _action_names() -> list[str]:
     from corral.executor.actions import ACTIONS
 

@@ -107,6 +107,12 @@ def test_limit_completes_the_last_term_of_a_pattern(inventory: Path) -> None:
         "web1,dbservers", "web1,db1"]
 
 
+def test_module_names_complete(inventory: Path) -> None:
+    assert _complete(f"corral run all -i {inventory} -m sys") == ["sysctl", "systemd",
+                                                                   "systemd_service"]
+    assert _complete("corral modules linein") == ["lineinfile"]
+
+
 def test_completion_reads_ansible_cfg_inventory(inventory: Path, tmp_path: Path) -> None:
     (tmp_path / "ansible.cfg").write_text(f"[defaults]\ninventory = {inventory}\n")
     assert _complete("corral run db", cwd=tmp_path,
