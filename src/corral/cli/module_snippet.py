@@ -9,25 +9,18 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
 from typing import Any, Protocol
 
 from corral.modules._api import Arg
+from corral.modules.doc import ModuleInfo
 
 _INDICATORS = "-?:,[]{}#&*!|>'\"%@`"
 _YAML_WORDS = frozenset({"yes", "no", "true", "false", "on", "off", "null", "~", ""})
 _DOC_WIDTH = 72
 
 
-class SnippetInfo(Protocol):
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def doc(self) -> str: ...
-
-    @property
-    def args_spec(self) -> Mapping[str, Arg]: ...
+class SnippetInfo(ModuleInfo, Protocol):
+    """A documented module that may also take free-form text (command, shell, ...)."""
 
     @property
     def free_form(self) -> bool: ...
