@@ -10,6 +10,7 @@ from typing import TextIO
 from corral.report.adhoc_output import AdhocStyle, render_result, result_data
 from corral.report.atomic_write import write_text_atomically
 from corral.report.console import summary_line, use_colour
+from corral.report.events import SilentEvents
 from corral.report.model import RunReport, Status, TaskResult
 from corral.vault.active import revealed_secrets
 from corral.vault.redact import redact_data
@@ -18,25 +19,21 @@ _COLOURS = {Status.OK: "32", Status.CHANGED: "33", Status.FAILED: "31",
             Status.UNREACHABLE: "31", Status.SKIPPED: "36", Status.UNKNOWN: "35"}
 
 
-class AdhocEvents:
-    """Prints each host's result; with ``tree``, also writes ``tree/HOST`` as JSON."""
+class AdhocEvents(SilentEvents):
+    """Prints each host's result; with ``tree``, also writes ``tree/HOST`` as JSON.
+
+    Plays, batches and tasks print nothing (an ad-hoc run is one task): those events,
+    and any the executor adds later, are SilentEvents' no-ops.
+    """
 
     def __init__(self, stream: TextIO, errors: TextIO, style: AdhocStyle,
                  tree: Path | None = None, colour: bool | None = None) -> None:
+        super().__init__()
         self.stream = stream
         self.errors = errors
         self.style = style
         self.tree = tree
         self.colour = use_colour(stream) if colour is None else colour
-
-    def play_start(self, name: str, hosts: list[str], check_mode: bool) -> None:
-        return None
-
-    def batch_start(self, hosts: list[str], number: int, total: int) -> None:
-        return None
-
-    def task_start(self, name: str, handler: bool) -> None:
-        return None
 
     def task_result(self, result: TaskResult) -> None:
         text = render_result(result, self.style)
