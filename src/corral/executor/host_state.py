@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from corral.templating import Layer
 
 if TYPE_CHECKING:
+    from corral.executor.pending_changes import PendingChange
     from corral.playbook.model import RoleRef
 
 
@@ -23,6 +24,8 @@ class HostState:
     roles_done: set[str] = field(default_factory=set)  # once-per-play roles that ran here
     # check mode: registered names whose task only simulated its change → that task's name
     pending: dict[str, str] = field(default_factory=dict)
+    # check mode: what earlier tasks would change (packages, paths, …), see pending_changes.py
+    pending_changes: list[PendingChange] = field(default_factory=list)
     notified: list[str] = field(default_factory=list)  # handler names, in notify order
     failed: bool = False
     # the last task that failed here and its result: ansible_failed_task/_result in a rescue

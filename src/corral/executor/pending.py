@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import Any
+
+from jinja2 import Environment, TemplateSyntaxError, meta
 
 from corral.playbook.model import Task
 from corral.report.model import Status, TaskResult
@@ -30,29 +33,56 @@ def _strings(value: Any) -> Iterator[str]:
     if isinstance(value, str):
         yield value
     elif isinstance(value, Mapping):
-        for key, inner in value.items():
-            yield str(key)
+        for inner in value.values():
             yield from _strings(inner)
     elif isinstance(value, list | tuple):
         for inner in value:
             yield from _strings(inner)
 
 
-def task_templates(task: Task) -> list[str]:
-    """Every text of the task that is templated: arguments, conditions, loop, name."""
-    parts = [task.args, task.when, task.loop, task.name, task.until, task.changed_when,
-             task.failed_when]
-    return [text for part in parts for text in _strings(part)]
+@lru_cache(maxsize=1)
+def _parser() -> Environment:
+    """Parses only (never renders): finds the variables a template reads."""
+    return Environment(extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"])
+
+
+@lru_cache(maxsize=4096)
+def _names_read(text: str, expression: bool) -> frozenset[str]:
+    """The variables ``text`` reads: a template, or (``expression``) a bare condition."""
+    if not expression and "{{" not in text and "{%" not in text:
+        return frozenset()  # plain text reads nothing
+    source = f"{{{{ ({text}) }}}}" if expression and "{{" not in text else text
+    try:
+        return frozenset(meta.find_undeclared_variables(_parser().parse(source)))
+    except TemplateSyntaxError:  # not ours to report here: every word may be a name
+        return frozenset(re.findall(r"[A-Za-z_]\w*", text))
+
+
+def names_read(task: Task) -> frozenset[str]:
+    """Every variable the task's templates read: arguments, conditions, loop, name.
+
+    Its own ``changed_when``/``failed_when``/``until`` read its own new result, not an
+    older one registered under the same name.
+    """
+    names: set[str] = set()
+    for part in (task.args, task.loop, task.name):
+        for text in _strings(part):
+            names |= _names_read(text, False)
+    for text in _strings(task.when):
+        names |= _names_read(text, True)
+    own: set[str] = set()
+    for text in _strings([task.until, task.changed_when, task.failed_when]):
+        own |= _names_read(text, True)
+    return frozenset(names | (own - {task.register}))
 
 
 def pending_dependency(task: Task, pending: Mapping[str, str]) -> str | None:
     """The task a pending variable this task reads came from, if it reads one."""
     if not pending:
         return None
-    texts = task_templates(task)
+    read = names_read(task)
     for name, origin in pending.items():
-        word = re.compile(rf"(?<![\w.]){re.escape(name)}\b")
-        if any(word.search(text) for text in texts):
+        if name in read:
             return origin
     return None
 

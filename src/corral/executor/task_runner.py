@@ -17,6 +17,7 @@ from corral.executor.host_state import HostState
 from corral.executor.include_vars import include_vars
 from corral.executor.inventory_tasks import INVENTORY_MODULES, InventoryEdit, inventory_edit
 from corral.executor.pending import is_simulated, pending_dependency, unknown_reason
+from corral.executor.pending_changes import changes_of, explaining
 from corral.executor.play_context import PlayContext
 from corral.executor.remote_call import RemoteCaller
 from corral.executor.result_conversion import (
@@ -84,8 +85,13 @@ class TaskRunner:
         names = [task.register] if task.register else []
         if result.status is Status.UNKNOWN and task.module == "set_fact":
             names += [str(name) for name in task.args]
-        simulated = task.check_mode is not False and is_simulated(result)
+        # a check_mode: false task really ran: only its unknown result is a simulation
+        simulated = is_simulated(result) and (task.check_mode is not False
+                                              or result.status is Status.UNKNOWN)
         origin = str(result.data.get("depends_on") or self.task_name(task))
+        results = [r for r in outcome.items or [result]
+                   if task.check_mode is not False or r.status is Status.UNKNOWN]
+        state.pending_changes += changes_of(task, results, self.task_name(task))
         for name in names:
             if simulated:
                 state.pending[name] = origin
@@ -104,6 +110,24 @@ class TaskRunner:
         result = TaskResult(state.name, self.task_name(task), task.module, Status.UNKNOWN,
                             msg=reason, item_label=label, data={"depends_on": origin})
         return TaskOutcome(result, {"changed": False, "unknown": True, "msg": reason})
+
+    def _explain_missing(self, state: HostState, task: Task, outcome: TaskOutcome) -> TaskOutcome:
+        """Check mode: a precondition the module found missing (a unit, a folder, a command)
+        that an earlier pending change would bring makes the task unknown, not failed."""
+        result = outcome.result
+        missing = result.data.get("missing")
+        if (not self.check or not isinstance(missing, Mapping)
+                or result.status not in (Status.FAILED, Status.CHANGED)):
+            return outcome
+        change = explaining(state.pending_changes, missing)
+        if change is None:
+            return outcome  # nothing pending explains it: the module's result stands
+        reason = unknown_reason(change.origin)
+        unknown = _replace(result, status=Status.UNKNOWN, msg=reason, diff=None, changes=(),
+                           data={"depends_on": change.origin, "missing": dict(missing)})
+        registered = {**(outcome.registered or {}), "changed": False, "failed": False,
+                      "unknown": True, "msg": reason}
+        return TaskOutcome(unknown, registered, outcome.facts, outcome.meta)
 
     def _unknown(self, state: HostState, task: Task, label: str | None,
                  exc: Exception) -> TaskOutcome | None:
@@ -127,6 +151,9 @@ class TaskRunner:
                 outcome.notify = self._notify_names(state, task, play)
             return outcome
         templar: Templar = self.make_templar(play.stack_for(state, task))
+        reads_pending = self._reads_pending(state, task, None)
+        if reads_pending is not None:  # the loop itself may read the pending result
+            return self._finish(reads_pending, task, templar, 0.0)
         try:
             items = self._loop_items(task, templar)
         except CorralError as exc:
@@ -248,6 +275,7 @@ class TaskRunner:
                 if task.invalid:
                     raise CorralError(task.invalid)  # validated when reached: fails only here
                 outcome = await self._attempts(state, task, play, templar, item_vars, label)
+                outcome = self._explain_missing(state, task, outcome)
         except (HostUnreachable, BecomeError) as exc:
             status = Status.UNREACHABLE if isinstance(exc, HostUnreachable) else Status.FAILED
             outcome = TaskOutcome(TaskResult(state.name, self.task_name(task), task.module, status,
