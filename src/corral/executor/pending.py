@@ -17,6 +17,7 @@ from typing import Any
 from jinja2 import Environment, TemplateSyntaxError, meta
 
 from corral.playbook.model import Task
+from corral.prepare.context import PrepareContext, find_local
 from corral.report.model import Status, TaskResult
 
 _SIMULATED = (Status.CHANGED, Status.UNKNOWN)
@@ -76,11 +77,26 @@ def names_read(task: Task) -> frozenset[str]:
     return frozenset(names | (own - {task.register}))
 
 
-def pending_dependency(task: Task, pending: Mapping[str, str]) -> str | None:
-    """The task a pending variable this task reads came from, if it reads one."""
+_MAX_TEMPLATE = 1024 * 1024  # a bigger template file is not scanned (its rendering still is)
+
+
+def template_names_read(src: str, context: PrepareContext) -> frozenset[str]:
+    """The variables the template file ``src`` reads (found as the template step finds it)."""
+    path = find_local(src, context.search_dirs("templates")) if src else None
+    if path is None or not path.is_file() or path.stat().st_size > _MAX_TEMPLATE:
+        return frozenset()
+    return _names_read(path.read_text(encoding="utf-8", errors="replace"), False)
+
+
+def pending_dependency(task: Task, pending: Mapping[str, str],
+                       also_read: frozenset[str] = frozenset()) -> str | None:
+    """The task a pending variable this task reads came from, if it reads one.
+
+    ``also_read``: names read elsewhere than in the task (its template file).
+    """
     if not pending:
         return None
-    read = names_read(task)
+    read = names_read(task) | also_read
     for name, origin in pending.items():
         if name in read:
             return origin

@@ -16,7 +16,12 @@ from corral.executor.background import job_plan, run_job, timeout_message
 from corral.executor.host_state import HostState
 from corral.executor.include_vars import include_vars
 from corral.executor.inventory_tasks import INVENTORY_MODULES, InventoryEdit, inventory_edit
-from corral.executor.pending import is_simulated, pending_dependency, unknown_reason
+from corral.executor.pending import (
+    is_simulated,
+    pending_dependency,
+    template_names_read,
+    unknown_reason,
+)
 from corral.executor.pending_changes import changes_of, explaining
 from corral.executor.play_context import PlayContext
 from corral.executor.remote_call import RemoteCaller
@@ -30,6 +35,7 @@ from corral.modules._api import ArgumentError
 from corral.playbook.loops import loop_items, loop_type_error
 from corral.playbook.model import Task
 from corral.playbook.module_defaults import defaults_for
+from corral.prepare.context import PrepareContext
 from corral.report.model import Status, TaskResult
 from corral.templating import Templar
 from corral.templating.omit import strip_omitted
@@ -98,18 +104,33 @@ class TaskRunner:
             else:
                 state.pending.pop(name, None)
 
-    def _reads_pending(self, state: HostState, task: Task,
-                       label: str | None) -> TaskOutcome | None:
+    def _reads_pending(self, state: HostState, task: Task, label: str | None,
+                       templar: Templar, play: PlayContext) -> TaskOutcome | None:
         """Check mode: a task reading a result check mode only simulated is unknown."""
         if not self.check or task.check_mode is False or task.module in _NEVER_UNKNOWN:
             return None
-        origin = pending_dependency(task, state.pending)
+        if not state.pending:
+            return None
+        origin = pending_dependency(task, state.pending,
+                                    self._template_reads(task, templar, play))
         if origin is None:
             return None
         reason = unknown_reason(origin)
         result = TaskResult(state.name, self.task_name(task), task.module, Status.UNKNOWN,
                             msg=reason, item_label=label, data={"depends_on": origin})
         return TaskOutcome(result, {"changed": False, "unknown": True, "msg": reason})
+
+    def _template_reads(self, task: Task, templar: Templar, play: PlayContext) -> frozenset[str]:
+        """What a template task's file reads (its rendering may read a pending result)."""
+        if task.module != "template" or not isinstance(task.args.get("src"), str):
+            return frozenset()
+        try:
+            src = str(templar.render(task.args["src"]))
+        except CorralError:
+            return frozenset()  # the task fails (or is unknown) on its own src
+        context = PrepareContext(playbook_dir=play.playbook_dir,
+                                 role_dir=task.role.path if task.role else None)
+        return template_names_read(src, context)
 
     def _explain_missing(self, state: HostState, task: Task, outcome: TaskOutcome) -> TaskOutcome:
         """Check mode: a precondition the module found missing (a unit, a folder, a command)
@@ -151,7 +172,7 @@ class TaskRunner:
                 outcome.notify = self._notify_names(state, task, play)
             return outcome
         templar: Templar = self.make_templar(play.stack_for(state, task))
-        reads_pending = self._reads_pending(state, task, None)
+        reads_pending = self._reads_pending(state, task, None, templar, play)
         if reads_pending is not None:  # the loop itself may read the pending result
             return self._finish(reads_pending, task, templar, 0.0)
         try:
@@ -261,7 +282,7 @@ class TaskRunner:
         templar: Templar = self.make_templar(stack)
         label = self._label(task, templar, item_vars)
         started = time.monotonic()
-        reads_pending = self._reads_pending(state, task, label)
+        reads_pending = self._reads_pending(state, task, label, templar, play)
         if reads_pending is not None:  # check mode cannot predict it: unknown, not run
             return self._finish(reads_pending, task, templar, time.monotonic() - started)
         try:
