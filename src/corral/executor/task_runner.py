@@ -145,7 +145,7 @@ class TaskRunner:
             return outcome  # nothing pending explains it: the module's result stands
         reason = unknown_reason(change.origin)
         unknown = _replace(result, status=Status.UNKNOWN, msg=reason, diff=None, changes=(),
-                           data={"depends_on": change.origin, "missing": dict(missing)})
+                           data={**result.data, "depends_on": change.origin})
         registered = {**(outcome.registered or {}), "changed": False, "failed": False,
                       "unknown": True, "msg": reason}
         return TaskOutcome(unknown, registered, outcome.facts, outcome.meta)
