@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import Environment, TemplateSyntaxError, meta
+from jinja2 import Environment, TemplateSyntaxError, nodes
 
 from corral.playbook.model import Task
 from corral.prepare.context import PrepareContext, find_local
@@ -54,9 +54,13 @@ def _names_read(text: str, expression: bool) -> frozenset[str]:
         return frozenset()  # plain text reads nothing
     source = f"{{{{ ({text}) }}}}" if expression and "{{" not in text else text
     try:
-        return frozenset(meta.find_undeclared_variables(_parser().parse(source)))
+        tree = _parser().parse(source)
     except TemplateSyntaxError:  # not ours to report here: every word may be a name
         return frozenset(re.findall(r"[A-Za-z_]\w*", text))
+    # names the template reads and does not set itself (loop variables, {% set %})
+    found = list(tree.find_all(nodes.Name))
+    read = {n.name for n in found if n.ctx == "load"}
+    return frozenset(read - {n.name for n in found if n.ctx == "store"})
 
 
 def names_read(task: Task) -> frozenset[str]:
