@@ -47,12 +47,12 @@ class PendingChange:
 
 
 def _would_change(task: Task, result: TaskResult) -> bool:
+    if task.changed_when is not None and all(c in _FALSE for c in task.changed_when):
+        return False  # ``changed_when: false``: a read-only probe changes nothing
     if result.status in (Status.CHANGED, Status.UNKNOWN):
         return True
     simulated_skip = result.status is Status.SKIPPED and "check mode" in result.msg
-    declared_unchanged = task.changed_when is not None and all(
-        condition in _FALSE for condition in task.changed_when)
-    return simulated_skip and task.module in COMMAND_MODULES and not declared_unchanged
+    return simulated_skip and task.module in COMMAND_MODULES
 
 
 def changes_of(task: Task, results: Iterable[TaskResult], origin: str) -> list[PendingChange]:

@@ -85,3 +85,8 @@ def test_the_latest_explaining_change_is_named():
     assert explaining(changes, _missing("path", "/srv/app/b.conf")) == changes[0]
     assert explaining(changes, _missing("path", "/etc/app")) is None
     assert explaining([], _missing("unit", "app")) is None
+
+
+def test_a_probe_that_changes_nothing_is_no_pending_change_even_when_unknown():
+    probe = _task("command", changed_when=["false"], check_mode=False)
+    assert changes_of(probe, [_result("command", Status.UNKNOWN)], "probe") == []
