@@ -150,3 +150,19 @@ def test_nothing_pending_explains_it_the_result_stands(tmp_path, tasks, status, 
     step = _tasks(report)["the step"]
     assert step["status"] == status and msg in step["msg"], out
     assert code == (1 if status == "failed" else 2), out
+
+
+def test_a_missing_attribute_names_the_variable_and_its_task(tmp_path):
+    play = _play(tmp_path, """\
+    - name: probe
+      command: echo hi
+      register: v
+      when: false
+    - name: show
+      debug: {msg: "{{ v.stdout }}"}
+""")
+    code, out, report = _corral("apply", play, folder=tmp_path)
+    assert code == 1, out
+    assert _tasks(report)["show"]["msg"].startswith(
+        "'v' (registered by task 'probe', which was skipped) has no attribute 'stdout'")
+    assert "Unsafe" not in out and "corral.templating" not in out

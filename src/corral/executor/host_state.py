@@ -19,6 +19,7 @@ class HostState:
     name: str
     facts: Layer | None = None  # gathered facts, as the variable layer they become
     registered: dict[str, Any] = field(default_factory=dict)  # register + set_fact
+    registered_by: dict[str, str] = field(default_factory=dict)  # register name → "task 'T'"
     included: dict[str, Any] = field(default_factory=dict)  # include_vars (below set_fact)
     public_roles: list[RoleRef] = field(default_factory=list)  # include_role public: yes
     roles_done: set[str] = field(default_factory=set)  # once-per-play roles that ran here

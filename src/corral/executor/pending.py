@@ -30,15 +30,16 @@ def is_simulated(result: TaskResult) -> bool:
     return result.status is Status.SKIPPED and "check mode" in result.msg
 
 
-def _strings(value: Any) -> Iterator[str]:
+def strings_in(value: Any) -> Iterator[str]:
+    """Every string inside a value (mapping values, list items), depth first."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, Mapping):
         for inner in value.values():
-            yield from _strings(inner)
+            yield from strings_in(inner)
     elif isinstance(value, list | tuple):
         for inner in value:
-            yield from _strings(inner)
+            yield from strings_in(inner)
 
 
 @lru_cache(maxsize=1)
@@ -71,12 +72,12 @@ def names_read(task: Task) -> frozenset[str]:
     """
     names: set[str] = set()
     for part in (task.args, task.loop, task.name):
-        for text in _strings(part):
+        for text in strings_in(part):
             names |= _names_read(text, False)
-    for text in _strings(task.when):
+    for text in strings_in(task.when):
         names |= _names_read(text, True)
     own: set[str] = set()
-    for text in _strings([task.until, task.changed_when, task.failed_when]):
+    for text in strings_in([task.until, task.changed_when, task.failed_when]):
         own |= _names_read(text, True)
     return frozenset(names | (own - {task.register}))
 

@@ -12,6 +12,7 @@ from corral.errors import BecomeError, CorralError, HostUnreachable, InputError,
 from corral.executor.actions import ACTIONS, ActionContext
 from corral.executor.actions.base import ActionOutcome, validate_action_args
 from corral.executor.arg_spec import validate_arguments
+from corral.executor.attribute_error import name_the_variable
 from corral.executor.background import job_plan, run_job, timeout_message
 from corral.executor.host_state import HostState
 from corral.executor.include_vars import include_vars
@@ -83,6 +84,9 @@ class TaskRunner:
         outcome = await self._run_task(state, task, play)
         if self.check:
             self._track_pending(state, task, outcome)
+        if task.register:
+            skipped = ", which was skipped" if outcome.result.status is Status.SKIPPED else ""
+            state.registered_by[task.register] = f"task '{self.task_name(task)}'{skipped}"
         return outcome
 
     def _track_pending(self, state: HostState, task: Task, outcome: TaskOutcome) -> None:
@@ -305,6 +309,7 @@ class TaskRunner:
                                                "unreachable": status is Status.UNREACHABLE}))
         except (CorralError, ArgumentError) as exc:
             message = exc.msg if isinstance(exc, ArgumentError) else str(exc)
+            message = name_the_variable(message, task, state.registered_by)
             outcome = self._unknown(state, task, label, exc) or TaskOutcome(
                 TaskResult(state.name, self.task_name(task), task.module, Status.FAILED,
                            msg=message, item_label=label),
