@@ -78,6 +78,7 @@ def test_install_probe_template_start(fleet, fresh_host, tmp_path):
     assert tasks["install the service"]["status"] == "changed", out
     for name in ("probe the version", "configure it", "start it"):
         assert (tasks[name]["status"], tasks[name]["msg"]) == ("unknown", REASON), out
+        assert tasks[name]["depends_on"] == "install the service"
     assert report["hosts"][host]["failed"] == 0 and report["hosts"][host]["unknown"] == 3
     assert report["drifted"] == [host]
     assert "unknown=3" in out and "UnsafeDict" not in out

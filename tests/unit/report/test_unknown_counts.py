@@ -24,9 +24,10 @@ def _check_report() -> RunReport:
     for name, statuses in rows.items():
         host = report.host(name)
         for index, status in enumerate(statuses):
+            unknown = status is Status.UNKNOWN
             host.add(TaskResult(name, f"t{index}", "copy", status,
-                                msg="depends on 'install', which would change"
-                                if status is Status.UNKNOWN else ""))
+                                msg="depends on 'install', which would change" if unknown else "",
+                                data={"depends_on": "install"} if unknown else {}))
     return report
 
 
@@ -54,6 +55,7 @@ def test_json_report_lists_the_unknown_host_as_drifted() -> None:
     host = data["hosts"]["cannottell"]
     assert (host["ok"], host["unknown"]) == (1, 2)
     assert [t["status"] for t in host["tasks"]] == ["ok", "unknown", "unknown"]
+    assert host["tasks"][1]["depends_on"] == "install" and "depends_on" not in host["tasks"][0]
 
 
 def test_exit_code_and_history_status_are_drift() -> None:
