@@ -166,3 +166,37 @@ def test_a_missing_attribute_names_the_variable_and_its_task(tmp_path):
     assert _tasks(report)["show"]["msg"].startswith(
         "'v' (registered by task 'probe', which was skipped) has no attribute 'stdout'")
     assert "Unsafe" not in out and "corral.templating" not in out
+
+
+HANDLED = """\
+    - name: probe
+      command: echo 2.0
+      register: v
+    - name: version file
+      copy: {{dest: "{{{{ d }}}}/version", content: "{{{{ v.stdout }}}}"}}
+      notify: reload
+{more}
+  handlers:
+    - name: reload
+      copy: {{dest: "{{{{ d }}}}/reloaded", content: "yes"}}
+"""
+
+
+@pytest.mark.parametrize(("more", "status"), [
+    ("", "unknown"),  # only an unknown task notified it: whether it runs is unknown
+    ("""\
+    - name: plain change
+      copy: {dest: "{{ d }}/plain", content: "x"}
+      notify: reload
+""", "changed"),  # a change notified it too: it runs
+])
+def test_a_handler_only_an_unknown_task_notified_is_unknown(tmp_path, more, status):
+    (tmp_path / "host").mkdir()
+    code, out, report = _corral("check", _play(tmp_path, HANDLED.format(more=more)),
+                                folder=tmp_path)
+    tasks = report["hosts"]["localhost"]["tasks"]
+    assert tasks[1]["status"] == "unknown" and tasks[-1]["name"] == "reload", out
+    assert tasks[-1]["status"] == status, out
+    if status == "unknown":
+        assert tasks[-1]["msg"] == REASON.format("probe")
+    assert code == 2, out

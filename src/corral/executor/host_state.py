@@ -27,6 +27,8 @@ class HostState:
     pending: dict[str, str] = field(default_factory=dict)
     # check mode: what earlier tasks would change (packages, paths, …), see pending_changes.py
     pending_changes: list[PendingChange] = field(default_factory=list)
+    # check mode: handler names only an unknown task notified → that task's name
+    unknown_notified: dict[str, str] = field(default_factory=dict)
     notified: list[str] = field(default_factory=list)  # handler names, in notify order
     failed: bool = False
     # the last task that failed here and its result: ansible_failed_task/_result in a rescue

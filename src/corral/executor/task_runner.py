@@ -14,6 +14,7 @@ from corral.executor.actions.base import ActionOutcome, validate_action_args
 from corral.executor.arg_spec import validate_arguments
 from corral.executor.attribute_error import name_the_variable
 from corral.executor.background import job_plan, run_job, timeout_message
+from corral.executor.handler_choice import handler_names
 from corral.executor.host_state import HostState
 from corral.executor.include_vars import include_vars
 from corral.executor.inventory_tasks import INVENTORY_MODULES, InventoryEdit, inventory_edit
@@ -80,10 +81,16 @@ class TaskRunner:
         name = task.name or task.module
         return f"{task.role.name} : {name}" if task.role is not None else name
 
-    async def run(self, state: HostState, task: Task, play: PlayContext) -> TaskOutcome:
-        outcome = await self._run_task(state, task, play)
+    async def run(self, state: HostState, task: Task, play: PlayContext,
+                  handler: bool = False) -> TaskOutcome:
+        notified_by = self._notified_by_unknown(state, task) if handler else None
+        if notified_by is not None:  # check mode: whether it would run at all is unknown
+            outcome = self._unknown_outcome(state, task, None, notified_by)
+        else:
+            outcome = await self._run_task(state, task, play)
         if self.check:
             self._track_pending(state, task, outcome)
+            self._track_notified(state, outcome)
         if task.register:
             skipped = ", which was skipped" if outcome.result.status is Status.SKIPPED else ""
             state.registered_by[task.register] = f"task '{self.task_name(task)}'{skipped}"
@@ -108,6 +115,30 @@ class TaskRunner:
             else:
                 state.pending.pop(name, None)
 
+    def _notified_by_unknown(self, state: HostState, task: Task) -> str | None:
+        """The unknown task that alone notified this handler (check mode), if one did."""
+        names = [*handler_names(task), *task.listen]
+        return next((state.unknown_notified[n] for n in names if n in state.unknown_notified),
+                    None)
+
+    def _track_notified(self, state: HostState, outcome: TaskOutcome) -> None:
+        """An unknown task's notifications are unknown; a change's are certain."""
+        for name in outcome.notify:
+            if outcome.result.status is Status.UNKNOWN:
+                if name in state.notified and name not in state.unknown_notified:
+                    continue  # a change already notified it: it runs
+                state.unknown_notified.setdefault(
+                    name, str(outcome.result.data.get("depends_on") or outcome.result.task))
+            else:
+                state.unknown_notified.pop(name, None)
+
+    def _unknown_outcome(self, state: HostState, task: Task, label: str | None,
+                         origin: str) -> TaskOutcome:
+        reason = unknown_reason(origin)
+        result = TaskResult(state.name, self.task_name(task), task.module, Status.UNKNOWN,
+                            msg=reason, item_label=label, data={"depends_on": origin})
+        return TaskOutcome(result, {"changed": False, "unknown": True, "msg": reason})
+
     def _reads_pending(self, state: HostState, task: Task, label: str | None,
                        templar: Templar, play: PlayContext) -> TaskOutcome | None:
         """Check mode: a task reading a result check mode only simulated is unknown."""
@@ -119,10 +150,7 @@ class TaskRunner:
                                     self._template_reads(task, templar, play))
         if origin is None:
             return None
-        reason = unknown_reason(origin)
-        result = TaskResult(state.name, self.task_name(task), task.module, Status.UNKNOWN,
-                            msg=reason, item_label=label, data={"depends_on": origin})
-        return TaskOutcome(result, {"changed": False, "unknown": True, "msg": reason})
+        return self._unknown_outcome(state, task, label, origin)
 
     def _template_reads(self, task: Task, templar: Templar, play: PlayContext) -> frozenset[str]:
         """What a template task's file reads (its rendering may read a pending result)."""
@@ -162,17 +190,15 @@ class TaskRunner:
         origin = pending_dependency(task, state.pending)
         if origin is None:
             return None
-        reason = unknown_reason(origin)
-        result = TaskResult(state.name, self.task_name(task), task.module, Status.UNKNOWN,
-                            msg=reason, item_label=label, data={"depends_on": origin})
-        return TaskOutcome(result, {"changed": False, "unknown": True, "msg": reason})
+        return self._unknown_outcome(state, task, label, origin)
 
     async def _run_task(self, state: HostState, task: Task, play: PlayContext) -> TaskOutcome:
         if task.timeout is None and play.play.timeout is not None:
             task = replace(task, timeout=play.play.timeout)
         if task.loop is None:
             outcome = await self._run_item(state, task, play, None, None)
-            if outcome.result.status is Status.CHANGED:
+            if outcome.result.status is Status.CHANGED or (
+                    self.check and outcome.result.status is Status.UNKNOWN):
                 outcome.notify = self._notify_names(state, task, play)
             return outcome
         templar: Templar = self.make_templar(play.stack_for(state, task))
@@ -254,7 +280,8 @@ class TaskRunner:
         results = [o.result for o in outcomes]
         result, registered = aggregate_loop(state.name, self.task_name(task), task.module, results,
                                             [o.registered or {} for o in outcomes])
-        notify = self._notify_names(state, task, play) if result.status is Status.CHANGED else []
+        notify = self._notify_names(state, task, play) if result.status in (
+            Status.CHANGED, Status.UNKNOWN) else []
         included: dict[str, Any] = {}
         edits: list[InventoryEdit] = []
         delegated: list[tuple[str, dict[str, Any]]] = []
