@@ -200,3 +200,25 @@ def test_a_handler_only_an_unknown_task_notified_is_unknown(tmp_path, more, stat
     if status == "unknown":
         assert tasks[-1]["msg"] == REASON.format("probe")
     assert code == 2, out
+
+
+def test_an_owner_a_pending_user_task_creates_is_unknown_check_only(tmp_path):
+    """Check mode only (this machine's accounts are never changed)."""
+    (tmp_path / "host").mkdir()
+    play = _play(tmp_path, """\
+    - name: the group
+      group: {name: corral-pending-grp}
+    - name: the user
+      user: {name: corral-pending-usr, group: corral-pending-grp}
+    - name: owned file
+      file: {path: "{{ d }}/owned", state: touch, owner: corral-pending-usr}
+    - name: the step
+      file: {path: "{{ d }}/other", state: touch, owner: corral-no-such-usr}
+""")
+    code, out, report = _corral("check", play, folder=tmp_path)
+    tasks = _tasks(report)
+    assert tasks["the group"]["status"] == "changed", out
+    assert tasks["the user"]["msg"] == REASON.format("the group"), out
+    assert tasks["owned file"]["msg"] == REASON.format("the user"), out
+    assert tasks["the step"]["status"] == "failed" and code == 1, out
+    assert "no such user" in tasks["the step"]["msg"]
