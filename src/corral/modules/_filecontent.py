@@ -81,7 +81,8 @@ def payload_from_args(ctx, args):
     if args.get("remote_src") and src is not None:
         if not os.path.isfile(src):
             raise ModuleError("src %s: no such file on the host (remote_src: yes reads src on "
-                              "the host; copying a directory is not supported yet)" % src)
+                              "the host; copying a directory is not supported yet)" % src,
+                              missing("path", src))
         return Payload(staged=src, checksum=checksum_file(src), label=src)
     staged = args.get("_staged_src") or ctx.staged.get("src")
     if staged:
