@@ -35,6 +35,7 @@ PATH_MODULES = frozenset({"file", "copy", "template", "lineinfile", "blockinfile
 ACCOUNT_MODULES = {"user": USER, "group": GROUP}
 COMMAND_MODULES = frozenset({"command", "shell", "script", "raw"})
 _FALSE = (False, "false", "False", "no")
+_REMOVED = ("absent", "removed")
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,8 @@ def changes_of(task: Task, results: Iterable[TaskResult], origin: str) -> list[P
         if not _would_change(task, result):
             continue
         if task.module in PACKAGE_MODULES:
-            found.append(PendingChange(origin, PACKAGE))
+            if task.args.get("state") not in _REMOVED:  # a removal brings nothing
+                found.append(PendingChange(origin, PACKAGE))
         elif task.module in COMMAND_MODULES:
             found.append(PendingChange(origin, ANYTHING))
         elif task.module in ACCOUNT_MODULES:

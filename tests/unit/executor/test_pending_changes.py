@@ -34,6 +34,7 @@ SKIP = "command is not run in check mode"
 @pytest.mark.parametrize(("task", "result", "changes"), [
     (_task("apt"), _result("apt", Status.CHANGED), [PendingChange("T", PACKAGE)]),
     (_task("apt"), _result("apt", Status.OK), []),
+    (_task("apt", args={"name": "x", "state": "absent"}), _result("apt", Status.CHANGED), []),
     (_task("file"), _result("file", Status.CHANGED, path="/srv/app/"),
      [PendingChange("T", PATH, "/srv/app")]),
     (_task("copy"), _result("copy", Status.UNKNOWN, dest="/srv/app/a"),
