@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from corral.playbook.model import Task
 
 
-def _names(handler: Task) -> list[str]:
+def handler_names(handler: Task) -> list[str]:
+    """The names that notify this handler: its name, and ``role : name`` in a role."""
     names = [handler.name] if handler.name else []
     if handler.role is not None and handler.name:
         names.append(f"{handler.role.name} : {handler.name}")
@@ -24,6 +25,6 @@ def handlers_by_name(static: Sequence[Task], included: Sequence[Task]) -> dict[s
     """Each handler name mapped to the one handler it runs."""
     chosen: dict[str, Task] = {}
     for handler in [*static, *included]:
-        for name in _names(handler):
+        for name in handler_names(handler):
             chosen[name] = handler
     return chosen

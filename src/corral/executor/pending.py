@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import Any
 
+from jinja2 import Environment, TemplateSyntaxError, nodes
+
 from corral.playbook.model import Task
+from corral.prepare.context import PrepareContext, find_local
 from corral.report.model import Status, TaskResult
 
 _SIMULATED = (Status.CHANGED, Status.UNKNOWN)
@@ -26,33 +30,80 @@ def is_simulated(result: TaskResult) -> bool:
     return result.status is Status.SKIPPED and "check mode" in result.msg
 
 
-def _strings(value: Any) -> Iterator[str]:
+def strings_in(value: Any) -> Iterator[str]:
+    """Every string inside a value (mapping values, list items), depth first."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, Mapping):
-        for key, inner in value.items():
-            yield str(key)
-            yield from _strings(inner)
+        for inner in value.values():
+            yield from strings_in(inner)
     elif isinstance(value, list | tuple):
         for inner in value:
-            yield from _strings(inner)
+            yield from strings_in(inner)
 
 
-def task_templates(task: Task) -> list[str]:
-    """Every text of the task that is templated: arguments, conditions, loop, name."""
-    parts = [task.args, task.when, task.loop, task.name, task.until, task.changed_when,
-             task.failed_when]
-    return [text for part in parts for text in _strings(part)]
+@lru_cache(maxsize=1)
+def _parser() -> Environment:
+    """Parses only (never renders): finds the variables a template reads."""
+    return Environment(extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"])
 
 
-def pending_dependency(task: Task, pending: Mapping[str, str]) -> str | None:
-    """The task a pending variable this task reads came from, if it reads one."""
+@lru_cache(maxsize=4096)
+def _names_read(text: str, expression: bool) -> frozenset[str]:
+    """The variables ``text`` reads: a template, or (``expression``) a bare condition."""
+    if not expression and "{{" not in text and "{%" not in text:
+        return frozenset()  # plain text reads nothing
+    source = f"{{{{ ({text}) }}}}" if expression and "{{" not in text else text
+    try:
+        tree = _parser().parse(source)
+    except TemplateSyntaxError:  # not ours to report here: every word may be a name
+        return frozenset(re.findall(r"[A-Za-z_]\w*", text))
+    # names the template reads and does not set itself (loop variables, {% set %})
+    found = list(tree.find_all(nodes.Name))
+    read = {n.name for n in found if n.ctx == "load"}
+    return frozenset(read - {n.name for n in found if n.ctx == "store"})
+
+
+def names_read(task: Task) -> frozenset[str]:
+    """Every variable the task's templates read: arguments, conditions, loop, name.
+
+    Its own ``changed_when``/``failed_when``/``until`` read its own new result, not an
+    older one registered under the same name.
+    """
+    names: set[str] = set()
+    for part in (task.args, task.loop, task.name):
+        for text in strings_in(part):
+            names |= _names_read(text, False)
+    for text in strings_in(task.when):
+        names |= _names_read(text, True)
+    own: set[str] = set()
+    for text in strings_in([task.until, task.changed_when, task.failed_when]):
+        own |= _names_read(text, True)
+    return frozenset(names | (own - {task.register}))
+
+
+_MAX_TEMPLATE = 1024 * 1024  # a bigger template file is not scanned (its rendering still is)
+
+
+def template_names_read(src: str, context: PrepareContext) -> frozenset[str]:
+    """The variables the template file ``src`` reads (found as the template step finds it)."""
+    path = find_local(src, context.search_dirs("templates")) if src else None
+    if path is None or not path.is_file() or path.stat().st_size > _MAX_TEMPLATE:
+        return frozenset()
+    return _names_read(path.read_text(encoding="utf-8", errors="replace"), False)
+
+
+def pending_dependency(task: Task, pending: Mapping[str, str],
+                       also_read: frozenset[str] = frozenset()) -> str | None:
+    """The task a pending variable this task reads came from, if it reads one.
+
+    ``also_read``: names read elsewhere than in the task (its template file).
+    """
     if not pending:
         return None
-    texts = task_templates(task)
+    read = names_read(task) | also_read
     for name, origin in pending.items():
-        word = re.compile(rf"(?<![\w.]){re.escape(name)}\b")
-        if any(word.search(text) for text in texts):
+        if name in read:
             return origin
     return None
 

@@ -369,10 +369,10 @@ class PlayRunner:
         throttle = self._throttle(state, task, context)
         self._running[state.name] = self.runner.task_name(task)
         if throttle is None:
-            outcome = await self.runner.run(state, task, context)
+            outcome = await self.runner.run(state, task, context, handler)
         else:
             async with throttle:
-                outcome = await self.runner.run(state, task, context)
+                outcome = await self.runner.run(state, task, context, handler)
         del self._running[state.name]
         if outcome.edits and self.edit_inventory is not None:
             _mark_changed(outcome, self.edit_inventory(outcome.edits, context))

@@ -35,8 +35,11 @@ def result_from_module(host: str, task: str, module: str, raw: Mapping[str, Any]
         for c in raw.get("changes") or ()
         if isinstance(c, Mapping)
     )
+    data = dict(raw.get("data") or {})
+    if isinstance(raw.get("missing"), Mapping):  # a precondition the host lacks (pending_changes.py)
+        data["missing"] = dict(raw["missing"])
     return TaskResult(host, task, module, status, msg=str(raw.get("msg") or ""), diff=diff,
-                      changes=changes, data=dict(raw.get("data") or {}), item_label=label)
+                      changes=changes, data=data, item_label=label)
 
 
 def registered_value(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -70,6 +73,8 @@ def aggregate_loop(host: str, task: str, module: str, results: list[TaskResult],
         status = Status.UNREACHABLE
     elif any(r.status is Status.FAILED for r in results):
         status = Status.FAILED
+    elif Status.UNKNOWN in statuses:  # check mode could not predict an item: nor the loop
+        status = Status.UNKNOWN
     elif Status.CHANGED in statuses:
         status = Status.CHANGED
     elif statuses <= {Status.SKIPPED}:  # every item skipped, or no item at all
@@ -77,13 +82,17 @@ def aggregate_loop(host: str, task: str, module: str, results: list[TaskResult],
     else:
         status = Status.OK
     failed_msgs = [f"item {r.item_label}: {r.msg}" for r in results if r.status is Status.FAILED]
+    unknown = [r for r in results if r.status is Status.UNKNOWN]
     msg = "; ".join(failed_msgs) if failed_msgs else ("All items completed" if results else
                                                        "No items in the list")
+    if status is Status.UNKNOWN:
+        msg = unknown[0].msg
     changes = tuple(c for r in results for c in r.changes)
     changed = any(r.status is Status.CHANGED or r.data.get("changed") is True for r in results)
     failed = [r for r in results if r.status is Status.FAILED]
     summary = TaskResult(host, task, module, status, msg=msg, changes=changes,
-                         data={"changed": changed}, no_log=any(r.no_log for r in results),
+                         data={"changed": changed, **_depends_on(unknown)},
+                         no_log=any(r.no_log for r in results),
                          ignored=bool(failed) and all(r.ignored for r in failed))
     value: dict[str, Any] = {
         "results": registered,
@@ -96,3 +105,9 @@ def aggregate_loop(host: str, task: str, module: str, results: list[TaskResult],
         value = {"results": [], "changed": False, "skipped": True,
                  "skipped_reason": "No items in the list"}
     return summary, value
+
+
+def _depends_on(unknown: list[TaskResult]) -> dict[str, Any]:
+    """The first unknown item's dependency: the loop's, for the tasks that read its result."""
+    origin = unknown[0].data.get("depends_on") if unknown else None
+    return {"depends_on": origin} if origin else {}

@@ -12,12 +12,20 @@ from corral.errors import BecomeError, CorralError, HostUnreachable, InputError,
 from corral.executor.actions import ACTIONS, ActionContext
 from corral.executor.actions.base import ActionOutcome, validate_action_args
 from corral.executor.arg_spec import validate_arguments
+from corral.executor.attribute_error import name_the_variable
 from corral.executor.background import job_plan, run_job, timeout_message
 from corral.executor.expression_position import task_error_text
+from corral.executor.handler_choice import handler_names
 from corral.executor.host_state import HostState
 from corral.executor.include_vars import include_vars
 from corral.executor.inventory_tasks import INVENTORY_MODULES, InventoryEdit, inventory_edit
-from corral.executor.pending import is_simulated, pending_dependency, unknown_reason
+from corral.executor.pending import (
+    is_simulated,
+    pending_dependency,
+    template_names_read,
+    unknown_reason,
+)
+from corral.executor.pending_changes import changes_of, explaining
 from corral.executor.play_context import PlayContext
 from corral.executor.remote_call import RemoteCaller
 from corral.executor.result_conversion import (
@@ -30,6 +38,7 @@ from corral.modules._api import ArgumentError
 from corral.playbook.loops import loop_items, loop_type_error
 from corral.playbook.model import Task
 from corral.playbook.module_defaults import defaults_for
+from corral.prepare.context import PrepareContext
 from corral.report.model import Status, TaskResult
 from corral.templating import Templar
 from corral.templating.omit import strip_omitted
@@ -73,10 +82,19 @@ class TaskRunner:
         name = task.name or task.module
         return f"{task.role.name} : {name}" if task.role is not None else name
 
-    async def run(self, state: HostState, task: Task, play: PlayContext) -> TaskOutcome:
-        outcome = await self._run_task(state, task, play)
+    async def run(self, state: HostState, task: Task, play: PlayContext,
+                  handler: bool = False) -> TaskOutcome:
+        notified_by = self._notified_by_unknown(state, task) if handler else None
+        if notified_by is not None:  # check mode: whether it would run at all is unknown
+            outcome = self._unknown_outcome(state, task, None, notified_by)
+        else:
+            outcome = await self._run_task(state, task, play)
         if self.check:
             self._track_pending(state, task, outcome)
+            self._track_notified(state, outcome)
+        if task.register:
+            skipped = ", which was skipped" if outcome.result.status is Status.SKIPPED else ""
+            state.registered_by[task.register] = f"task '{self.task_name(task)}'{skipped}"
         return outcome
 
     def _track_pending(self, state: HostState, task: Task, outcome: TaskOutcome) -> None:
@@ -85,26 +103,85 @@ class TaskRunner:
         names = [task.register] if task.register else []
         if result.status is Status.UNKNOWN and task.module == "set_fact":
             names += [str(name) for name in task.args]
-        simulated = task.check_mode is not False and is_simulated(result)
+        # a check_mode: false task really ran: only its unknown result is a simulation
+        simulated = is_simulated(result) and (task.check_mode is not False
+                                              or result.status is Status.UNKNOWN)
         origin = str(result.data.get("depends_on") or self.task_name(task))
+        results = [r for r in outcome.items or [result]
+                   if task.check_mode is not False or r.status is Status.UNKNOWN]
+        state.pending_changes += changes_of(task, results, self.task_name(task))
         for name in names:
             if simulated:
                 state.pending[name] = origin
             else:
                 state.pending.pop(name, None)
 
-    def _reads_pending(self, state: HostState, task: Task,
-                       label: str | None) -> TaskOutcome | None:
-        """Check mode: a task reading a result check mode only simulated is unknown."""
-        if not self.check or task.check_mode is False or task.module in _NEVER_UNKNOWN:
-            return None
-        origin = pending_dependency(task, state.pending)
-        if origin is None:
-            return None
+    def _notified_by_unknown(self, state: HostState, task: Task) -> str | None:
+        """The unknown task that alone notified this handler (check mode), if one did."""
+        names = [*handler_names(task), *task.listen]
+        return next((state.unknown_notified[n] for n in names if n in state.unknown_notified),
+                    None)
+
+    def _track_notified(self, state: HostState, outcome: TaskOutcome) -> None:
+        """An unknown task's notifications are unknown; a change's are certain."""
+        for name in outcome.notify:
+            if outcome.result.status is Status.UNKNOWN:
+                if name in state.notified and name not in state.unknown_notified:
+                    continue  # a change already notified it: it runs
+                state.unknown_notified.setdefault(
+                    name, str(outcome.result.data.get("depends_on") or outcome.result.task))
+            else:
+                state.unknown_notified.pop(name, None)
+
+    def _unknown_outcome(self, state: HostState, task: Task, label: str | None,
+                         origin: str) -> TaskOutcome:
         reason = unknown_reason(origin)
         result = TaskResult(state.name, self.task_name(task), task.module, Status.UNKNOWN,
                             msg=reason, item_label=label, data={"depends_on": origin})
         return TaskOutcome(result, {"changed": False, "unknown": True, "msg": reason})
+
+    def _reads_pending(self, state: HostState, task: Task, label: str | None,
+                       templar: Templar, play: PlayContext) -> TaskOutcome | None:
+        """Check mode: a task reading a result check mode only simulated is unknown."""
+        if not self.check or task.check_mode is False or task.module in _NEVER_UNKNOWN:
+            return None
+        if not state.pending:
+            return None
+        origin = pending_dependency(task, state.pending,
+                                    self._template_reads(task, templar, play))
+        if origin is None:
+            return None
+        return self._unknown_outcome(state, task, label, origin)
+
+    def _template_reads(self, task: Task, templar: Templar, play: PlayContext) -> frozenset[str]:
+        """What a template task's file reads (its rendering may read a pending result)."""
+        if task.module != "template" or not isinstance(task.args.get("src"), str):
+            return frozenset()
+        try:
+            src = str(templar.render(task.args["src"]))
+        except CorralError:
+            return frozenset()  # the task fails (or is unknown) on its own src
+        context = PrepareContext(playbook_dir=play.playbook_dir,
+                                 role_dir=task.role.path if task.role else None)
+        return template_names_read(src, context)
+
+    def _explain_missing(self, state: HostState, task: Task, outcome: TaskOutcome) -> TaskOutcome:
+        """Check mode: a precondition the module found missing (a unit, a folder, a command)
+        that an earlier pending change would bring makes the task unknown, not failed."""
+        result = outcome.result
+        missing = result.data.get("missing")
+        if (not self.check or not isinstance(missing, Mapping)
+                or result.status not in (Status.FAILED, Status.CHANGED)):
+            return outcome
+        change = explaining(state.pending_changes, missing)
+        if change is None:
+            return outcome  # nothing pending explains it: the module's result stands
+        reason = unknown_reason(change.origin)
+        unknown = _replace(result, status=Status.UNKNOWN, msg=reason, diff=None, changes=(),
+                           data={**result.data, "depends_on": change.origin})
+        registered = {**(outcome.registered or {}), "changed": False, "failed": False,
+                      "unknown": True, "msg": reason}
+        return TaskOutcome(unknown, registered, outcome.facts, outcome.meta)
 
     def _unknown(self, state: HostState, task: Task, label: str | None,
                  exc: Exception) -> TaskOutcome | None:
@@ -114,20 +191,21 @@ class TaskRunner:
         origin = pending_dependency(task, state.pending)
         if origin is None:
             return None
-        reason = unknown_reason(origin)
-        result = TaskResult(state.name, self.task_name(task), task.module, Status.UNKNOWN,
-                            msg=reason, item_label=label, data={"depends_on": origin})
-        return TaskOutcome(result, {"changed": False, "unknown": True, "msg": reason})
+        return self._unknown_outcome(state, task, label, origin)
 
     async def _run_task(self, state: HostState, task: Task, play: PlayContext) -> TaskOutcome:
         if task.timeout is None and play.play.timeout is not None:
             task = replace(task, timeout=play.play.timeout)
         if task.loop is None:
             outcome = await self._run_item(state, task, play, None, None)
-            if outcome.result.status is Status.CHANGED:
+            if outcome.result.status is Status.CHANGED or (
+                    self.check and outcome.result.status is Status.UNKNOWN):
                 outcome.notify = self._notify_names(state, task, play)
             return outcome
         templar: Templar = self.make_templar(play.stack_for(state, task))
+        reads_pending = self._reads_pending(state, task, None, templar, play)
+        if reads_pending is not None:  # the loop itself may read the pending result
+            return self._finish(reads_pending, task, templar, 0.0)
         try:
             items = self._loop_items(task, templar)
         except CorralError as exc:
@@ -203,7 +281,8 @@ class TaskRunner:
         results = [o.result for o in outcomes]
         result, registered = aggregate_loop(state.name, self.task_name(task), task.module, results,
                                             [o.registered or {} for o in outcomes])
-        notify = self._notify_names(state, task, play) if result.status is Status.CHANGED else []
+        notify = self._notify_names(state, task, play) if result.status in (
+            Status.CHANGED, Status.UNKNOWN) else []
         included: dict[str, Any] = {}
         edits: list[InventoryEdit] = []
         delegated: list[tuple[str, dict[str, Any]]] = []
@@ -235,7 +314,7 @@ class TaskRunner:
         templar: Templar = self.make_templar(stack)
         label = self._label(task, templar, item_vars)
         started = time.monotonic()
-        reads_pending = self._reads_pending(state, task, label)
+        reads_pending = self._reads_pending(state, task, label, templar, play)
         if reads_pending is not None:  # check mode cannot predict it: unknown, not run
             return self._finish(reads_pending, task, templar, time.monotonic() - started)
         try:
@@ -249,6 +328,7 @@ class TaskRunner:
                 if task.invalid:
                     raise CorralError(task.invalid)  # validated when reached: fails only here
                 outcome = await self._attempts(state, task, play, templar, item_vars, label)
+                outcome = self._explain_missing(state, task, outcome)
         except (HostUnreachable, BecomeError) as exc:
             status = Status.UNREACHABLE if isinstance(exc, HostUnreachable) else Status.FAILED
             outcome = TaskOutcome(TaskResult(state.name, self.task_name(task), task.module, status,
@@ -257,6 +337,7 @@ class TaskRunner:
                                                "unreachable": status is Status.UNREACHABLE}))
         except (CorralError, ArgumentError) as exc:
             message = exc.msg if isinstance(exc, ArgumentError) else task_error_text(exc, task)
+            message = name_the_variable(message, task, state.registered_by)
             outcome = self._unknown(state, task, label, exc) or TaskOutcome(
                 TaskResult(state.name, self.task_name(task), task.module, Status.FAILED,
                            msg=message, item_label=label),

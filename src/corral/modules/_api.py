@@ -60,13 +60,34 @@ _MISSING = object()
 
 
 class ModuleError(Exception):
-    """A module could not do its job; the message is shown to the user."""
+    """A module could not do its job; the message is shown to the user.
 
-    def __init__(self, msg, **data):
-        # type: (str, Any) -> None
+    ``missing`` (see ``missing()``) says the failure is a precondition the host lacks.
+    """
+
+    def __init__(self, msg, missing=None, **data):
+        # type: (str, Optional[Dict[str, str]], Any) -> None
         super().__init__(msg)
         self.msg = msg
+        self.missing = missing
         self.data = data
+
+
+MISSING_KINDS = ("path", "unit", "command", "user", "group")
+
+
+def missing(kind, name):
+    # type: (str, str) -> Dict[str, str]
+    """A precondition the host lacks: a path, a unit, a command, a user or a group.
+
+    A module attaches it to a failure (``ModuleError(msg, missing=...)``) or to a plan
+    it made anyway in check mode (``Plan(missing=...)``). In check mode the controller
+    reports the task ``unknown`` when an earlier change check mode did not make (a
+    package install, a folder to create) explains it; otherwise the result stands.
+    """
+    if kind not in MISSING_KINDS:
+        raise ValueError("missing: unknown kind %r" % kind)
+    return {"kind": kind, "name": str(name)}
 
 
 class ArgumentError(ModuleError):
@@ -135,8 +156,9 @@ class Plan(object):
     """
 
     def __init__(self, changes=None, reason="", diff=None, data=None, state=None, msg="",
-                 upkeep=None):
-        # type: (Optional[List[Change]], str, Optional[Dict[str, Any]], Optional[Dict[str, Any]], Any, str, Optional[List[str]]) -> None
+                 upkeep=None, missing=None):
+        # type: (Optional[List[Change]], str, Optional[Dict[str, Any]], Optional[Dict[str, Any]], Any, str, Optional[List[str]], Optional[Dict[str, str]]) -> None
+        self.missing = missing  # check mode: planned although this precondition is missing
         self.changes = list(changes or [])
         self.reason = reason
         self.diff = diff
@@ -426,15 +448,18 @@ def _umask():
 
 # --- the driver ------------------------------------------------------------
 
-def _result(status, msg="", diff=None, changes=None, data=None):
-    # type: (str, str, Any, Optional[List[Change]], Optional[Dict[str, Any]]) -> Dict[str, Any]
-    return {
+def _result(status, msg="", diff=None, changes=None, data=None, missing=None):
+    # type: (str, str, Any, Optional[List[Change]], Optional[Dict[str, Any]], Optional[Dict[str, str]]) -> Dict[str, Any]
+    result = {
         "status": status,
         "msg": msg,
         "diff": diff,
         "changes": [c.to_dict() for c in (changes or [])],
         "data": data or {},
-    }
+    }  # type: Dict[str, Any]
+    if missing:
+        result["missing"] = missing
+    return result
 
 
 def _describe(plan):
@@ -480,7 +505,7 @@ def run_module(module, args, ctx):
             return _result(OK, plan.reason or plan.msg, None, [], plan.data)
         message = _describe(plan)
         if ctx.check:
-            return _result(CHANGED, message, diff, plan.changes, plan.data)
+            return _result(CHANGED, message, diff, plan.changes, plan.data, plan.missing)
         extra = module.apply(ctx, checked, plan)
         data = dict(plan.data)
         if isinstance(extra, dict):
@@ -494,7 +519,7 @@ def run_module(module, args, ctx):
     except NeedsUpload as exc:
         return _result(NEEDS_UPLOAD, exc.reason, data={"arg": exc.arg})
     except ModuleError as exc:
-        return _result(FAILED, exc.msg, data=exc.data)
+        return _result(FAILED, exc.msg, data=exc.data, missing=exc.missing)
     except Exception as exc:  # a bug in a module must not kill the agent
         return _result(FAILED, "%s: %s" % (type(exc).__name__, exc),
                        data={"exception": traceback.format_exc()})

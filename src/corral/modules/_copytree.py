@@ -12,7 +12,7 @@ Stdlib only, Python 3.8 syntax.
 import base64
 import os
 
-from corral.modules._api import Change, ModuleError, Plan
+from corral.modules._api import Change, ModuleError, Plan, missing
 from corral.modules._fileattrs import (
     Wanted,
     apply_attrs,
@@ -47,7 +47,7 @@ def _remote_manifest(args):
     if not src:
         raise ModuleError("remote_src needs src (a path on the host)")
     if not os.path.exists(src):
-        raise ModuleError("remote_src: %s does not exist on the host" % src)
+        raise ModuleError("remote_src: %s does not exist on the host" % src, missing("path", src))
     if not os.path.isdir(src):
         if dest.endswith("/") or os.path.isdir(dest):
             return dest, [], [(os.path.basename(src), src)]

@@ -17,7 +17,7 @@ import re
 import stat
 import subprocess
 
-from corral.modules._api import Arg, Change, ModuleError
+from corral.modules._api import Arg, Change, ModuleError, missing
 
 try:  # typing only
     from typing import Any, Dict, List, Mapping, Optional, Tuple, Union  # noqa: F401 (type comments)
@@ -110,7 +110,7 @@ def lookup_uid(owner):
     except KeyError:
         if owner.isdigit():
             return int(owner)
-    raise ModuleError("owner %r: no such user on this host" % owner)
+    raise ModuleError("owner %r: no such user on this host" % owner, missing("user", owner))
 
 
 def lookup_gid(group):
@@ -122,7 +122,7 @@ def lookup_gid(group):
     except KeyError:
         if group.isdigit():
             return int(group)
-    raise ModuleError("group %r: no such group on this host" % group)
+    raise ModuleError("group %r: no such group on this host" % group, missing("group", group))
 
 
 def user_name(uid):

@@ -19,7 +19,15 @@ import stat
 import subprocess
 import time
 
-from corral.modules._api import Change, ModuleError, NeedsUpload, Plan, atomic_write, text_diff
+from corral.modules._api import (
+    Change,
+    ModuleError,
+    NeedsUpload,
+    Plan,
+    atomic_write,
+    missing,
+    text_diff,
+)
 from corral.modules._fileattrs import (
     apply_attrs,
     apply_flags,
@@ -73,7 +81,8 @@ def payload_from_args(ctx, args):
     if args.get("remote_src") and src is not None:
         if not os.path.isfile(src):
             raise ModuleError("src %s: no such file on the host (remote_src: yes reads src on "
-                              "the host; copying a directory is not supported yet)" % src)
+                              "the host; copying a directory is not supported yet)" % src,
+                              missing("path", src))
         return Payload(staged=src, checksum=checksum_file(src), label=src)
     staged = args.get("_staged_src") or ctx.staged.get("src")
     if staged:
@@ -152,7 +161,8 @@ def inspect(ctx, args):
     current["missing_folder"] = False
     if not current["make_folder"] and not os.path.isdir(folder):
         if not ctx.check:
-            raise ModuleError("destination directory %s does not exist" % folder)
+            raise ModuleError("destination directory %s does not exist" % folder,
+                              missing("path", folder))
         # Check mode: an earlier task (not run) may be what creates the folder.
         current["missing_folder"] = True
     attrs = current["attrs"]
@@ -189,11 +199,14 @@ def plan(ctx, args, current):
         return Plan(reason="%s already has this content (sha1 %s) and attributes"
                     % (dest, payload.checksum[:12]), data=unchanged)
     message = _message(dest, exists, content_changes, changes)
+    lacking = None
     if current.get("missing_folder"):
+        folder = os.path.dirname(os.path.abspath(dest))
         message += " (its folder %s does not exist yet: an earlier task would have to create it)" % (
-            os.path.dirname(os.path.abspath(dest)))
+            folder)
+        lacking = missing("path", folder)
     return Plan(changes, diff=_diff(ctx, current, content_changes), data=data,
-                msg=message,
+                msg=message, missing=lacking,
                 state={"write": content_changes, "exists": exists})
 
 

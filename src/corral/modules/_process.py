@@ -5,11 +5,12 @@ they build argv; the rest (``inspect``, ``plan_run``, ``run``) is here.
 """
 
 import datetime
+import errno
 import glob
 import os
 import subprocess
 
-from corral.modules._api import Arg, Change, ModuleError, Plan, Skip
+from corral.modules._api import Arg, Change, ModuleError, Plan, Skip, missing
 
 try:  # typing only
     from typing import Any, Dict, List, Mapping, Optional  # noqa: F401 (type comments)
@@ -80,7 +81,7 @@ def run(argv, args, shown, cmd=None, executable=None):
     Ansible's result keys, or raise ModuleError if rc != 0."""
     chdir = args.get("chdir")
     if chdir and not os.path.isdir(chdir):
-        raise ModuleError("chdir %s: no such directory" % chdir)
+        raise ModuleError("chdir %s: no such directory" % chdir, missing("path", chdir))
     stdin = args.get("stdin")
     if stdin is not None and args.get("stdin_add_newline", True):
         stdin += "\n"
@@ -92,19 +93,29 @@ def run(argv, args, shown, cmd=None, executable=None):
                               stderr=subprocess.PIPE, executable=executable,
                               start_new_session=True, **feed)
     except OSError as exc:
-        raise ModuleError("%s: %s" % (executable or argv[0], exc.strerror or exc), rc=2,
+        program = executable or argv[0]
+        lacking = missing("command", program) if exc.errno == errno.ENOENT else None
+        raise ModuleError("%s: %s" % (program, exc.strerror or exc), lacking, rc=2,
                           cmd=shown if cmd is None else cmd) from exc
     end = datetime.datetime.now()
     data = _outputs(proc, args.get("strip_empty_ends", True))
     data.update(cmd=shown if cmd is None else cmd, rc=proc.returncode, start=str(start),
                 end=str(end), delta=str(end - start))
     if proc.returncode != 0:
-        error = ModuleError("non-zero return code %d" % proc.returncode, **data)
+        error = ModuleError("non-zero return code %d" % proc.returncode,
+                            _not_found(proc.returncode, shown), **data)
         error.data["msg"] = "non-zero return code"  # Ansible's words, for register
         error.data["changed"] = True  # it ran: Ansible counts a failed command as changed
         raise error
     data["msg"] = ""
     return data
+
+
+def _not_found(rc, shown):
+    # type: (int, str) -> Optional[Dict[str, str]]
+    """A shell's exit 127: the command was not found."""
+    words = shown.split()
+    return missing("command", words[0]) if rc == 127 and words else None
 
 
 def _outputs(proc, strip):

@@ -8,7 +8,7 @@ service is in the runlevel folder ``/etc/runlevels/RUNLEVEL``.
 import os
 import shlex
 
-from corral.modules._api import ModuleError, Plan  # noqa: F401 (Plan: type comments)
+from corral.modules._api import ModuleError, Plan, missing  # noqa: F401 (Plan: type comments)
 from corral.modules._svc_pattern import pattern_running
 from corral.modules._svc_plan import plan_service, restart_with_sleep
 from corral.modules._svc_run import run
@@ -59,7 +59,8 @@ def plan(ctx, args, current):
     # type: (Any, Mapping[str, Any], Dict[str, Any]) -> Plan
     name, runlevel = str(args["name"]), str(args.get("runlevel") or "default")
     if not current["exists"]:
-        raise ModuleError("service %s not found: no OpenRC script %s/%s" % (name, INIT_DIR, name))
+        raise ModuleError("service %s not found: no OpenRC script %s/%s" % (name, INIT_DIR, name),
+                          missing("unit", name))
     if args.get("state") is not None and current.get("running") is None:
         status = current["status"]
         raise ModuleError("cannot tell whether %s is running: `%s` exited %d%s" % (

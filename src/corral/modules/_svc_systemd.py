@@ -7,7 +7,7 @@ unmask, enable or disable, mask, then start/stop/restart/reload);
 lines of its journal.
 """
 
-from corral.modules._api import Arg, Change, ModuleError, Plan  # noqa: F401 (Plan: type comments)
+from corral.modules._api import Arg, Change, ModuleError, Plan, missing  # noqa: F401 (Plan: type comments)
 from corral.modules._svc_plan import DONE, STATES, finish_plan, state_action
 from corral.modules._svc_run import failure_message, run, run_ok
 
@@ -146,6 +146,7 @@ def plan(ctx, args, current):
     result = finish_plan(uid, changes, steps, already, unit_data(uid, unit, args, action))
     if note and result.changed:
         result.msg += " (%s)" % note
+        result.missing = missing("unit", uid)
     result.state = dict(result.state or {}, unit=uid, wait=not args["no_block"])
     return result
 
@@ -167,7 +168,7 @@ def _check_loaded(uid, unit, args, check):
     load = unit.get("LoadState", "")
     if load == "not-found" and not args.get("masked"):
         if not check:
-            raise ModuleError("unit %s not found" % uid)
+            raise ModuleError("unit %s not found" % uid, missing("unit", uid))
         return "check mode: unit %s not found; an earlier task may install it" % uid
     if load in ("error", "bad-setting"):
         raise ModuleError("unit %s cannot be loaded (LoadState=%s); see systemctl status %s"

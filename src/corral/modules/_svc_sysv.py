@@ -10,7 +10,7 @@ import os
 import shlex
 import shutil
 
-from corral.modules._api import ModuleError, Plan  # noqa: F401 (Plan: type comments)
+from corral.modules._api import ModuleError, Plan, missing  # noqa: F401 (Plan: type comments)
 from corral.modules._svc_pattern import pattern_running
 from corral.modules._svc_plan import plan_service, restart_with_sleep
 from corral.modules._svc_run import failure_message, run
@@ -74,13 +74,14 @@ def plan(ctx, args, current):
     # type: (Any, Mapping[str, Any], Dict[str, Any]) -> Plan
     name = str(args["name"])
     if current["script"] is None:
-        missing = "service %s not found: no init script %s/%s" % (name, INIT_DIR, name)
+        absent = "service %s not found: no init script %s/%s" % (name, INIT_DIR, name)
         if not getattr(ctx, "check", False):
-            raise ModuleError(missing)
+            raise ModuleError(absent, missing("unit", name))
         current = dict(current, script=os.path.join(INIT_DIR, name), running=False)
         result = _plan(name, args, current)
         if result.changed:  # check mode: an earlier task may install it
-            result.msg += " (check mode: %s; an earlier task may install it)" % missing
+            result.msg += " (check mode: %s; an earlier task may install it)" % absent
+            result.missing = missing("unit", name)
         return result
     return _plan(name, args, current)
 

@@ -2,7 +2,7 @@
 
 import re
 
-from corral.modules._api import Arg, ArgumentError, ModuleError, Plan
+from corral.modules._api import Arg, ArgumentError, ModuleError, Plan, missing
 from corral.modules._textedit import (
     apply_text,
     end_with_newline,
@@ -63,7 +63,8 @@ def plan(ctx, args, current):
         if args["state"] == "absent" or not args["block"]:
             return Plan(reason="%s does not exist; no block to remove" % current["path"])
         if not args["create"]:
-            raise ModuleError("Path %s does not exist !" % args["path"], rc=257)
+            raise ModuleError("Path %s does not exist !" % args["path"], missing("path", args["path"]),
+                              rc=257)
     after, msg = edit_block(before or "", args)
     if before is None:
         msg = "File created"

@@ -5,7 +5,7 @@ import shutil
 import stat
 import time
 
-from corral.modules._api import Arg, Change, ModuleError, Plan
+from corral.modules._api import Arg, Change, ModuleError, Plan, missing
 from corral.modules._fileattrs import (
     COMMON_ARGS,
     Wanted,
@@ -182,7 +182,8 @@ def _plan_file(args, current):
     path, kind = current["path"], current["kind"]
     if kind == "absent":
         raise ModuleError("file %s does not exist; use state=touch to create it, or copy to "
-                          "give it content" % path, path=path, state="absent")
+                          "give it content" % path, missing("path", path), path=path,
+                          state="absent")
     if current["attrs"] is not None and current["attrs"].is_dir:
         raise ModuleError("%s is a directory, not a file; use state=directory" % path)
     changes = attr_changes(current["wanted"], current["attrs"]) + _time_changes(args, current)
@@ -221,7 +222,7 @@ def _plan_touch(args, current):
         _require_parent(current, "touch")
         changes = [Change("state", "absent", "file")] + attr_changes(current["wanted"], None)
         return Plan(changes, msg="created %s" % path + _parent_note(current),
-                    state={"create": True})
+                    state={"create": True}, missing=_missing_parent(current))
     changes = attr_changes(current["wanted"], current["attrs"])
     changes += _time_changes(args, current, default="now")
     return _attrs_plan(changes, "%s %s" % (current["kind"], path))
@@ -261,7 +262,7 @@ def _plan_link(args, current):
     _require_parent(current, "link")
     if not current["src_exists"] and not args["force"]:
         raise ModuleError("src %s does not exist; use force=yes if you really want a dangling "
-                          "link" % src, path=path, src=src)
+                          "link" % src, missing("path", src), path=path, src=src)
     if kind == "link" and current["link_target"] == src:
         changes = _link_attr_changes(args, current)
         return _attrs_plan(changes, "link %s -> %s" % (path, src))
@@ -270,14 +271,22 @@ def _plan_link(args, current):
     before = "link to %s" % current["link_target"] if kind == "link" else kind
     changes = [Change("state", before, "link to %s" % src)]
     return Plan(changes, msg="linked %s -> %s" % (path, src) + _parent_note(current),
-                state={"create": True})
+                state={"create": True}, missing=_missing_parent(current))
 
 
 def _require_parent(current, verb):
     # type: (Dict[str, Any], str) -> None
     """The folder must exist, except in check mode: an earlier task (not run) may make it."""
     if not current["parent_exists"] and not current["check"]:
-        raise ModuleError("cannot %s %s: its directory does not exist" % (verb, current["path"]))
+        raise ModuleError("cannot %s %s: its directory does not exist" % (verb, current["path"]),
+                          _missing_parent(current))
+
+
+def _missing_parent(current):
+    # type: (Dict[str, Any]) -> Optional[Dict[str, str]]
+    if current["parent_exists"]:
+        return None
+    return missing("path", os.path.dirname(os.path.abspath(current["path"])))
 
 
 def _parent_note(current):
@@ -310,7 +319,8 @@ def _plan_hard(args, current):
     # type: (Mapping[str, Any], Dict[str, Any]) -> Plan
     path, kind, src = current["path"], current["kind"], args["src"]
     if not current["src_exists"]:
-        raise ModuleError("src %s does not exist; a hard link needs an existing file" % src)
+        raise ModuleError("src %s does not exist; a hard link needs an existing file" % src,
+                          missing("path", src))
     if current.get("same_inode"):
         changes = attr_changes(current["wanted"], current["attrs"])
         return _attrs_plan(changes, "hard link %s -> %s" % (path, src))

@@ -2,7 +2,7 @@
 
 import re
 
-from corral.modules._api import Arg, ArgumentError, Plan
+from corral.modules._api import Arg, ArgumentError, Plan, missing
 from corral.modules._textedit import apply_text, inspect_text, plan_text, split_lines
 
 try:  # typing only
@@ -54,7 +54,8 @@ def inspect(ctx, args):
     if current["text"] is None and not args["create"]:
         from corral.modules._api import ModuleError
 
-        raise ModuleError("Destination %s does not exist!" % args["path"], rc=257)
+        raise ModuleError("Destination %s does not exist!" % args["path"], missing("path", args["path"]),
+                          rc=257)
     return current
 
 

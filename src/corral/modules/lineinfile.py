@@ -3,7 +3,7 @@
 import os
 import re
 
-from corral.modules._api import Arg, ArgumentError, Change, ModuleError, Plan, text_diff
+from corral.modules._api import Arg, ArgumentError, Change, ModuleError, Plan, missing, text_diff
 from corral.modules._fileattrs import (
     COMMON_ARGS,
     apply_attrs,
@@ -98,7 +98,8 @@ def plan(ctx, args, current):
             return Plan(reason="%s does not exist; nothing to remove" % path,
                         data={"msg": "file not present", "backup": "", "found": 0})
         if not args["create"]:
-            raise ModuleError("%s does not exist; use create=yes to create it" % path, rc=257)
+            raise ModuleError("%s does not exist; use create=yes to create it" % path,
+                              missing("path", path), rc=257)
     old_lines = split_lines(before or "")
     if args["state"] == "present":
         new_lines, msg = present(old_lines, args)

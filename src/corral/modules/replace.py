@@ -2,7 +2,7 @@
 
 import re
 
-from corral.modules._api import Arg, ArgumentError, ModuleError
+from corral.modules._api import Arg, ArgumentError, ModuleError, missing
 from corral.modules._textedit import apply_text, inspect_text, plan_text
 
 try:  # typing only
@@ -42,7 +42,8 @@ def inspect(ctx, args):
                 raise ArgumentError("%s: invalid regular expression %r: %s" % (name, args[name], exc)) from exc
     current = inspect_text(args)
     if current["text"] is None:
-        raise ModuleError("Path %s does not exist !" % args["path"], rc=257)
+        raise ModuleError("Path %s does not exist !" % args["path"], missing("path", args["path"]),
+                          rc=257)
     return current
 
 

@@ -7,7 +7,7 @@ is bounded (``MAX_BYTES``); for bigger files use ``fetch``.
 import base64
 import os
 
-from corral.modules._api import Arg, ModuleError, Plan
+from corral.modules._api import Arg, ModuleError, Plan, missing
 
 try:  # typing only
     from typing import Any, Dict, Mapping  # noqa: F401
@@ -41,7 +41,7 @@ def inspect(ctx, args):
         with open(src, "rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
-        raise ModuleError("file not found: %s" % src) from None
+        raise ModuleError("file not found: %s" % src, missing("path", src)) from None
     except PermissionError:
         raise ModuleError("file is not readable: %s (become a user who may read it)" % src) from None
     if len(data) > MAX_BYTES:

@@ -18,7 +18,15 @@ import tarfile
 import tempfile
 import zipfile
 
-from corral.modules._api import Arg, ArgumentError, Change, ModuleError, NeedsUpload, Plan
+from corral.modules._api import (
+    Arg,
+    ArgumentError,
+    Change,
+    ModuleError,
+    NeedsUpload,
+    Plan,
+    missing,
+)
 from corral.modules._fileattrs import apply_attrs, wanted_attrs
 
 try:  # typing only
@@ -90,7 +98,7 @@ def _archive_path(ctx, args):
         if re.match(r"^(https?|ftp)://", args["src"]):
             return _download(args), True
         if not os.path.isfile(args["src"]):
-            raise ModuleError("Source '%s' does not exist" % args["src"])
+            raise ModuleError("Source '%s' does not exist" % args["src"], missing("path", args["src"]))
         return args["src"], False
     if args.get("_content_b64") is not None:
         fd, tmp = tempfile.mkstemp(prefix=".corral-unarchive-")

@@ -3,6 +3,7 @@
 import os
 
 from corral.modules._api import Arg, Change, ModuleError, Plan
+from corral.modules._api import missing as lacking
 from corral.modules._svc_run import run_ok
 from corral.modules._user_extras import ARGS as EXTRA_ARGS
 from corral.modules._user_extras import (
@@ -115,12 +116,14 @@ def plan(ctx, args, current):
         return _plan_absent(name, args, entry)
     missing = []  # type: List[str]
     wanted = _wanted(name, args, current, missing)
+    one = lacking("group", missing[0]) if len(missing) == 1 else None
     if missing and not ctx.check:
-        raise ModuleError(_missing_message(missing))
+        raise ModuleError(_missing_message(missing), one)
     result = _plan_create(name, args, wanted) if entry is None else _plan_modify(
         name, args, wanted, entry, current)
     if missing and result.changed:  # check mode: an earlier task may create them
         result.msg += " (check mode: %s)" % _missing_message(missing)
+        result.missing = one
     return result
 
 

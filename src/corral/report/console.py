@@ -144,9 +144,8 @@ def _recap_line(name: str, host: HostReport, paint: Callable[[str, str], str]) -
     text = (f"{name} : ok={recap.ok} changed={recap.changed} "
             f"unreachable={int(recap.unreachable)} failed={recap.failed} skipped={recap.skipped} "
             f"rescued={recap.rescued} ignored={recap.ignored}")
-    unknown = sum(1 for r in host.results if r.status is Status.UNKNOWN)
-    if unknown:
-        text += f" unknown={unknown}"  # check mode could not predict these (pending changes)
+    if recap.unknown:
+        text += f" unknown={recap.unknown}"  # check mode could not predict these (pending changes)
     if host.never_touched:
         text += " (never touched: the rollout stopped before this host)"
     if host.interrupted:
@@ -157,6 +156,8 @@ def _recap_line(name: str, host: HostReport, paint: Callable[[str, str], str]) -
         return paint(text, "31")
     if recap.changed:
         return paint(text, "33")
+    if recap.unknown:  # drift check mode could not tell: not ok
+        return paint(text, _COLOURS[Status.UNKNOWN])
     return paint(text, "32")
 
 
@@ -176,7 +177,7 @@ def _changed_lines(report: RunReport) -> list[str]:
 def summary_line(report: RunReport) -> str:
     """One line that stays readable at 1,000 hosts."""
     total = len(report.hosts)
-    changed = failed = unreachable = untouched = interrupted = 0
+    changed = unknown = failed = unreachable = untouched = interrupted = 0
     for host in report.hosts.values():
         recap = host.recap()
         if host.never_touched:
@@ -189,10 +190,14 @@ def summary_line(report: RunReport) -> str:
             failed += 1
         elif recap.changed:
             changed += 1
-    ok = total - changed - failed - unreachable - untouched - interrupted
+        elif recap.unknown:  # check mode could not tell: drift, not ok
+            unknown += 1
+    ok = total - changed - unknown - failed - unreachable - untouched - interrupted
     verb = "would change" if report.check_mode else "changed"
     text = (f"{total} host{'' if total == 1 else 's'}: {ok} ok, {changed} {verb}, {failed} failed, "
             f"{unreachable} unreachable")
+    if unknown:
+        text += f", {unknown} unknown"
     if interrupted:
         text += f", {interrupted} interrupted"
     if untouched:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from corral.report.model import HostReport, RunReport, Status
+from corral.report.model import HostReport, RunReport
 
 
 def unknown_count(host: HostReport) -> int:
-    return sum(1 for r in host.results if r.status is Status.UNKNOWN)
+    return host.recap().unknown
 
 
 def host_outcome(host: HostReport) -> str:

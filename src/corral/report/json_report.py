@@ -15,7 +15,7 @@ from corral.report.host_lists import (
     unknown_count,
     unreachable_hosts,
 )
-from corral.report.model import HostReport, RunReport, TaskResult
+from corral.report.model import HostReport, RunReport, Status, TaskResult
 from corral.vault.active import revealed_secrets
 from corral.vault.redact import redact_data
 
@@ -52,6 +52,9 @@ def task_to_dict(result: TaskResult) -> dict[str, Any]:
         entry["item"] = result.item_label
     if result.ignored:
         entry["ignored"] = True
+    depends_on = result.data.get("depends_on")
+    if result.status is Status.UNKNOWN and depends_on:  # the pending change it waits for
+        entry["depends_on"] = str(depends_on)
     return entry
 
 

@@ -19,7 +19,7 @@ class Status(str, Enum):
     FAILED = "failed"
     SKIPPED = "skipped"
     UNREACHABLE = "unreachable"
-    # Check mode only, for later: the outcome depends on a change not made yet.
+    # Check mode only: the outcome depends on a change not made yet (drift, never ok).
     UNKNOWN = "unknown"
 
 
@@ -76,6 +76,7 @@ class HostRecap:
     rescued: int = 0
     ignored: int = 0
     interrupted: bool = False
+    unknown: int = 0  # check mode could not predict these tasks; not counted in ok
 
 
 @dataclass
@@ -104,9 +105,9 @@ class HostReport:
                 ignored += 1
                 ignored_changed += bool(result.data.get("changed") is True)
         # Ansible counts a changed task as ok too, and an ignored failure as ok
-        # (and changed when the module said so) besides ignored.
+        # (and changed when the module said so) besides ignored. An unknown task is not ok.
         return HostRecap(
-            ok=counts[Status.OK] + counts[Status.CHANGED] + counts[Status.UNKNOWN] + ignored,
+            ok=counts[Status.OK] + counts[Status.CHANGED] + ignored,
             changed=counts[Status.CHANGED] + ignored_changed,
             failed=max(0, counts[Status.FAILED] - ignored - self.rescued),
             skipped=counts[Status.SKIPPED],
@@ -114,6 +115,7 @@ class HostReport:
             ignored=ignored,
             rescued=self.rescued,
             interrupted=self.interrupted,
+            unknown=counts[Status.UNKNOWN],
         )
 
 

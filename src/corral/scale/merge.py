@@ -27,7 +27,7 @@ from corral.errors import UsageError
 from corral.scale.shard import parse_shard
 
 MAX_REPORT_BYTES = 1024 * 1024 * 1024  # one report; far above 100,000 hosts' worth
-_COUNTS = ("ok", "changed", "failed", "skipped", "ignored", "rescued")
+_COUNTS = ("ok", "changed", "failed", "skipped", "ignored", "rescued", "unknown")
 
 
 class BadReport(Exception):
@@ -189,7 +189,7 @@ def _exit_code(report: dict[str, Any], *, incomplete: bool) -> ExitCode:
         code = ExitCode.TASK_FAILED
     elif any(h.get("unreachable") for h in hosts):
         code = ExitCode.UNREACHABLE
-    elif report["check_mode"] and any(h.get("changed", 0) for h in hosts):
+    elif report["check_mode"] and any(h.get("changed", 0) or h.get("unknown", 0) for h in hosts):
         code = ExitCode.DRIFT
     else:
         code = ExitCode.SUCCESS
@@ -208,4 +208,10 @@ def summary_line(merged: Merged) -> str:
     return (f"fleet: {len(merged.report['hosts'])} hosts from {shards} shard report"
             f"{'s' if shards != 1 else ''} ok={totals['ok']} changed={totals['changed']} "
             f"unreachable={unreachable} failed={totals['failed']} skipped={totals['skipped']} "
-            f"(exit {int(merged.exit_code)})")
+            f"{_unknown_count(hosts)}(exit {int(merged.exit_code)})")
+
+
+def _unknown_count(hosts: Any) -> str:
+    """``unknown=N `` when check mode could not tell some tasks (drift), else nothing."""
+    unknown = sum(int(h.get("unknown", 0)) for h in hosts)
+    return f"unknown={unknown} " if unknown else ""

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import StrictUndefined, Template, TemplateSyntaxError, Undefined, nodes
+from jinja2 import Template, TemplateSyntaxError, Undefined, nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.nativetypes import NativeCodeGenerator
 
@@ -31,6 +31,7 @@ from .omit import OMIT
 from .sandbox import TaintingSandbox, concat_output, route_loops
 from .size_checks import bounded_filters
 from .tests import ansible_tests
+from .undefined import PlainStrictUndefined
 
 DEFAULT_CACHE_SIZE = 4096
 
@@ -87,7 +88,7 @@ class CorralEnvironment(TaintingSandbox):
     def __init__(self, cache_size: int = DEFAULT_CACHE_SIZE, limits: Limits | None = None) -> None:
         super().__init__(
             limits=limits or Limits(),
-            undefined=StrictUndefined,
+            undefined=PlainStrictUndefined,
             trim_blocks=True,
             keep_trailing_newline=True,
             autoescape=False,

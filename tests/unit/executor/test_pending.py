@@ -5,8 +5,15 @@ from __future__ import annotations
 import pytest
 
 from corral.errors import Position
-from corral.executor.pending import is_simulated, pending_dependency, unknown_reason
+from corral.executor.pending import (
+    is_simulated,
+    names_read,
+    pending_dependency,
+    template_names_read,
+    unknown_reason,
+)
 from corral.playbook.model import Task
+from corral.prepare.context import PrepareContext
 from corral.report.model import Status, TaskResult
 
 
@@ -48,3 +55,28 @@ def test_nothing_pending_means_no_dependency():
 
 def test_reason_names_the_task():
     assert unknown_reason("read it") == "depends on 'read it', which would change"
+
+
+@pytest.mark.parametrize(("task", "names"), [
+    (_task(module="copy", args={"content": "out", "dest": "/x"}), set()),  # plain text
+    (_task(module="debug", args={"msg": "{{ out.stdout | default(x) }}"}), {"out", "x"}),
+    (_task(module="debug", args={"msg": "{% for l in out.lines %}{{ l }}{% endfor %}"}), {"out"}),
+    (_task(module="debug", when=["out.rc == 0 and made is changed"]), {"out", "made"}),
+    (_task(module="debug", when=["{{ out.rc == 0 }}"]), {"out"}),
+    (_task(module="debug", when=[True]), set()),
+    # its own changed_when reads its own new result, not an older one of that name
+    (_task(module="command", args={"cmd": "x"}, register="out", changed_when=["out.rc != 0"]),
+     set()),
+    (_task(module="command", args={"cmd": "x"}, register="new", failed_when=["out.rc != 0"]),
+     {"out"}),
+])
+def test_names_read(task, names):
+    assert names_read(task) == names
+
+
+def test_a_template_file_reads_names(tmp_path):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates/app.j2").write_text("v={{ probe.stdout }}\nplain out\n")
+    context = PrepareContext(playbook_dir=tmp_path)
+    assert template_names_read("app.j2", context) == {"probe"}
+    assert template_names_read("missing.j2", context) == frozenset()
