@@ -1,7 +1,6 @@
 """file: files, directories, symlinks and hard links, and their attributes."""
 
 import os
-import shutil
 import stat
 import time
 
@@ -365,6 +364,7 @@ def _apply_state(args, state, plan):
 def _remove(path):
     # type: (str) -> None
     if os.path.isdir(path) and not os.path.islink(path):
+        import shutil  # only here: the agent pays for each module-level import on every run
         shutil.rmtree(path)
     else:
         os.unlink(path)
