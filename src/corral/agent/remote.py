@@ -314,6 +314,7 @@ class Agent(object):
         self.staging = make_staging()
         self.code_cache = CodeCache()
         self.modules = {}
+        self.site_added = False
         self.transfers = {}
         self.running = True
         self.inbox = queue.Queue()  # request bodies, in order; None at end of input
@@ -475,6 +476,8 @@ class Agent(object):
         return {"bye": True}
 
     def op_run(self, request):
+        if request.get("site"):
+            self.enable_site()
         for support in request.get("requires") or ():
             self.load_module(support["name"], support["sha"], support.get("source"))
         module = self.load_module(request["module"], request["sha"], request.get("source"))
@@ -493,6 +496,18 @@ class Agent(object):
                            "return or raise ModuleError" % (request["module"], exc.code)}
         finally:
             self.set_environment(saved)
+
+    def enable_site(self):
+        """Add the host's site-packages folders to sys.path, as a start without -S would.
+
+        The loader starts Python with -S: corral's built-in modules need only the
+        stdlib. A user's module may import what the host installed (python3-apt,
+        yaml...), so the controller asks for this before one runs. -I still keeps
+        the user's own site-packages out."""
+        if sys.flags.no_site and not self.site_added:
+            self.site_added = True
+            import site
+            site.main()
 
     def set_environment(self, values):
         """Apply a task's ``environment`` for one module run; returns what to restore."""

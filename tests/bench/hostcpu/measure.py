@@ -132,8 +132,8 @@ def _alternate(state: dict, hosts: tuple[BenchHost, ...], workload: Path,
             cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
             time.sleep(0.3)
             after = _usage(state, hosts)
-            per_host = [(a - b) / 1000 for a, b in zip(after, before)]
-            light = [v for v, h in zip(per_host, hosts) if not h.systemd]
+            per_host = [(a - b) / 1000 for a, b in zip(after, before, strict=True)]
+            light = [v for v, h in zip(per_host, hosts, strict=True) if not h.systemd]
             samples[tool].append({
                 "wall_s": wall,
                 "controller_ms": (cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime) * 1000,
@@ -149,7 +149,7 @@ def _print_row(phase: str, count: int, tool: str, rows: list[dict[str, float]]) 
     print(f"{phase:<6} {count:>3} hosts {tool:<8} host CPU/host {med('host_ms_mean'):6.1f} ms "
           f"(light hosts {med('light_host_ms_mean'):6.1f} ms)  controller "
           f"{med('controller_ms'):6.0f} ms  wall {med('wall_s'):5.2f} s  "
-          f"[{', '.join('%.0f' % r['host_ms_mean'] for r in rows)}]", flush=True)
+          f"[{', '.join(format(r['host_ms_mean'], '.0f') for r in rows)}]", flush=True)
 
 
 async def _components(state: dict, hosts: tuple[BenchHost, ...], state_dir: Path,
@@ -171,7 +171,7 @@ async def _components(state: dict, hosts: tuple[BenchHost, ...], state_dir: Path
             await asyncio.gather(*(step(h) for h in light))
             await asyncio.sleep(0.3)
             after = _usage(state, light)
-            out[name].append(sum(a - b for a, b in zip(after, before)) / 1000 / len(light))
+            out[name].append(sum(a - b for a, b in zip(after, before, strict=True)) / 1000 / len(light))
     return out
 
 
