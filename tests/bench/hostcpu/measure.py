@@ -51,6 +51,8 @@ def main() -> int:
     parser.add_argument("--components", action="store_true", help="split one host's cost")
     parser.add_argument("--no-converge", action="store_true", help="the fleet is converged")
     parser.add_argument("--json", type=Path, help="write the samples here")
+    parser.add_argument("--base-corral", type=Path,
+                        help="another corral (e.g. an older version) measured as tool corral-base")
     args = parser.parse_args()
     state = json.loads((args.state_dir / "state.json").read_text())
     venv_bin = Path(sys.executable).parent
@@ -60,7 +62,7 @@ def main() -> int:
         inv = write_inventories(args.work / f"inv-{count}", hosts, KEY,
                                 args.state_dir / "known_hosts")
         workload = prepare_workload(args.work / f"w-{count}", with_pkg=True)
-        commands = _commands(venv_bin, inv.yaml, inv.pyinfra, count)
+        commands = _commands(venv_bin, inv.yaml, inv.pyinfra, count, args.base_corral)
         tools = args.tools.split(",")
         if not args.no_converge:
             for tool in tools:
@@ -88,10 +90,14 @@ def _hosts(state: dict, count: int) -> tuple[BenchHost, ...]:
                  for n in names)
 
 
-def _commands(venv_bin: Path, yaml: Path, py: Path, count: int) -> dict[tuple[str, str], list[str]]:
+def _commands(venv_bin: Path, yaml: Path, py: Path, count: int,
+              base: Path | None) -> dict[tuple[str, str], list[str]]:
     corral = [str(venv_bin / "corral"), "apply", "app.yml", "-i", str(yaml), "--forks", str(count)]
     pyinfra = [str(venv_bin / "pyinfra"), "--parallel", str(count), str(py), "deploy.py"]
+    older = [str(base), *corral[1:]]
     return {
+        ("corral-base", "apply"): older, ("corral-base", "rerun"): older,
+        ("corral-base", "check"): [*older, "--check"],
         ("corral", "apply"): corral, ("corral", "rerun"): corral,
         ("corral", "check"): [*corral, "--check"],
         ("pyinfra", "apply"): pyinfra[:1] + ["-y"] + pyinfra[1:],
