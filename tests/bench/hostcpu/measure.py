@@ -38,6 +38,7 @@ from benchlib.inventories import BenchHost, write_inventories  # noqa: E402
 from benchlib.workload import prepare_workload  # noqa: E402
 
 KEY = Path("/var/cache/corral-fleet/id_ed25519")
+FLEET = BENCH.parent / "fleet" / "fleet"
 
 
 def main() -> int:
@@ -50,6 +51,8 @@ def main() -> int:
     parser.add_argument("--phases", default="rerun,check")
     parser.add_argument("--components", action="store_true", help="split one host's cost")
     parser.add_argument("--no-converge", action="store_true", help="the fleet is converged")
+    parser.add_argument("--real-index", action="store_true",
+                        help="give the hosts this machine's Debian apt sources and lists first")
     parser.add_argument("--json", type=Path, help="write the samples here")
     parser.add_argument("--base-corral", type=Path,
                         help="another corral (e.g. an older version) measured as tool corral-base")
@@ -57,7 +60,10 @@ def main() -> int:
     state = json.loads((args.state_dir / "state.json").read_text())
     venv_bin = Path(sys.executable).parent
     results: dict[str, object] = {}
-    for count in [int(n) for n in args.hosts.split(",")]:
+    counts = [int(n) for n in args.hosts.split(",")]
+    if args.real_index:
+        _give_real_index(args.state_dir, _hosts(state, max(counts)))
+    for count in counts:
         hosts = _hosts(state, count)
         inv = write_inventories(args.work / f"inv-{count}", hosts, KEY,
                                 args.state_dir / "known_hosts")
@@ -104,6 +110,20 @@ def _commands(venv_bin: Path, yaml: Path, py: Path, count: int,
         ("pyinfra", "rerun"): pyinfra[:1] + ["-y"] + pyinfra[1:],
         ("pyinfra", "check"): pyinfra[:1] + ["--dry"] + pyinfra[1:],
     }
+
+
+def _give_real_index(state_dir: Path, hosts: tuple[BenchHost, ...]) -> None:
+    """This machine's Debian sources and package lists on every host (offline: the lists
+    are copied, never fetched), as a user's servers know the full index."""
+    lists = sorted(str(p.relative_to("/")) for p in Path("/var/lib/apt/lists").glob("deb.debian.org_*"))
+    if not lists:
+        raise SystemExit("this machine has no deb.debian.org package lists to copy")
+    tar = subprocess.run(["tar", "cf", "-", "-C", "/", "etc/apt/sources.list.d/debian.sources",
+                          *lists], check=True, stdout=subprocess.PIPE).stdout
+    for host in hosts:
+        subprocess.run([str(FLEET), "exec", "--state-dir", str(state_dir), host.name, "--",
+                        "sh", "-c", "tar xf - -C / && apt-cache stats >/dev/null"],
+                       input=tar, check=True)
 
 
 def _usage(state: dict, hosts: tuple[BenchHost, ...]) -> list[int]:
