@@ -2,8 +2,8 @@
 
 Stdlib only, Python 3.8 syntax. The bootstrap's second stage
 (``corral.agent.start``) executes this file's code, then calls ``main`` with
-the code of ``corral.modules._api``; the agent then serves length-prefixed JSON frames on its stdin/stdout until
-``exit`` or end of input. See ``corral.transport.framing`` for the protocol.
+the code of ``corral.modules._api``; the agent then serves length-prefixed
+JSON frames on its stdin/stdout until ``exit`` or end of input. See ``corral.transport.framing`` for the protocol.
 
 A thread of its own reads the frames, so a ``cancel`` frame or the end of
 input is seen at once, even while a module runs: the agent then stops every

@@ -32,11 +32,12 @@ _LOADER = (
 
 # $1 is the loader; the other arguments are candidate interpreters, tried in order.
 # Python starts isolated (-I: no current folder or script folder on sys.path, no user
-# site, no PYTHON* variables) and without site (-S: the site-packages folders, whose
-# .pth files alone cost ~2.5 ms of the host's CPU per run; built-in modules are stdlib
-# only, and the agent adds them before it loads a user's module) in "/": sudo keeps the login user's folder as the working
-# directory, and nothing of that user's may be imported by root's agent. The folder
-# the shell started in is passed on; the agent runs modules there, as Ansible does.
+# site, no PYTHON* variables) and without site (-S: site and its .pth files cost the
+# host ~2.5 ms per run; built-in modules need only the stdlib, and the agent adds the
+# site-packages before a user's module runs) in "/": sudo keeps the login user's folder
+# as the working directory, and nothing of that user's may be imported by root's agent.
+# The folder the shell started in is passed on; the agent runs modules there, as Ansible
+# does.
 _DISCOVER = (
     'c=$1; shift; d=$PWD; cd / || exit 126; for p in "$@"; do '
     'if command -v "$p" >/dev/null 2>&1; then exec "$p" -I -S -c "$c" "$d"; fi; done; '
