@@ -4,6 +4,7 @@ a staging folder made without tempfile, and only the imports every run needs."""
 from __future__ import annotations
 
 import ast
+import asyncio
 import os
 from pathlib import Path
 
@@ -139,3 +140,19 @@ def test_host_side_files_import_typing_for_type_comments_only() -> None:
                        if p.name not in _TYPING_AT_RUN_TIME | _CONTROLLER_ONLY
                        and _imports_typing_at_run_time(ast.parse(p.read_text())))
     assert offending == []
+
+
+def test_the_session_asks_for_site_unless_told_the_module_is_a_builtin() -> None:
+    """AgentSession.run defaults to a user's module (site-packages added); the executor
+    passes site=False for corral's own modules."""
+    from corral.transport.local import LocalConnection
+
+    async def main() -> tuple[object, object]:
+        async with LocalConnection() as connection:
+            session = await connection.agent()
+            builtin = await session.run("reports", REPORTS, {}, check=False, diff=False,
+                                        site=False)
+            user = await session.run("reports", REPORTS, {}, check=False, diff=False)
+            return builtin["data"]["site_imported"], user["data"]["site_imported"]
+
+    assert asyncio.run(main()) == (False, True)
