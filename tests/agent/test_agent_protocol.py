@@ -67,7 +67,8 @@ def run(agent: AgentProcess, name: str, source: str, send_source: bool = True,
     return agent.call("run", module=name, args=args, check=False, diff=False, **packed)
 
 
-@pytest.mark.parametrize("path", ["src/corral/agent/remote.py", "src/corral/modules/_api.py"])
+@pytest.mark.parametrize("path", ["src/corral/agent/remote.py", "src/corral/agent/start.py",
+                                  "src/corral/modules/_api.py"])
 def test_agent_sources_are_python38_syntax(path: str) -> None:
     ast.parse((ROOT / path).read_text(), feature_version=(3, 8))
 

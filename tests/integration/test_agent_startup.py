@@ -111,3 +111,49 @@ def test_a_host_without_python3_is_said_in_words(fleet: Any, tmp_path: Path) -> 
         fleet.exec(host, "mv /usr/bin/python3.hidden /usr/bin/python3")
     assert "no Python was found on the host (looked for python3" in msg
     assert "install python3" in msg
+
+
+SITE_MODULE = '''
+import os
+
+from corral.modules._api import Arg, Change, Plan
+
+ARGS = {"path": Arg("path", required=True)}
+
+
+def inspect(ctx, args):
+    return os.path.exists(args["path"])
+
+
+def plan(ctx, args, current):
+    if current:
+        return Plan(reason="%s already exists" % args["path"])
+    return Plan([Change("exists", False, True)])
+
+
+def apply(ctx, args, plan):
+    import apt_pkg  # python3-apt, in the host's dist-packages: on sys.path only through site
+
+    with open(args["path"], "w") as handle:
+        handle.write(apt_pkg.VERSION)
+'''
+
+
+def test_a_users_module_imports_from_the_hosts_site_packages(fleet: Any, tmp_path: Path) -> None:
+    """The agent starts without site (-S); a module from the playbook's modules/ still
+    finds what the host installed, as under a plain python3 (built-ins need only the stdlib)."""
+    host = fleet.light_hosts[0]
+    (tmp_path / "modules").mkdir()
+    (tmp_path / "modules" / "uses_apt_pkg.py").write_text(SITE_MODULE)
+    target = "/tmp/corral-site-module"
+    fleet.exec(host, f"rm -f {target}")
+    play = host_play(tmp_path, host, f"- uses_apt_pkg: {{path: {target}}}\n")
+    inventory = write_inventory(tmp_path / "inv.yml", fleet, [host])
+    check = corral("apply", play, "-i", inventory, "--check")
+    assert check.code == 2 and check.host(host)["changed"] == 1, explain(check)  # drift
+    assert fleet.exec(host, f"test -e {target}").returncode == 1
+    first = corral("apply", play, "-i", inventory)
+    assert first.code == 0 and first.host(host)["changed"] == 1, explain(first)
+    assert fleet.exec(host, f"cat {target}").stdout.strip()
+    again = corral("apply", play, "-i", inventory)
+    assert again.code == 0 and again.host(host)["changed"] == 0, explain(again)

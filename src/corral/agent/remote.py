@@ -1,9 +1,9 @@
 """corral's remote agent: the one program the controller streams to a host.
 
-Stdlib only, Python 3.8 syntax. The controller's loader execs this source
-(with a trailing ``main(<_api source>)`` call appended by the bootstrap) and
-the agent then serves length-prefixed JSON frames on its stdin/stdout until
-``exit`` or end of input. See ``corral.transport.framing`` for the protocol.
+Stdlib only, Python 3.8 syntax. The bootstrap's second stage
+(``corral.agent.start``) executes this file's code, then calls ``main`` with
+the code of ``corral.modules._api``; the agent then serves length-prefixed
+JSON frames on its stdin/stdout until ``exit`` or end of input. See ``corral.transport.framing`` for the protocol.
 
 A thread of its own reads the frames, so a ``cancel`` frame or the end of
 input is seen at once, even while a module runs: the agent then stops every
@@ -11,23 +11,21 @@ process the running request started (it may run as root under sudo, where the
 controller cannot signal them itself).
 
 Keep module logic out of here: modules arrive as source on first use.
+Every host pays for each import on every run, so what only some requests
+need (hashlib, tempfile, shutil, traceback) is imported where it is used.
 """
 
-import base64
-import hashlib
+import binascii
 import json
 import marshal
 import os
 import pwd
 import queue
-import shutil
 import signal
 import struct
 import sys
-import tempfile
 import threading
 import time
-import traceback
 import types
 import zlib
 
@@ -197,8 +195,10 @@ class ProcessTree(object):
 
 # --- synthetic corral package -----------------------------------------------
 
-def install_api(api_source):
-    """Make ``from corral.modules._api import ...`` work inside the agent."""
+def install_api(api_code):
+    """Make ``from corral.modules._api import ...`` work inside the agent.
+
+    ``api_code`` is the module's compiled code, or its source."""
     corral = types.ModuleType("corral")
     corral.__path__ = []  # a package, so submodules resolve
     modules = types.ModuleType("corral.modules")
@@ -210,7 +210,9 @@ def install_api(api_source):
     sys.modules["corral.modules._api"] = api
     corral.modules = modules
     modules._api = api
-    exec(compile(api_source, api.__file__, "exec"), api.__dict__)
+    if not isinstance(api_code, types.CodeType):
+        api_code = compile(api_code, api.__file__, "exec")
+    exec(api_code, api.__dict__)
     return api
 
 
@@ -220,6 +222,8 @@ class Transfer(object):
     """One file being streamed into the staging directory."""
 
     def __init__(self, staging):
+        import hashlib
+        import tempfile
         self.hasher = hashlib.sha256()
         self.size = 0
         self.error = None
@@ -291,6 +295,7 @@ class CodeCache(object):
     def store(self, sha, code):
         if self.folder is None:
             return
+        import tempfile
         path = os.path.join(self.folder, sha + ".code")
         try:
             fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
@@ -306,9 +311,10 @@ class Agent(object):
         self.api = api
         self.reader = FrameReader(in_fd)
         self.out_fd = out_fd
-        self.staging = tempfile.mkdtemp(prefix="corral-agent-")
+        self.staging = make_staging()
         self.code_cache = CodeCache()
         self.modules = {}
+        self.site_added = False
         self.transfers = {}
         self.running = True
         self.inbox = queue.Queue()  # request bodies, in order; None at end of input
@@ -470,6 +476,8 @@ class Agent(object):
         return {"bye": True}
 
     def op_run(self, request):
+        if request.get("site"):
+            self.enable_site()
         for support in request.get("requires") or ():
             self.load_module(support["name"], support["sha"], support.get("source"))
         module = self.load_module(request["module"], request["sha"], request.get("source"))
@@ -488,6 +496,18 @@ class Agent(object):
                            "return or raise ModuleError" % (request["module"], exc.code)}
         finally:
             self.set_environment(saved)
+
+    def enable_site(self):
+        """Add the host's site-packages folders to sys.path, as a start without -S would.
+
+        The loader starts Python with -S: corral's built-in modules need only the
+        stdlib. A user's module may import what the host installed (python3-apt,
+        yaml...), so the controller asks for this before one runs. -I still keeps
+        the user's own site-packages out."""
+        if sys.flags.no_site and not self.site_added:
+            self.site_added = True
+            import site
+            site.main()
 
     def set_environment(self, values):
         """Apply a task's ``environment`` for one module run; returns what to restore."""
@@ -509,7 +529,8 @@ class Agent(object):
         if code is None:
             if source is None:
                 raise RequestError("need_source", "module %s (%s) is not cached; send its source" % (name, sha[:12]))
-            text = zlib.decompress(base64.b64decode(source))
+            import hashlib
+            text = zlib.decompress(binascii.a2b_base64(source))
             if hashlib.sha256(text).hexdigest() != sha:
                 raise RequestError("bad_source", "module %s: source does not match its sha256" % name)
             try:
@@ -540,7 +561,7 @@ class Agent(object):
         if transfer is None or transfer.error is not None:
             return None
         try:
-            transfer.write(base64.b64decode(request["data"]))
+            transfer.write(binascii.a2b_base64(request["data"]))
         except Exception as exc:
             transfer.error = "%s: %s" % (type(exc).__name__, exc)
 
@@ -565,12 +586,38 @@ class Agent(object):
                 transfer.discard()
             except (OSError, ValueError):
                 pass  # the other thread got there first
-        shutil.rmtree(self.staging, ignore_errors=True)
+        try:
+            os.rmdir(self.staging)
+        except OSError:
+            import shutil
+            shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def make_staging():
+    """A new private folder (0700), as ``tempfile.mkdtemp`` makes it, without
+    importing tempfile (and random, shutil, bz2, lzma): about 3 ms per run."""
+    root = None
+    for name in ("TMPDIR", "TEMP", "TMP"):
+        root = os.environ.get(name)
+        if root:
+            break
+    for _ in range(8):
+        path = os.path.join(root or "/tmp", "corral-agent-" + binascii.hexlify(os.urandom(6)).decode())
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            continue
+        except OSError:
+            break
+        return os.path.abspath(path)
+    import tempfile  # an unusual temporary folder: let tempfile find a usable one
+    return tempfile.mkdtemp(prefix="corral-agent-")
 
 
 def _describe_error(exc):
     if isinstance(exc, RequestError):
         return {"type": exc.kind, "msg": exc.msg}
+    import traceback
     kind = "bad_request" if isinstance(exc, (ValueError, KeyError, TypeError)) else "internal"
     return {"type": kind, "msg": "%s: %s" % (type(exc).__name__, exc), "traceback": traceback.format_exc()}
 
@@ -611,12 +658,12 @@ def _enter_start_folder():
             pass
 
 
-def main(api_source):
+def main(api_code):
     in_fd, out_fd = _claim_stdio()
     _enter_start_folder()
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _on_signal)
-    agent = Agent(install_api(api_source), in_fd, out_fd)
+    agent = Agent(install_api(api_code), in_fd, out_fd)
     code = 0
     try:
         code = agent.serve()

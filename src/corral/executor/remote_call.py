@@ -107,19 +107,21 @@ class RemoteCaller:
                 clean = {**clean, "_staged_src": await session.put_file(upload)}
         result: dict[str, Any] = await session.run(info.name, source, clean, check, diff,
                                                    requires=support, environment=environment,
-                                                   job=job)
+                                                   job=job, site=not info.builtin)
         if result.get("status") == "needs_upload" and upload is not None:
             staged = await session.put_file(upload)
             argument = str((result.get("data") or {}).get("arg") or "_staged_src")
             result = await session.run(info.name, source, {**clean, argument: staged}, check,
-                                       diff, requires=support, environment=environment)
+                                       diff, requires=support, environment=environment,
+                                       site=not info.builtin)
         if controller_step(info) == "fetch":
 
             async def next_piece(offset: int) -> dict[str, Any]:
                 piece: dict[str, Any] = await session.run(
                     info.name, source, {**clean, "_offset": offset, "_remote_checksum": (
                         result.get("data") or {}).get("remote_checksum")},
-                    check, diff, requires=support, environment=environment)
+                    check, diff, requires=support, environment=environment,
+                    site=not info.builtin)
                 return piece
 
             result = await receive_fetch(result, next_piece,

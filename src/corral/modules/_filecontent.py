@@ -45,10 +45,8 @@ from corral.modules._fileattrs import (
     written_mode,
 )
 
-try:  # typing only
+if False:  # typing for the type comments only: importing it costs a host ~2.5 ms a run
     from typing import Any, Dict, List, Mapping, Optional  # noqa: F401 (type comments)
-except ImportError:  # pragma: no cover
-    pass
 
 MAX_DIFF_BYTES = 1024 * 1024
 

@@ -16,10 +16,8 @@ from corral.modules._svc_sysv import run_steps
 
 REQUIRES = ("_svc_run", "_svc_plan", "_svc_pattern", "_svc_sysv")
 
-try:  # typing only
+if False:  # typing for the type comments only: importing it costs a host ~2.5 ms a run
     from typing import Any, Dict, List, Mapping  # noqa: F401 (type comments)
-except ImportError:  # pragma: no cover
-    pass
 
 INIT_DIR = "/etc/init.d"
 RUNLEVELS_DIR = "/etc/runlevels"

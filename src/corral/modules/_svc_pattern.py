@@ -11,10 +11,8 @@ from corral.modules._svc_run import run_ok
 
 REQUIRES = ("_svc_run",)
 
-try:  # typing only
+if False:  # typing for the type comments only: importing it costs a host ~2.5 ms a run
     from typing import Iterable, List  # noqa: F401 (type comments)
-except ImportError:  # pragma: no cover
-    pass
 
 PS_ARGV = ["ps", "-eo", "pid=,args="]
 

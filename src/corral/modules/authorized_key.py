@@ -8,10 +8,8 @@ import shlex
 from corral.modules._api import Arg, ArgumentError, ModuleError, Plan
 from corral.modules._textedit import apply_text, inspect_text, plan_text, split_lines
 
-try:  # typing only
+if False:  # typing for the type comments only: importing it costs a host ~2.5 ms a run
     from typing import Any, Dict, List, Mapping, Optional, Tuple  # noqa: F401
-except ImportError:  # pragma: no cover
-    pass
 
 DOC = "Add or remove SSH public keys in a user's authorized_keys (one key or several, one a line)."
 REQUIRES = ("_fileattrs", "_filecontent", "_textedit")

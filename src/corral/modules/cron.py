@@ -22,10 +22,8 @@ from corral.modules._api import (
 )
 from corral.modules._textedit import split_lines
 
-try:  # typing only
+if False:  # typing for the type comments only: importing it costs a host ~2.5 ms a run
     from typing import Any, Dict, List, Mapping, Optional, Tuple  # noqa: F401
-except ImportError:  # pragma: no cover
-    pass
 
 DOC = "Manage cron jobs and cron variables in a user's crontab or a file in /etc/cron.d."
 REQUIRES = ("_fileattrs", "_filecontent", "_textedit")

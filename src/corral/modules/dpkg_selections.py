@@ -4,10 +4,8 @@ import subprocess
 
 from corral.modules._api import Arg, Change, ModuleError, Plan
 
-try:  # typing only
+if False:  # typing for the type comments only: importing it costs a host ~2.5 ms a run
     from typing import Any, Dict, Mapping  # noqa: F401
-except ImportError:  # pragma: no cover
-    pass
 
 DOC = "Set a package's dpkg selection: hold (never upgraded), install, deinstall or purge."
 

@@ -15,10 +15,8 @@ import os
 
 from corral.modules._api import Arg, Change, ModuleError, Plan
 
-try:  # typing only
+if False:  # typing for the type comments only: importing it costs a host ~2.5 ms a run
     from typing import Any, Dict, Mapping  # noqa: F401
-except ImportError:  # pragma: no cover
-    pass
 
 DOC = "Copy a file from the host to the controller, into dest/HOST/src (or dest with flat)."
 CONTROLLER = "fetch"

@@ -10,10 +10,8 @@ import time
 
 from corral.modules._api import Arg, ArgumentError, Plan
 
-try:  # typing only
+if False:  # typing for the type comments only: importing it costs a host ~2.5 ms a run
     from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple  # noqa: F401
-except ImportError:  # pragma: no cover
-    pass
 
 DOC = "Find files by name pattern, age, size, type or content (like find(1)); changes nothing."
 MAX_RESULTS = 100000

@@ -8,10 +8,8 @@ import subprocess
 
 from corral.modules._api import Arg, ArgumentError, Change, ModuleError, Plan, atomic_write
 
-try:  # typing only
+if False:  # typing for the type comments only: importing it costs a host ~2.5 ms a run
     from typing import Any, Dict, List, Mapping, Optional  # noqa: F401
-except ImportError:  # pragma: no cover
-    pass
 
 DOC = "Set the host name: the running kernel's and the permanent one in /etc/hostname."
 HOSTNAME_FILE = "/etc/hostname"

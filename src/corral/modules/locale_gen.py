@@ -6,10 +6,8 @@ import subprocess
 
 from corral.modules._api import Arg, ArgumentError, Change, ModuleError, Plan, atomic_write
 
-try:  # typing only
+if False:  # typing for the type comments only: importing it costs a host ~2.5 ms a run
     from typing import Any, Dict, List, Mapping  # noqa: F401
-except ImportError:  # pragma: no cover
-    pass
 
 DOC = "Generate a locale (like en_US.UTF-8) or remove it, on Debian and Ubuntu hosts."
 LOCALE_GEN = "/etc/locale.gen"

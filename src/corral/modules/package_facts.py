@@ -5,10 +5,8 @@ import subprocess
 
 from corral.modules._api import Arg, ModuleError, Plan
 
-try:  # typing only
+if False:  # typing for the type comments only: importing it costs a host ~2.5 ms a run
     from typing import Any, Dict, List, Mapping  # noqa: F401
-except ImportError:  # pragma: no cover
-    pass
 
 DOC = "Gather the installed packages (dpkg/apt, rpm, apk, pacman) as ansible_facts.packages."
 _MANAGERS = ("auto", "apt", "rpm", "apk", "pacman", "dpkg")

@@ -2,10 +2,8 @@
 
 from corral.modules._api import Arg, ModuleError, Plan
 
-try:  # typing only
+if False:  # typing for the type comments only: importing it costs a host ~2.5 ms a run
     from typing import Any, Dict, Mapping  # noqa: F401 (type comments)
-except ImportError:  # pragma: no cover
-    pass
 
 DOC = "Check that the host answers and can run modules; returns ping=pong."
 

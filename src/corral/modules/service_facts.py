@@ -6,10 +6,8 @@ import subprocess
 
 from corral.modules._api import Plan
 
-try:  # typing only
+if False:  # typing for the type comments only: importing it costs a host ~2.5 ms a run
     from typing import Any, Dict, List, Mapping  # noqa: F401
-except ImportError:  # pragma: no cover
-    pass
 
 DOC = "Gather the host's services (systemd, SysV or OpenRC) as ansible_facts.services."
 ARGS = {}  # type: Dict[str, Any]

@@ -9,10 +9,8 @@ import os
 
 from corral.modules._api import Arg, ModuleError, Plan, missing
 
-try:  # typing only
+if False:  # typing for the type comments only: importing it costs a host ~2.5 ms a run
     from typing import Any, Dict, Mapping  # noqa: F401
-except ImportError:  # pragma: no cover
-    pass
 
 DOC = "Return a file of the host, base64-encoded (register it, then b64decode)."
 MAX_BYTES = 8 * 1024 * 1024

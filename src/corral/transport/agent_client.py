@@ -124,7 +124,7 @@ class AgentSession:
                   diff: bool, staged: dict[str, str] | None = None,
                   requires: Sequence[tuple[str, str]] = (),
                   environment: Mapping[str, Any] | None = None,
-                  job: Mapping[str, Any] | None = None) -> dict[str, Any]:
+                  job: Mapping[str, Any] | None = None, site: bool = True) -> dict[str, Any]:
         """Run a module on the host; returns its result dict (status, msg, diff, changes, data).
 
         ``job`` (``jid``, ``timeout``): start it in the background instead
@@ -132,12 +132,16 @@ class AgentSession:
 
         ``requires``: (name, source) of support files the module imports as
         ``corral.modules.NAME``; like the module, each is sent once per agent.
+        ``site``: the module may import from the host's site-packages (a user's
+        module); corral's built-ins need only the stdlib, so they pass False.
         """
         sha, packed = _packed_source(source)
         key = (module_name, sha)
         support = [(name, *_packed_source(text)) for name, text in requires]
         request: dict[str, Any] = {"op": "run", "module": module_name, "sha": sha, "args": args,
                                    "check": check, "diff": diff, "staged": staged or {}}
+        if site:
+            request["site"] = True
         if job is not None:
             request["job"] = dict(job)
         if environment:

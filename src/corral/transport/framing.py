@@ -7,17 +7,22 @@ Bootstrap
     The controller runs one command on the host (an SSH exec channel, or a
     local shell): ``sh -c`` tries the configured interpreter, or else
     ``python3``, ``/usr/libexec/platform-python``, ``python`` (first found with
-    ``command -v``) and ``exec``s it isolated (``-I``) in ``/`` with a
+    ``command -v``) and ``exec``s it isolated, without site (``-I -S``), in ``/`` with a
     one-line loader and the folder it started in as ``argv[1]`` (the agent
     runs modules there), optionally under ``sudo -H -S -p <marker> -u USER
     --`` (``sudo -n`` without a password). Nothing found: the shell prints
     ``CORRAL-NO-PYTHON`` and the names it tried on stderr and exits 127.
     Python < 3.4 refuses ``-I``. The loader checks for Python >= 3.8, writes the ready line
     ``READY_LINE`` to stdout, then reads exactly N bytes from stdin,
-    zlib-decompresses and execs them. Those bytes are ``agent/remote.py``
-    followed by ``main(<source of corral/modules/_api.py>)``; the agent installs
-    that source as the synthetic modules ``corral``, ``corral.modules`` and
-    ``corral.modules._api``.
+    zlib-decompresses and execs them. Those bytes are ``agent/start.py``
+    followed by ``start(KEY, <source of agent/remote.py>, <source of
+    corral/modules/_api.py>)``: it checks the sources hash to KEY, runs their
+    compiled code from the host's private cache when an intact entry for KEY
+    is there (else compiles and stores it), and calls the agent's ``main``
+    with the API's code; the agent installs that as the synthetic modules
+    ``corral``, ``corral.modules`` and ``corral.modules._api``. A ``run``
+    request with ``"site": true`` (a user's module) first adds the host's
+    site-packages to ``sys.path``, as a start without ``-S`` would.
 
     Without become, or with ``sudo -n``, the controller writes the payload at
     once. With a sudo password it waits on stderr for the random prompt

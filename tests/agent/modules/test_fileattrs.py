@@ -7,6 +7,7 @@ import pytest
 from corral.modules._api import ArgumentError, ModuleError, parse_mode_arg
 from corral.modules._fileattrs import (
     checksum_bytes,
+    checksum_file,
     format_mode,
     lookup_gid,
     lookup_uid,
@@ -107,3 +108,17 @@ def test_unknown_owner_fails_in_check_mode_too(tmp_path):
     result = run("file", {"path": str(tmp_path), "owner": "no-such-user-x"}, check=True)
     assert (result["status"], result["msg"]) == ("failed",
                                                  "owner 'no-such-user-x': no such user on this host")
+
+
+@pytest.mark.parametrize("algorithm", ["sha1", "md5", "sha256", "sha512"])
+@pytest.mark.parametrize("size", [0, 100, 1024 * 1024, 1024 * 1024 + 1])
+def test_checksums_match_hashlib_below_and_above_the_small_file_size(algorithm, size, tmp_path):
+    """Small data is hashed without loading OpenSSL; the digest is the same either way."""
+    import hashlib
+
+    data = os.urandom(size)
+    path = tmp_path / "f"
+    path.write_bytes(data)
+    expected = hashlib.new(algorithm, data).hexdigest()
+    assert checksum_bytes(data, algorithm) == expected
+    assert checksum_file(str(path), algorithm) == expected
