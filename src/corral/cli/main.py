@@ -48,6 +48,7 @@ UserOpt = Annotated[str | None, typer.Option("--user", "-u", help="Connect as th
 BecomeOpt = Annotated[bool, typer.Option("--become", "-b", help="Run tasks through sudo, as root unless --become-user.")]
 BecomeUserOpt = Annotated[str | None, typer.Option("--become-user", help="The user to become (default root).")]
 AskBecomeOpt = Annotated[bool, typer.Option("--ask-become-pass", "-K", help="Ask once for the sudo password.")]
+QuietOpt = Annotated[bool, typer.Option("--only-changed", "-q", help="Leave out ok and skipped lines; the recap lists only the hosts that are not ok.")]
 ShardOpt = Annotated[str | None, typer.Option("--shard", metavar="I/N", help="Only shard I of N (0-based) of the selected hosts, split by a stable hash of the host name.")]
 HostKeyOpt = Annotated[str | None, typer.Option("--host-key-checking", help="strict, accept-new or off (default: strict, or corral_host_key_policy).")]
 
@@ -110,6 +111,7 @@ def apply(
     forks: ForksOpt = None,
     report: Annotated[Path | None, typer.Option("--report", help="Write a JSON report to this file.")] = None,
     verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="Show module results (-v).")] = 0,
+    only_changed: QuietOpt = False,
     user: UserOpt = None,
     become: BecomeOpt = False,
     become_user: BecomeUserOpt = None,
@@ -142,7 +144,7 @@ def apply(
                   force_handlers=force_handlers, stats=stats, list_hosts=list_hosts,
                   list_tasks=list_tasks, syntax_check=syntax_check, start_at_task=start_at_task,
                   record=record_options("apply", report_dir, events, junit, history, no_history),
-                  shard=shard)
+                  shard=shard, only_changed=only_changed)
 
 
 @app.command()
@@ -156,6 +158,7 @@ def check(
     forks: ForksOpt = None,
     report: Annotated[Path | None, typer.Option("--report", help="Write a JSON report to this file.")] = None,
     verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="Show module results (-v).")] = 0,
+    only_changed: QuietOpt = False,
     user: UserOpt = None,
     become: BecomeOpt = False,
     become_user: BecomeUserOpt = None,
@@ -183,7 +186,8 @@ def check(
                   skip_tags=skip_tags, extra_vars=extra_vars, report=report, verbose=verbose,
                   force_handlers=False, stats=stats, list_hosts=False, list_tasks=False,
                   syntax_check=syntax_check, shard=shard,
-                  record=record_options("check", report_dir, events, junit, history, no_history))
+                  record=record_options("check", report_dir, events, junit, history, no_history),
+                  only_changed=only_changed)
 
 
 @app.command("run")

@@ -19,7 +19,15 @@ import stat
 import subprocess
 import time
 
-from corral.modules._api import Change, ModuleError, NeedsUpload, Plan, atomic_write, text_diff
+from corral.modules._api import (
+    Change,
+    ModuleError,
+    NeedsUpload,
+    Plan,
+    atomic_write,
+    line_counts,
+    text_diff,
+)
 from corral.modules._fileattrs import (
     apply_attrs,
     apply_flags,
@@ -38,7 +46,7 @@ from corral.modules._fileattrs import (
 )
 
 try:  # typing only
-    from typing import Any, Dict, List, Mapping, Optional  # noqa: F401 (type comments)
+    from typing import Any, Dict, List, Mapping, Optional, Tuple  # noqa: F401 (type comments)
 except ImportError:  # pragma: no cover
     pass
 
@@ -162,7 +170,7 @@ def inspect(ctx, args):
     if attrs is not None:
         current["facts"] = path_facts(dest)
         current["checksum"] = checksum_file(dest)
-        if ctx.diff:
+        if ctx.diff or current["checksum"] != payload.checksum:  # a diff, or its line counts
             current["text"] = _read_text(dest, os.path.getsize(dest))
     return current
 
@@ -181,7 +189,8 @@ def plan(ctx, args, current):
     if not exists:
         changes.append(Change("state", "absent", "file"))
     elif current["checksum"] != payload.checksum:
-        changes.append(Change("content", "sha1:" + current["checksum"], "sha1:" + payload.checksum))
+        changes.append(Change("content", "sha1:" + current["checksum"], "sha1:" + payload.checksum,
+                              _line_counts(current["text"], payload.data)))
     content_changes = bool(changes)
     changes.extend(attr_changes(current["wanted"], current["attrs"]))
     changes.extend(flag_changes(args.get("attributes"), current.get("flags")))
@@ -195,6 +204,15 @@ def plan(ctx, args, current):
     return Plan(changes, diff=_diff(ctx, current, content_changes), data=data,
                 msg=message,
                 state={"write": content_changes, "exists": exists})
+
+
+def _line_counts(before, data):
+    # type: (Optional[str], Optional[bytes]) -> Optional[Tuple[int, int]]
+    """(added, removed) lines when both sides are text in hand; None for binary or streamed."""
+    after = _as_text(data)
+    if before is None or after is None:
+        return None
+    return line_counts(before, after)
 
 
 def _diff(ctx, current, content_changes):
