@@ -110,6 +110,7 @@ class PlayRunner:
     _running: dict[str, str] = field(default_factory=dict)  # host -> the task it runs now
     _batch_number: int = 0
     _cut_short: list[str] = field(default_factory=list)  # hosts a stopped rollout cut short
+    _rest_after_stop: bool = False  # the stop left tasks of the section unrun
 
     def unfinished(self) -> tuple[dict[str, str | None], list[str]]:
         """For a Ctrl-C: the hosts still in their play (with the task each runs, if
@@ -155,7 +156,11 @@ class PlayRunner:
             if strategy == "free":
                 await self._on_hosts(batch, functools.partial(self._free_host, nodes=section, context=context))
             else:
+                self._rest_after_stop = False
                 if await self._linear(batch, section, context):
+                    if not self._rest_after_stop and not any(sections[number:]):
+                        # stopped after the last task: only pending handlers were cut short
+                        self._cut_short = [h for h in self._cut_short if self.states[h].notified]
                     return True
             await self._flush_handlers(batch, context)
             if self._should_abort(batch):
@@ -190,10 +195,10 @@ class PlayRunner:
 
         ``guarded``: inside a block with a rescue, failures do not stop the play yet.
         """
-        for node in nodes:
+        for index, node in enumerate(nodes):
             if isinstance(node, Block):
                 if await self._linear_block(batch, prepared_block(node), context, guarded):
-                    return True
+                    return self._stopped_before(nodes, index)
                 continue
             task = node
             if not self._selected(task):
@@ -206,7 +211,7 @@ class PlayRunner:
                 return not guarded
             if task.module in _DYNAMIC:
                 if await self._linear_include(batch, active, task, context, guarded):
-                    return True
+                    return self._stopped_before(nodes, index)
                 continue
             self.events.task_start(self.runner.task_name(task), False)
             if task.run_once or task.module == "add_host":  # add_host bypasses the host loop
@@ -214,8 +219,13 @@ class PlayRunner:
             else:
                 await self._on_hosts(active, functools.partial(self._run_task, task=task, context=context))
             if not guarded and self._should_abort(batch):
-                return True
+                return self._stopped_before(nodes, index)
         return False
+
+    def _stopped_before(self, nodes: Sequence[TaskNode], index: int) -> bool:
+        """The play stops after ``nodes[index]``: note whether tasks were left to run."""
+        self._rest_after_stop = self._rest_after_stop or index + 1 < len(nodes)
+        return True
 
     async def _linear_include(self, batch: list[str], active: list[str], task: Task,
                               context: PlayContext, guarded: bool) -> bool:

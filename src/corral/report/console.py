@@ -116,6 +116,7 @@ class ConsoleEvents:
     def task_result(self, result: TaskResult) -> None:
         if self.live is not None:
             self.live.status.task_result(result)
+            self.live.refresh(every=0.1)
         if not self._shown(result):
             return
         if self._banner_due is not None:

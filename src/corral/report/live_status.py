@@ -41,7 +41,7 @@ class LiveStatus:
         self.outcome = {}
 
     def batch_start(self, hosts: list[str], number: int, total: int) -> None:
-        self.hosts = list(hosts)
+        self.hosts, self.task = list(hosts), ""
         self.batch = f"batch {number}/{total}" if total > 1 else ""
 
     def task_start(self, name: str, handler: bool) -> None:
@@ -60,6 +60,8 @@ class LiveStatus:
 
     def running(self) -> list[tuple[str, float]]:
         """The hosts still on the current task, slowest first, with seconds waited."""
+        if not self.task:
+            return []  # between plays or batches: nothing runs yet
         now = self.clock()
         waiting = [h for h in self.hosts if h not in self.outcome and h not in self.down]
         ages = [(h, now - max(self.task_started, self.last_seen.get(h, 0.0))) for h in waiting]

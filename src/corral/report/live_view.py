@@ -4,6 +4,7 @@ lines that matter (changed, failed, unreachable, unknown) printed above them."""
 from __future__ import annotations
 
 import atexit
+import time
 from typing import TextIO
 
 from rich.console import Console
@@ -22,6 +23,7 @@ class LiveView:
         self.status = status
         self.console = Console(file=stream, force_terminal=True, highlight=False, soft_wrap=True)
         self._live: Live | None = None
+        self._drawn = 0.0
 
     def _render(self) -> Text:
         return Text("\n".join(self.status.lines()), style="bold")
@@ -40,10 +42,14 @@ class LiveView:
 
     def print(self, line: str) -> None:
         """One line above the status (``line`` may carry ANSI colours)."""
+        self.refresh()  # the status drawn under the line is the current one
         self.console.print(Text.from_ansi(line))
 
-    def refresh(self) -> None:
-        if self._live is not None:
+    def refresh(self, every: float = 0.0) -> None:
+        """Redraw now, or (``every``) only when the last redraw is that many seconds old."""
+        now = time.monotonic()
+        if self._live is not None and now - self._drawn >= every:
+            self._drawn = now
             self._live.refresh()
 
     def stop(self) -> None:
