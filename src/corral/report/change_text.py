@@ -15,8 +15,10 @@ def change_text(result: TaskResult) -> str:
         return ""
     counts = diff_counts(result.diff) if result.diff is not None else None
     parts = [attribute_text(c, counts) for c in result.changes]
-    if result.diff is not None and not any(c.what == "content" for c in result.changes):
-        parts.insert(0, content_text(counts))
+    created = any(c.what == "state" and c.before == "absent" for c in result.changes)
+    if result.diff is not None and not created and not any(c.what == "content"
+                                                           for c in result.changes):
+        parts.insert(0, content_text(counts))  # a new file's content is its whole diff
     text = "; ".join(p for p in parts if p)
     return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "…"
 
