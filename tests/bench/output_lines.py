@@ -4,7 +4,7 @@
     sudo .venv/bin/python tests/bench/output_lines.py [--hosts 50] [--before-src DIR]
 
 Brings up its own fleet of light hosts (state dir /run/corral-fleet-output, ports from
-31601), runs each scenario, prints a table of stdout line counts, and takes the fleet
+31601), runs each scenario, prints a table of line counts (a pipe's and a terminal's), and takes the fleet
 down. `--before-src DIR` also runs an older checkout's `src` (e.g. from `git archive`)
 for the "before" column. Not part of CI (the fleet test at 50 names is:
 tests/integration/test_run_output_fleet.py).
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -22,8 +23,14 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "fleet"))
+sys.path.insert(0, str(HERE.parent / "integration"))
 
 from fleetlib import Fleet, FleetConfig  # noqa: E402
+from terminal_capture import run_on_terminal  # noqa: E402
+
+# The live view's own lines (redrawn in place): not what is left on the screen.
+LIVE_FRAME = re.compile(r"^(PLAY \[[^\]]*\]( · .*)?|hosts \d+/\d+ done · .*"
+                        r"|slowest still running: .*)$")
 
 ROOT = "/srv/output-bench"
 PLAYBOOK = f"""
@@ -82,14 +89,14 @@ def main() -> int:
             rows = _measure(fleet, work, inventory, args.hosts, args.before_src)
         finally:
             fleet.down()
-    print("| scenario | before | after |\n|---|---|---|")
-    for name, before, after in rows:
-        print(f"| {name} | {before if before is not None else '-'} | {after} |")
+    print("| scenario | before | after (pipe) | after (terminal) |\n|---|---|---|---|")
+    for name, before, after, terminal in rows:
+        print(f"| {name} | {before if before is not None else '-'} | {after} | {terminal} |")
     return 0
 
 
 def _measure(fleet: Fleet, work: Path, inventory: Path, count: int,
-             before_src: Path | None) -> list[tuple[str, int | None, int]]:
+             before_src: Path | None) -> list[tuple[str, int | None, int, int]]:
     hosts = [f"host{i:02d}" for i in range(1, count + 1)]
     play = work / "play.yml"
     play.write_text(PLAYBOOK)
@@ -128,12 +135,20 @@ def _measure(fleet: Fleet, work: Path, inventory: Path, count: int,
             prepare()
             before = _lines(_corral(before_src, *argv[:2], "-i", inventory, *argv[2:]))
         prepare()
-        rows.append((name, before, _lines(_corral(None, *argv[:2], "-i", inventory, *argv[2:]))))
+        after = _lines(_corral(None, *argv[:2], "-i", inventory, *argv[2:]))
+        prepare()
+        rows.append((name, before, after, _terminal_lines(*argv[:2], "-i", inventory, *argv[2:])))
     return rows
 
 
 def _lines(out: str) -> int:
     return len(out.rstrip("\n").splitlines())
+
+
+def _terminal_lines(*argv: str | Path) -> int:
+    """The lines left on a terminal once the run ends (the live view erases itself)."""
+    shown = run_on_terminal([sys.executable, "-m", "corral", *map(str, argv), "--no-history"])
+    return len([line for line in shown.text.rstrip("\n").split("\n") if not LIVE_FRAME.match(line)])
 
 
 def _corral(src: Path | None, *argv: str | Path) -> str:

@@ -171,16 +171,19 @@ class ConsoleEvents:
     def run_end(self, report: RunReport) -> None:
         if self.live is not None:
             self.live.stop()
-        self._write(render_recap(report, self._paint, only_notable=self.only_changed))
+        self._write(render_recap(report, self._paint, only_notable=self._selective))
 
 
 def render_recap(report: RunReport, paint: Paint = no_paint, only_notable: bool = False) -> str:
     """The recap, what failed, what changed (folded), why the run stopped, one summary line."""
     lines = ["", *recap_lines(report, paint, only_notable)]
-    for section in (problem_section(report), changes_section(report)):
+    for section, code in ((problem_section(report), "31"), (changes_section(report), "33")):
         if section:
-            lines += ["", *section]
-    lines += ["", *stop_section(report), summary_line(report)]
+            lines += ["", paint(section[0], code), *section[1:]]
+    stop = stop_section(report)
+    if stop:
+        stop[0] = paint(stop[0], "35")
+    lines += ["", *stop, summary_line(report)]
     if report.stats:
         lines += ["", render_stats(report.stats)]
     return "\n".join(lines)

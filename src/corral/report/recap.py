@@ -16,7 +16,7 @@ def no_paint(text: str, code: str) -> str:
 
 
 def recap_lines(report: RunReport, paint: Paint = no_paint, only_notable: bool = False) -> list[str]:
-    """One line per host; ``only_notable`` (-q) leaves out the hosts that ended plain ok."""
+    """One line per host; ``only_notable`` (-q, a terminal) leaves out the hosts that ended ok."""
     lines = ["PLAY RECAP " + "*" * (WIDTH - 11)]
     width = max((len(n) for n in report.hosts), default=0)
     hidden = 0
@@ -26,7 +26,7 @@ def recap_lines(report: RunReport, paint: Paint = no_paint, only_notable: bool =
             continue
         lines.append(recap_line(name.ljust(width), host, paint))
     if hidden:
-        lines.append(f"({hidden} other host{'s' if hidden != 1 else ''} ok, not listed: -q)")
+        lines.append(f"({hidden} other host{'s' if hidden != 1 else ''} ok, not listed)")
     return lines
 
 

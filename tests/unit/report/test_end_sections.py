@@ -189,3 +189,13 @@ def test_verbose_levels() -> None:
     assert f"task path: {WHERE}" not in _console_run(verbosity=1)
     assert f"task path: {WHERE}" in _console_run(verbosity=2, only_changed=True)
     assert "changed: [b] => content changed (+1 -1 lines) (0.00s)" in _console_run(verbosity=3)
+
+
+def test_a_quiet_recap_lists_only_the_hosts_that_are_not_ok() -> None:
+    report = _run(*(TaskResult(f"web{i}", "t", "file", Status.OK) for i in range(1, 50)),
+                  _changed("web50", "Config", AttributeChange("mode", "0644", "0600")))
+    lines = render_recap(report, only_notable=True).splitlines()
+    assert lines[1:4] == ["PLAY RECAP " + "*" * 68,
+                          "web50 : ok=1 changed=1 unreachable=0 failed=0 skipped=0 rescued=0 ignored=0",
+                          "(49 other hosts ok, not listed)"]
+    assert len(render_recap(report).splitlines()) == len(lines) + 49 - 1
