@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -27,10 +26,6 @@ sys.path.insert(0, str(HERE.parent / "integration"))
 
 from fleetlib import Fleet, FleetConfig  # noqa: E402
 from terminal_capture import run_on_terminal  # noqa: E402
-
-# The live view's own lines (redrawn in place): not what is left on the screen.
-LIVE_FRAME = re.compile(r"^(PLAY \[[^\]]*\]( · .*)?|hosts \d+/\d+ done · .*"
-                        r"|slowest still running: .*)$")
 
 ROOT = "/srv/output-bench"
 PLAYBOOK = f"""
@@ -148,7 +143,7 @@ def _lines(out: str) -> int:
 def _terminal_lines(*argv: str | Path) -> int:
     """The lines left on a terminal once the run ends (the live view erases itself)."""
     shown = run_on_terminal([sys.executable, "-m", "corral", *map(str, argv), "--no-history"])
-    return len([line for line in shown.text.rstrip("\n").split("\n") if not LIVE_FRAME.match(line)])
+    return _lines(shown.screen)
 
 
 def _corral(src: Path | None, *argv: str | Path) -> str:

@@ -24,8 +24,38 @@ class TerminalRun:
 
     @property
     def text(self) -> str:
-        """The output without escape codes and carriage returns."""
+        """Everything written, escape codes and carriage returns removed (erased lines too)."""
         return ANSI.sub("", self.raw).replace("\r", "")
+
+    @property
+    def screen(self) -> str:
+        """What is left on the terminal (and its scrollback) at the end: erased lines gone."""
+        return "\n".join(replay(self.raw)).rstrip("\n") + "\n"
+
+
+def replay(raw: str) -> list[str]:
+    """A small terminal: text, \\r, \\n, cursor up (ESC[nA) and erase line (ESC[2K); the
+    other escape codes (colours, cursor visibility) change nothing on the lines."""
+    lines, row, col = [""], 0, 0
+    for match in re.finditer(r"\x1b\[([0-9;?]*)([A-Za-z])|\r|\n|[^\x1b\r\n]+", raw):
+        token = match.group(0)
+        if token == "\r":
+            col = 0
+        elif token == "\n":
+            row, col = row + 1, 0
+            if row == len(lines):
+                lines.append("")
+        elif match.group(2) == "A":
+            row = max(0, row - int(match.group(1) or 1))
+        elif match.group(2) == "K":
+            lines[row] = ""
+        elif match.group(2) is None:
+            line = lines[row].ljust(col)
+            lines[row] = line[:col] + token + line[col + len(token):]
+            col += len(token)
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
 
 
 def run_on_terminal(argv: Sequence[str], env: dict[str, str] | None = None,
