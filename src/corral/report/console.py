@@ -68,6 +68,7 @@ class ConsoleEvents:
         self.live = LiveView(stream, LiveStatus()) if (
             use_live(stream) if live is None else live) else None
         self._banner_due: str | None = None  # a TASK banner printed with its first line
+        self._path_due = False
 
     # -- helpers -------------------------------------------------------------
     def _paint(self, text: str, code: str) -> str:
@@ -108,6 +109,7 @@ class ConsoleEvents:
             self.live.status.task_start(name, handler)
             self.live.refresh()
         banner = f"{'RUNNING HANDLER' if handler else 'TASK'} [{name}]"
+        self._path_due = self.verbosity >= 2  # -vv: the task's file:line, with its first result
         if self._selective:
             self._banner_due = banner
         else:
@@ -122,8 +124,9 @@ class ConsoleEvents:
         if self._banner_due is not None:
             self._banner(self._banner_due)
             self._banner_due = None
-            if self.verbosity >= 2 and result.where:
-                self._write(f"task path: {result.where}")
+        if self._path_due and result.where:
+            self._write(f"task path: {result.where}")
+            self._path_due = False
         self._write(self._paint(self._line(result), _COLOURS[result.status]))
         if self.verbosity and result.diff is not None and not result.no_log:
             self._write(unified_diff(result.diff).rstrip("\n"))

@@ -188,6 +188,7 @@ def test_verbose_levels() -> None:
     assert '"dest": "/etc/x"' in _console_run(verbosity=1) and "@@ -1 +1 @@" in _console_run(verbosity=1)
     assert f"task path: {WHERE}" not in _console_run(verbosity=1)
     assert f"task path: {WHERE}" in _console_run(verbosity=2, only_changed=True)
+    assert _console_run(verbosity=2).count(f"task path: {WHERE}") == 3  # once per task
     assert "changed: [b] => content changed (+1 -1 lines) (0.00s)" in _console_run(verbosity=3)
 
 
