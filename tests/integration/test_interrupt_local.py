@@ -68,4 +68,6 @@ def test_ctrl_c_mid_rollout_gives_every_host_one_state(tmp_path: Path) -> None:
         assert hosts[name]["tasks"] == []
     assert "3 hosts: 0 ok, 0 changed, 0 failed, 0 unreachable, 1 interrupted, 2 never touched" \
         in out
+    assert "\nstopped: interrupted (Ctrl-C or SIGTERM)\n  interrupted: w1\n  never touched: w2, d1\n3 hosts: " \
+        in out
     assert _running(SLEEP) == ""

@@ -43,7 +43,8 @@ def build_options(check: bool, diff: bool, *, limit: str | None, tags: list[str]
                   host_key_checking: str | None, stats: bool, timeout: float,
                   start_at_task: str | None = None,
                   defaults: ConnectionDefaults | None = None,
-                  gather_implicit: bool = True, shard: str | None = None) -> RunOptions:
+                  gather_implicit: bool = True, shard: str | None = None,
+                  only_changed: bool = False) -> RunOptions:
     if host_key_checking is not None and host_key_checking not in _POLICIES:
         raise UsageError(f"--host-key-checking must be one of {', '.join(_POLICIES)}")
     password = None
@@ -56,7 +57,7 @@ def build_options(check: bool, diff: bool, *, limit: str | None, tags: list[str]
         host_key_policy=host_key_checking, connect_timeout=timeout, collect_stats=stats,
         start_at_task=start_at_task, defaults=defaults or ConnectionDefaults(),
         gather_implicit=gather_implicit,
-        shard=parse_shard(shard) if shard is not None else None,
+        shard=parse_shard(shard) if shard is not None else None, only_changed=only_changed,
     )
 
 
@@ -166,7 +167,8 @@ def execute(inventory: Any, registry: Any, playbook: Any, options: RunOptions,
         return ExitCode.USAGE
     stream = recorder.console_stream if recorder else sys.stdout
     console: RunEvents = console_for(stream) if console_for is not None else ConsoleEvents(
-        stream, diff=options.diff, verbosity=options.verbosity, show_stats=options.collect_stats)
+        stream, diff=options.diff, verbosity=options.verbosity, show_stats=options.collect_stats,
+        only_changed=options.only_changed)
     events = recorder.events(console) if recorder else console
     engine = Engine(inventory, registry, options, events)
     with Interrupts() as interrupts:  # until the report is written: no signal cuts it short

@@ -128,3 +128,6 @@ class PlaybookFlags:
     syntax_check: Annotated[bool, typer.Option(
         "--syntax-check", help="Only load and validate the playbook and inventory, then exit.")] = False
     roles_path: RolesPathOpt = None
+    only_changed: Annotated[bool, typer.Option(
+        "--only-changed", "-q",
+        help="Leave out ok and skipped lines; the recap lists only the hosts that are not ok.")] = False

@@ -86,7 +86,8 @@ def _run_playbook(playbook: Path, hosts: HostFlags, book: PlaybookFlags, record:
             limit=hosts.limit, allow_empty=hosts.allow_empty, tags=book.tags,
             skip_tags=book.skip_tags, extra_vars=hosts.extra_vars, report=book.report,
             verbose=hosts.verbose, stats=book.stats, syntax_check=book.syntax_check,
-            record=record, shard=hosts.shard, **resolved.options, **kw))
+            record=record, shard=hosts.shard, only_changed=book.only_changed,
+            **resolved.options, **kw))
     raise typer.Exit(int(code))
 
 

@@ -44,3 +44,4 @@ class RunOptions:
     defaults: ConnectionDefaults = field(default_factory=ConnectionDefaults)
     gather_implicit: bool = True  # ansible.cfg gathering=explicit: only plays that ask gather
     shard: Shard | None = None  # --shard I/N: only this slice of the selected hosts
+    only_changed: bool = False  # -q: the console leaves out ok and skipped lines

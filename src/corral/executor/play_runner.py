@@ -108,6 +108,9 @@ class PlayRunner:
     _batch: list[str] = field(default_factory=list)  # the batch running now
     _waiting: list[str] = field(default_factory=list)  # hosts of the batches after it
     _running: dict[str, str] = field(default_factory=dict)  # host -> the task it runs now
+    _batch_number: int = 0
+    _cut_short: list[str] = field(default_factory=list)  # hosts a stopped rollout cut short
+    _rest_after_stop: bool = False  # the stop left tasks of the section unrun
 
     def unfinished(self) -> tuple[dict[str, str | None], list[str]]:
         """For a Ctrl-C: the hosts still in their play (with the task each runs, if
@@ -120,11 +123,14 @@ class PlayRunner:
         self._waiting = list(hosts)
         for number, batch in enumerate(groups, start=1):
             self._batch = batch
+            self._batch_number = number
             self._waiting = [h for later in groups[number:] for h in later]
             self.events.batch_start(batch, number, len(groups))
             context = await self.make_context(batch)
             aborted = await self._run_batch(batch, context)
             if aborted:
+                for name in self._cut_short:
+                    self.report.host(name).aborted = True
                 for later in groups[number:]:
                     for name in later:
                         self.report.host(name).never_touched = True
@@ -146,14 +152,20 @@ class PlayRunner:
                 return True
         sections = (self.play.pre_tasks, self.play.tasks, self.play.post_tasks)
         strategy = self._strategy(batch, context)
-        for section in sections:
+        for number, section in enumerate(sections, start=1):
             if strategy == "free":
                 await self._on_hosts(batch, functools.partial(self._free_host, nodes=section, context=context))
             else:
+                self._rest_after_stop = False
                 if await self._linear(batch, section, context):
+                    if not self._rest_after_stop and not any(sections[number:]):
+                        # stopped after the last task: only pending handlers were cut short
+                        self._cut_short = [h for h in self._cut_short if self.states[h].notified]
                     return True
             await self._flush_handlers(batch, context)
             if self._should_abort(batch):
+                if number == len(sections):
+                    self._cut_short = []  # every host of the batch ran the whole play
                 return True
         return self._should_abort(batch)
 
@@ -183,10 +195,10 @@ class PlayRunner:
 
         ``guarded``: inside a block with a rescue, failures do not stop the play yet.
         """
-        for node in nodes:
+        for index, node in enumerate(nodes):
             if isinstance(node, Block):
                 if await self._linear_block(batch, prepared_block(node), context, guarded):
-                    return True
+                    return self._stopped_before(nodes, index)
                 continue
             task = node
             if not self._selected(task):
@@ -199,7 +211,7 @@ class PlayRunner:
                 return not guarded
             if task.module in _DYNAMIC:
                 if await self._linear_include(batch, active, task, context, guarded):
-                    return True
+                    return self._stopped_before(nodes, index)
                 continue
             self.events.task_start(self.runner.task_name(task), False)
             if task.run_once or task.module == "add_host":  # add_host bypasses the host loop
@@ -207,8 +219,13 @@ class PlayRunner:
             else:
                 await self._on_hosts(active, functools.partial(self._run_task, task=task, context=context))
             if not guarded and self._should_abort(batch):
-                return True
+                return self._stopped_before(nodes, index)
         return False
+
+    def _stopped_before(self, nodes: Sequence[TaskNode], index: int) -> bool:
+        """The play stops after ``nodes[index]``: note whether tasks were left to run."""
+        self._rest_after_stop = self._rest_after_stop or index + 1 < len(nodes)
+        return True
 
     async def _linear_include(self, batch: list[str], active: list[str], task: Task,
                               context: PlayContext, guarded: bool) -> bool:
@@ -422,6 +439,8 @@ class PlayRunner:
 
     def _record(self, state: HostState, result: TaskResult, show: bool = True,
                 task: Task | None = None) -> None:
+        if task is not None and not result.where:
+            result = replace(result, where=str(task.position))
         self.report.host(state.name).add(result)
         if show:
             self.events.task_result(result)
@@ -446,15 +465,29 @@ class PlayRunner:
         failed = [h for h in batch if self.states[h].failed or self.states[h].unreachable]
         if not failed:
             return False
+        counted = f"in batch {self._batch_number} ({len(failed)} of {len(batch)} failed)"
         if self.play.any_errors_fatal or self._fatal:
+            self._stop(batch, f"any_errors_fatal {counted}")
             for name in batch:
                 self.states[name].ended = True
             return True
         if self.play.max_fail_percentage is not None:
             if 100.0 * len(failed) / len(batch) > float(self.play.max_fail_percentage):
+                self._stop(batch, f"max_fail_percentage {float(self.play.max_fail_percentage):g} "
+                                  f"exceeded {counted}")
                 return True
         # Ansible stops the play when every host of a batch has failed.
-        return len(failed) == len(batch)
+        if len(failed) == len(batch):
+            if self._waiting:  # only a stop when later batches will not run
+                self._stop(batch, f"every host failed {counted}")
+            return True
+        return False
+
+    def _stop(self, batch: list[str], reason: str) -> None:
+        """Say why the rollout stops; the hosts still running it are cut short (aborted)."""
+        self._cut_short = [h for h in batch if self.states[h].active]
+        if self.report.stop_reason is None:
+            self.report.stop_reason = reason
 
     # -- handlers --------------------------------------------------------------
     async def _flush_handlers(self, batch: list[str], context: PlayContext) -> None:

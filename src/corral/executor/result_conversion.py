@@ -31,7 +31,7 @@ def result_from_module(host: str, task: str, module: str, raw: Mapping[str, Any]
             after_header=str(raw_diff.get("after_header") or "after"),
         )
     changes = tuple(
-        AttributeChange(str(c.get("what")), c.get("before"), c.get("after"))
+        AttributeChange(str(c.get("what")), c.get("before"), c.get("after"), _lines(c))
         for c in raw.get("changes") or ()
         if isinstance(c, Mapping)
     )
@@ -40,6 +40,15 @@ def result_from_module(host: str, task: str, module: str, raw: Mapping[str, Any]
         data["missing"] = dict(raw["missing"])
     return TaskResult(host, task, module, status, msg=str(raw.get("msg") or ""), diff=diff,
                       changes=changes, data=data, item_label=label)
+
+
+def _lines(change: Mapping[str, Any]) -> tuple[int, int] | None:
+    """A content change's (added, removed) line counts, when the module sent two ints."""
+    lines = change.get("lines")
+    if (isinstance(lines, (list, tuple)) and len(lines) == 2
+            and all(isinstance(n, int) and not isinstance(n, bool) for n in lines)):
+        return int(lines[0]), int(lines[1])
+    return None
 
 
 def registered_value(raw: Mapping[str, Any]) -> dict[str, Any]:

@@ -2,8 +2,8 @@
 
 Each check run tells, for each of its hosts, one of: in sync (``ok``), drift
 (``changed`` or ``unknown``: check found something to change, or could not tell),
-or nothing (``failed``, ``unreachable``, ``never_touched``: the check did not finish
-on that host, so it neither ends nor starts a streak). Drift is followed per
+or nothing (``failed``, ``unreachable``, ``aborted``, ``interrupted``, ``never_touched``:
+the check did not finish on that host, so it neither ends nor starts a streak). Drift is followed per
 (host, playbook), since two playbooks describe different things; a host drifts when
 any of its playbooks does, since the start of the oldest such streak.
 """

@@ -126,15 +126,19 @@ class Arg(object):
 class Change(object):
     """One thing a module would change: an attribute or the content."""
 
-    def __init__(self, what, before=None, after=None):
-        # type: (str, Any, Any) -> None
+    def __init__(self, what, before=None, after=None, lines=None):
+        # type: (str, Any, Any, Optional[Tuple[int, int]]) -> None
         self.what = what
         self.before = before
         self.after = after
+        self.lines = lines  # content: (lines added, lines removed), so output can say "+3 -1"
 
     def to_dict(self):
         # type: () -> Dict[str, Any]
-        return {"what": self.what, "before": self.before, "after": self.after}
+        out = {"what": self.what, "before": self.before, "after": self.after}  # type: Dict[str, Any]
+        if self.lines is not None:
+            out["lines"] = list(self.lines)
+        return out
 
 
 class Plan(object):
@@ -356,6 +360,21 @@ def validate_args(args_spec, given, module_name="module"):
 
 
 # --- helpers modules share -----------------------------------------------
+
+def line_counts(before, after):
+    # type: (str, str) -> Tuple[int, int]
+    """(added, removed) lines between two texts, as a unified diff counts them."""
+    import difflib
+
+    added = removed = 0
+    lines = difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+    for line in list(lines)[2:]:  # after the two file headers
+        if line.startswith("+"):
+            added += 1
+        elif line.startswith("-"):
+            removed += 1
+    return added, removed
+
 
 def text_diff(before, after, before_header="before", after_header="after"):
     # type: (str, str, str, str) -> Dict[str, Any]

@@ -25,6 +25,7 @@ from corral.modules._api import (
     NeedsUpload,
     Plan,
     atomic_write,
+    line_counts,
     missing,
     text_diff,
 )
@@ -46,7 +47,7 @@ from corral.modules._fileattrs import (
 )
 
 if False:  # typing for the type comments only: importing it costs a host ~2.5 ms a run
-    from typing import Any, Dict, List, Mapping, Optional  # noqa: F401 (type comments)
+    from typing import Any, Dict, List, Mapping, Optional, Tuple  # noqa: F401 (type comments)
 
 MAX_DIFF_BYTES = 1024 * 1024
 
@@ -170,7 +171,7 @@ def inspect(ctx, args):
     if attrs is not None:
         current["facts"] = path_facts(dest)
         current["checksum"] = checksum_file(dest)
-        if ctx.diff:
+        if ctx.diff or current["checksum"] != payload.checksum:  # a diff, or its line counts
             current["text"] = _read_text(dest, os.path.getsize(dest))
     return current
 
@@ -189,7 +190,8 @@ def plan(ctx, args, current):
     if not exists:
         changes.append(Change("state", "absent", "file"))
     elif current["checksum"] != payload.checksum:
-        changes.append(Change("content", "sha1:" + current["checksum"], "sha1:" + payload.checksum))
+        changes.append(Change("content", "sha1:" + current["checksum"], "sha1:" + payload.checksum,
+                              _line_counts(current["text"], payload.data)))
     content_changes = bool(changes)
     changes.extend(attr_changes(current["wanted"], current["attrs"]))
     changes.extend(flag_changes(args.get("attributes"), current.get("flags")))
@@ -206,6 +208,15 @@ def plan(ctx, args, current):
     return Plan(changes, diff=_diff(ctx, current, content_changes), data=data,
                 msg=message, missing=lacking,
                 state={"write": content_changes, "exists": exists})
+
+
+def _line_counts(before, data):
+    # type: (Optional[str], Optional[bytes]) -> Optional[Tuple[int, int]]
+    """(added, removed) lines when both sides are text in hand; None for binary or streamed."""
+    after = _as_text(data)
+    if before is None or after is None:
+        return None
+    return line_counts(before, after)
 
 
 def _diff(ctx, current, content_changes):

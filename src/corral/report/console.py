@@ -1,15 +1,26 @@
-"""The human-readable run output: a line per task per host, diffs, the recap."""
+"""The human-readable run output: per-host lines as the run goes, then the end sections.
+
+Off a terminal (a pipe, CI, NO_COLOR, TERM=dumb) every line is plain and greppable.
+On a terminal a live view shows progress, and only the lines that matter are printed.
+"""
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
 from typing import Any, TextIO
 
-from corral.report.diff import attribute_lines, unified_diff
+from corral.report.change_text import change_text
+from corral.report.diff import unified_diff
+from corral.report.end_sections import changes_section, problem_section, stop_section
+from corral.report.host_ranges import fold_names
 from corral.report.json_report import NO_LOG_TEXT
-from corral.report.model import HostReport, RunReport, Status, TaskResult
+from corral.report.live_status import LiveStatus
+from corral.report.live_view import LiveView
+from corral.report.model import RunReport, Status, TaskResult
+from corral.report.recap import WIDTH, Paint, no_paint, recap_lines, summary_line
+
+__all__ = ["ConsoleEvents", "render_recap", "summary_line", "use_colour", "use_live"]
 
 _COLOURS = {
     Status.OK: "32",
@@ -27,32 +38,46 @@ _WORDS = {
     Status.SKIPPED: "skipping",
     Status.UNKNOWN: "unknown",
 }
-WIDTH = 79
+_NOTABLE = (Status.CHANGED, Status.FAILED, Status.UNREACHABLE, Status.UNKNOWN)
 
 
 def use_colour(stream: TextIO) -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set."""
-    if os.environ.get("NO_COLOR"):
+    """Colour only on a terminal, and never when NO_COLOR is set or TERM=dumb."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
+def use_live(stream: TextIO) -> bool:
+    """The live view where colour goes: a terminal that can move its cursor."""
+    return use_colour(stream)
+
+
 class ConsoleEvents:
-    """Prints the run as it happens, then the recap."""
+    """Prints the run as it happens, then the end sections and the recap."""
 
     def __init__(self, stream: TextIO, *, diff: bool = False, verbosity: int = 0,
-                 colour: bool | None = None, show_stats: bool = False) -> None:
+                 colour: bool | None = None, show_stats: bool = False,
+                 only_changed: bool = False, live: bool | None = None) -> None:
         self.stream = stream
         self.diff = diff
         self.verbosity = verbosity
         self.colour = use_colour(stream) if colour is None else colour
         self.show_stats = show_stats
+        self.only_changed = only_changed
+        self.live = LiveView(stream, LiveStatus()) if (
+            use_live(stream) if live is None else live) else None
+        self._banner_due: str | None = None  # a TASK banner printed with its first line
+        self._path_due = False
 
     # -- helpers -------------------------------------------------------------
     def _paint(self, text: str, code: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if self.colour else text
 
     def _write(self, text: str = "") -> None:
+        if self.live is not None and self.live.active:
+            self.live.print(text)
+            return
         self.stream.write(text + "\n")
         self.stream.flush()
 
@@ -60,34 +85,72 @@ class ConsoleEvents:
         self._write()
         self._write(text + " " + "*" * max(3, WIDTH - len(text) - 1))
 
+    @property
+    def _selective(self) -> bool:
+        """-q, or the live view without -v: only the lines that matter."""
+        return self.only_changed or (self.live is not None and not self.verbosity)
+
     # -- events --------------------------------------------------------------
     def play_start(self, name: str, hosts: list[str], check_mode: bool) -> None:
+        if self.live is not None:
+            self.live.status.play_start(name, hosts)
+            self.live.start()
         suffix = " (check mode)" if check_mode else ""
         self._banner(f"PLAY [{name}]{suffix}")
 
     def batch_start(self, hosts: list[str], number: int, total: int) -> None:
+        if self.live is not None:
+            self.live.status.batch_start(hosts, number, total)
         if total > 1:
-            self._write(f"batch {number}/{total}: {', '.join(hosts)}")
+            self._write(f"batch {number}/{total}: {fold_names(hosts, max_parts=20)}")
 
     def task_start(self, name: str, handler: bool) -> None:
-        self._banner(f"{'RUNNING HANDLER' if handler else 'TASK'} [{name}]")
+        if self.live is not None:
+            self.live.status.task_start(name, handler)
+            self.live.refresh()
+        banner = f"{'RUNNING HANDLER' if handler else 'TASK'} [{name}]"
+        self._path_due = self.verbosity >= 2  # -vv: the task's file:line, with its first result
+        if self._selective:
+            self._banner_due = banner
+        else:
+            self._banner(banner)
 
     def task_result(self, result: TaskResult) -> None:
-        word = _WORDS[result.status]
-        if result.ignored:
-            word = "failed (ignored)"
+        if self.live is not None:
+            self.live.status.task_result(result)
+            self.live.refresh(every=0.1)
+        if not self._shown(result):
+            return
+        if self._banner_due is not None:
+            self._banner(self._banner_due)
+            self._banner_due = None
+        if self._path_due and result.where:
+            self._write(f"task path: {result.where}")
+            self._path_due = False
+        self._write(self._paint(self._line(result), _COLOURS[result.status]))
+        if self.verbosity and result.diff is not None and not result.no_log:
+            self._write(unified_diff(result.diff).rstrip("\n"))
+        if self.verbosity and result.data and not result.no_log:
+            self._write(json.dumps(dict(result.data), indent=2, default=str, sort_keys=True))
+
+    def _shown(self, result: TaskResult) -> bool:
+        if result.status in _NOTABLE:
+            return True
+        if self.only_changed:
+            return False  # -q: no ok, no skipping
+        return not self._selective or (result.module == "debug" and result.status is Status.OK)
+
+    def _line(self, result: TaskResult) -> str:
+        word = "failed (ignored)" if result.ignored else _WORDS[result.status]
         line = f"{word}: [{result.host}]"
         if result.item_label is not None:
             line += f" => (item={result.item_label})"
         detail = self._detail(result)
         if detail:
             line += f" => {detail}"
-        self._write(self._paint(line, _COLOURS[result.status]))
-        # A task's own `diff: true` asks for its diff even without --diff.
-        if not result.no_log and (self.diff or result.diff is not None):
-            self._print_diff(result)
-        if self.verbosity and result.data and not result.no_log:
-            self._write(json.dumps(dict(result.data), indent=2, default=str, sort_keys=True))
+        if self.verbosity >= 3:
+            line += f" ({result.duration:.2f}s)"
+        return line
 
     def _detail(self, result: TaskResult) -> str:
         if result.no_log:
@@ -99,113 +162,34 @@ class ConsoleEvents:
             return result.msg
         if result.status is Status.SKIPPED and self.verbosity:
             return result.msg
-        if result.status is Status.CHANGED and result.changes and not self.diff:
-            return "; ".join(attribute_lines(result.changes))
+        if result.status is Status.CHANGED and (result.changes or result.diff is not None):
+            return change_text(result)
         if self.verbosity and result.msg:
             return result.msg
         return ""
-
-    def _print_diff(self, result: TaskResult) -> None:
-        if result.diff is not None:
-            self._write(unified_diff(result.diff).rstrip("\n"))
-        for line in attribute_lines(result.changes):
-            if result.diff is None or not line.startswith("content"):
-                self._write(f"  {line}")
 
     def warning(self, message: str) -> None:
         self._write(self._paint(f"[WARNING]: {message}", "35"))
 
     def run_end(self, report: RunReport) -> None:
-        self._write(render_recap(report, self._paint))
+        if self.live is not None:
+            self.live.stop()
+        self._write(render_recap(report, self._paint, only_notable=self._selective))
 
 
-def _no_paint(text: str, code: str) -> str:
-    return text
-
-
-def render_recap(report: RunReport, paint: Callable[[str, str], str] = _no_paint) -> str:
-    """The recap, the list of what changed per host, and one fleet summary line."""
-    lines = ["", "PLAY RECAP " + "*" * (WIDTH - 11)]
-    width = max((len(n) for n in report.hosts), default=0)
-    for name, host in report.hosts.items():
-        lines.append(_recap_line(name.ljust(width), host, paint))
-    changed_lines = _changed_lines(report)
-    if changed_lines:
-        lines += ["", "CHANGES" + (" (would be made: check mode)" if report.check_mode else "")]
-        lines += changed_lines
-    lines += ["", summary_line(report)]
+def render_recap(report: RunReport, paint: Paint = no_paint, only_notable: bool = False) -> str:
+    """The recap, what failed, what changed (folded), why the run stopped, one summary line."""
+    lines = ["", *recap_lines(report, paint, only_notable)]
+    for section, code in ((problem_section(report), "31"), (changes_section(report), "33")):
+        if section:
+            lines += ["", paint(section[0], code), *section[1:]]
+    stop = stop_section(report)
+    if stop:
+        stop[0] = paint(stop[0], "35")
+    lines += ["", *stop, summary_line(report)]
     if report.stats:
         lines += ["", render_stats(report.stats)]
     return "\n".join(lines)
-
-
-def _recap_line(name: str, host: HostReport, paint: Callable[[str, str], str]) -> str:
-    recap = host.recap()
-    text = (f"{name} : ok={recap.ok} changed={recap.changed} "
-            f"unreachable={int(recap.unreachable)} failed={recap.failed} skipped={recap.skipped} "
-            f"rescued={recap.rescued} ignored={recap.ignored}")
-    if recap.unknown:
-        text += f" unknown={recap.unknown}"  # check mode could not predict these (pending changes)
-    if host.never_touched:
-        text += " (never touched: the rollout stopped before this host)"
-    if host.interrupted:
-        text += " interrupted=1" + (f" (during {host.interrupted_task!r})"
-                                     if host.interrupted_task else "")
-        return paint(text, "35")
-    if recap.failed or recap.unreachable:
-        return paint(text, "31")
-    if recap.changed:
-        return paint(text, "33")
-    if recap.unknown:  # drift check mode could not tell: not ok
-        return paint(text, _COLOURS[Status.UNKNOWN])
-    return paint(text, "32")
-
-
-def _changed_lines(report: RunReport) -> list[str]:
-    out: list[str] = []
-    for name, host in report.hosts.items():
-        changed = [r for r in host.results if r.status is Status.CHANGED]
-        if not changed:
-            continue
-        out.append(f"{name}:")
-        for result in changed:
-            item = f" (item={result.item_label})" if result.item_label is not None else ""
-            out.append(f"  - {result.task} [{result.module}]{item}")
-    return out
-
-
-def summary_line(report: RunReport) -> str:
-    """One line that stays readable at 1,000 hosts."""
-    total = len(report.hosts)
-    changed = unknown = failed = unreachable = untouched = interrupted = 0
-    for host in report.hosts.values():
-        recap = host.recap()
-        if host.never_touched:
-            untouched += 1
-        elif host.interrupted:
-            interrupted += 1
-        elif recap.unreachable:
-            unreachable += 1
-        elif recap.failed:
-            failed += 1
-        elif recap.changed:
-            changed += 1
-        elif recap.unknown:  # check mode could not tell: drift, not ok
-            unknown += 1
-    ok = total - changed - unknown - failed - unreachable - untouched - interrupted
-    verb = "would change" if report.check_mode else "changed"
-    text = (f"{total} host{'' if total == 1 else 's'}: {ok} ok, {changed} {verb}, {failed} failed, "
-            f"{unreachable} unreachable")
-    if unknown:
-        text += f", {unknown} unknown"
-    if interrupted:
-        text += f", {interrupted} interrupted"
-    if untouched:
-        text += f", {untouched} never touched"
-    text += f" in {report.duration:.1f}s"
-    if report.interrupted:
-        text += " (interrupted)"
-    return text
 
 
 def render_stats(stats: dict[str, dict[str, Any]]) -> str:

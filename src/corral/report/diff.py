@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from corral.report.change_text import attribute_text
 from corral.report.model import AttributeChange, ContentDiff
 
 # Beyond this a diff is summarised instead of printed: nobody reads it on a console.
@@ -32,7 +33,9 @@ def attribute_lines(changes: Iterable[AttributeChange]) -> list[str]:
     """One line per changed attribute: `mode: 0644 -> 0600`."""
     out = []
     for change in changes:
-        if change.before is None and change.after is None:
+        if change.what == "content" and str(change.before).startswith("sha1:"):
+            out.append(attribute_text(change))  # line counts, not two hashes
+        elif change.before is None and change.after is None:
             out.append(change.what)
         else:
             out.append(f"{change.what}: {_show(change.before)} -> {_show(change.after)}")

@@ -9,18 +9,28 @@ def unknown_count(host: HostReport) -> int:
     return host.recap().unknown
 
 
-def host_outcome(host: HostReport) -> str:
-    """One word per host: unreachable, failed, changed, unknown, ok or never_touched.
+# Every host is in exactly one of these at the end of a run: the counts add up to the hosts.
+OUTCOMES = ("ok", "changed", "unknown", "failed", "unreachable", "aborted", "interrupted",
+            "never_touched")
 
-    Worst first: a host that failed after changing something is "failed".
+
+def host_outcome(host: HostReport) -> str:
+    """One word of OUTCOMES per host.
+
+    Worst first: a host that failed after changing something is "failed"; a host the
+    rollout stopped mid-batch is "aborted" whatever it changed before.
     """
     if host.never_touched:
         return "never_touched"
+    if host.interrupted:
+        return "interrupted"
     recap = host.recap()
     if recap.unreachable:
         return "unreachable"
     if recap.failed:
         return "failed"
+    if host.aborted:
+        return "aborted"
     if recap.changed:
         return "changed"
     if unknown_count(host):
@@ -40,3 +50,11 @@ def failed_hosts(report: RunReport) -> list[str]:
 
 def unreachable_hosts(report: RunReport) -> list[str]:
     return [name for name, host in report.hosts.items() if host.recap().unreachable]
+
+
+def outcome_counts(report: RunReport) -> dict[str, int]:
+    """How many hosts ended in each outcome (every key of OUTCOMES, zeros included)."""
+    counts = dict.fromkeys(OUTCOMES, 0)
+    for host in report.hosts.values():
+        counts[host_outcome(host)] += 1
+    return counts

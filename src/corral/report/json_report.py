@@ -12,10 +12,12 @@ from corral.report.diff import unified_diff
 from corral.report.host_lists import (
     drifted_hosts,
     failed_hosts,
+    host_outcome,
+    outcome_counts,
     unknown_count,
     unreachable_hosts,
 )
-from corral.report.model import HostReport, RunReport, Status, TaskResult
+from corral.report.model import AttributeChange, HostReport, RunReport, Status, TaskResult
 from corral.vault.active import revealed_secrets
 from corral.vault.redact import redact_data
 
@@ -25,6 +27,13 @@ NO_LOG_TEXT = "the output has been hidden due to the fact that 'no_log: true' wa
 def task_status(result: TaskResult) -> str:
     """The task's status word: a failure under ignore_errors is "ignored"."""
     return "ignored" if result.ignored else result.status.value
+
+
+def _attribute(change: AttributeChange) -> dict[str, Any]:
+    entry: dict[str, Any] = {"what": change.what, "before": change.before, "after": change.after}
+    if change.lines is not None:
+        entry["lines_added"], entry["lines_removed"] = change.lines
+    return entry
 
 
 def task_to_dict(result: TaskResult) -> dict[str, Any]:
@@ -37,9 +46,7 @@ def task_to_dict(result: TaskResult) -> dict[str, Any]:
             "before": result.diff.before if result.diff else None,
             "after": result.diff.after if result.diff else None,
             "unified": unified_diff(result.diff) if result.diff else None,
-            "attributes": [
-                {"what": c.what, "before": c.before, "after": c.after} for c in result.changes
-            ],
+            "attributes": [_attribute(c) for c in result.changes],
         }
     entry: dict[str, Any] = {
         "name": result.task,
@@ -55,6 +62,8 @@ def task_to_dict(result: TaskResult) -> dict[str, Any]:
     depends_on = result.data.get("depends_on")
     if result.status is Status.UNKNOWN and depends_on:  # the pending change it waits for
         entry["depends_on"] = str(depends_on)
+    if result.where:
+        entry["where"] = result.where
     return entry
 
 
@@ -71,6 +80,8 @@ def host_to_dict(host: HostReport) -> dict[str, Any]:
         "never_touched": host.never_touched,
         "interrupted": host.interrupted,
         "interrupted_task": host.interrupted_task,
+        "aborted": host.aborted,
+        "outcome": host_outcome(host),
         "unknown": unknown_count(host),
         "tasks": [task_to_dict(r) for r in host.results],
     }
@@ -86,7 +97,10 @@ def report_to_dict(report: RunReport, run: dict[str, Any] | None = None) -> dict
         "drifted": drifted_hosts(report),
         "failed": failed_hosts(report),
         "unreachable": unreachable_hosts(report),
+        "outcomes": outcome_counts(report),
     }
+    if report.stop_reason is not None:
+        data["stop_reason"] = report.stop_reason
     if run is not None:
         data["run"] = run
     if report.stats:

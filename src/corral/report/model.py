@@ -30,6 +30,7 @@ class AttributeChange:
     what: str
     before: Any = None
     after: Any = None
+    lines: tuple[int, int] | None = None  # content: (added, removed) lines, when the module counted
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class TaskResult:
     no_log: bool = False
     item_label: str | None = None
     duration: float = 0.0
+    where: str = ""  # the task's file:line:col in the playbook, when known
 
     @property
     def changed(self) -> bool:
@@ -90,6 +92,7 @@ class HostReport:
     rescued: int = 0  # failures a block's rescue handled
     interrupted: bool = False  # Ctrl-C came while this host was still running its play
     interrupted_task: str | None = None  # the task it was running then, if any
+    aborted: bool = False  # the rollout stopped (max_fail_percentage, any_errors_fatal) mid-batch
 
     def add(self, result: TaskResult) -> None:
         self.results.append(result)
@@ -129,6 +132,7 @@ class RunReport:
     duration: float = 0.0
     stats: dict[str, dict[str, Any]] = field(default_factory=dict)
     shard: str | None = None  # "I/N" when the run was one shard of a fleet
+    stop_reason: str | None = None  # why the rollout stopped early, e.g. "any_errors_fatal in batch 1"
 
     def host(self, name: str) -> HostReport:
         if name not in self.hosts:

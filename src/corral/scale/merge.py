@@ -24,6 +24,7 @@ from typing import Any
 
 from corral.cli.exit_codes import ExitCode
 from corral.errors import UsageError
+from corral.report.host_lists import OUTCOMES
 from corral.scale.shard import parse_shard
 
 MAX_REPORT_BYTES = 1024 * 1024 * 1024  # one report; far above 100,000 hosts' worth
@@ -107,6 +108,9 @@ def merge_reports(inputs: Sequence[ShardReport]) -> Merged:
                   "failed": failed, "duplicate_hosts": duplicates},
     }
     _carry_run_metadata(good, merged.report)
+    if all("outcome" in host for host in hosts.values()):  # reports that carry it: one count
+        merged.report["outcomes"] = {key: sum(1 for h in hosts.values() if h["outcome"] == key)
+                                     for key in OUTCOMES}
     merged.exit_code = _exit_code(merged.report, incomplete=bool(failed or shards["missing"]))
     if len(check_modes) > 1 or mixed_counts:
         merged.exit_code = ExitCode.INVALID_INPUT

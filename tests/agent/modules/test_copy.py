@@ -152,3 +152,15 @@ def test_unknown_argument_suggests(tmp_path):
     result = run("copy", {"dest": str(tmp_path / "f"), "contnet": "x"})
     assert result["status"] == "failed"
     assert result["msg"].startswith("unknown argument 'contnet' (did you mean 'content'?)")
+
+
+def test_a_content_change_carries_its_line_counts_without_diff_mode(tmp_path):
+    dest = tmp_path / "f"
+    dest.write_text("a\nb\nc\n")
+    result = run("copy", {"dest": str(dest), "content": "a\nB\nc\nd\ne\n"}, check=True)
+    (change,) = result["changes"]
+    assert (change["what"], change["lines"]) == ("content", [3, 1])  # +B +d +e -b
+    assert change["before"].startswith("sha1:") and result["diff"] is None
+    dest.write_bytes(b"\x00\x01")
+    (binary,) = run("copy", {"dest": str(dest), "content": "text\n"}, check=True)["changes"]
+    assert "lines" not in binary  # binary: the output says only "content changed"
