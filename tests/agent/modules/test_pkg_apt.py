@@ -106,3 +106,15 @@ def test_downgraded_names():
     text = ("The following packages will be DOWNGRADED:\n  corral-demo other\n"
             "0 upgraded, 0 newly installed, 2 downgraded, 0 to remove\n")
     assert downgraded(text) == ["corral-demo", "other"]
+
+
+def test_parse_snapshot_keeps_installed_and_residue_by_package_name():
+    from corral.modules._pkg_apt import parse_snapshot
+    text = ("jq\tjq\t1.6-2.1\tii \n"
+            "libc6:amd64\tlibc6\t2.36-9\tii \n"
+            "corral-demo-svc\tcorral-demo-svc\t1.0\trc \n"
+            "gone\tgone\t\tun \n"
+            "half\thalf\t2.0\tiF \n"
+            "garbage line\n")
+    assert parse_snapshot(text) == {"jq": "1.6-2.1", "libc6": "2.36-9", "corral-demo-svc": None,
+                                    "half": "2.0"}
