@@ -302,14 +302,7 @@ def apply(ctx, args, plan, backend):
     ran = []  # type: List[Ran]
     data = {"cache_updated": False}  # type: Dict[str, Any]
     if plan.state["update_cache"]:
-        stamp = getattr(backend, "cache_stamp", None)
-        before = stamp() if stamp is not None else None
-        ran.append(backend.update_cache(args))
-        fresh = before is None or stamp is None or stamp() != before  # the index moved
-        data.update(cache_updated=fresh, cache_update_time=int(time.time()))
-        planned = current["transaction"]
-        current = dict(inspect_packages(args, backend, act=True), housework=current["housework"])
-        _replan(plan, planned, current["transaction"])
+        current = _refresh(args, plan, backend, ran, data)
     if current.get("direct"):
         rows, done = _transact(current, args, backend)
         ran.extend(done)
@@ -338,6 +331,21 @@ def apply(ctx, args, plan, backend):
         data["_unchanged"] = True
         data["summary"] = data["summary"] or already_message(current)
     return data
+
+
+def _refresh(args, plan, backend, ran, data):
+    # type: (Mapping[str, Any], Plan, Any, List[Ran], Dict[str, Any]) -> Dict[str, Any]
+    """Refresh the index, then look again (versions may have moved) and replan; the
+    refresh goes to ``ran``, ``cache_updated`` (did the index move?) to ``data``."""
+    current = plan.state["current"]
+    stamp = getattr(backend, "cache_stamp", None)
+    before = stamp() if stamp is not None else None
+    ran.append(backend.update_cache(args))
+    fresh = before is None or stamp is None or stamp() != before  # the index moved
+    data.update(cache_updated=fresh, cache_update_time=int(time.time()))
+    again = dict(inspect_packages(args, backend, act=True), housework=current["housework"])
+    _replan(plan, current["transaction"], again["transaction"])
+    return again
 
 
 def _transact(current, args, backend):
