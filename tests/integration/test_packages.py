@@ -462,14 +462,16 @@ def test_pinned_version_missing_then_present(fleet, counted, tmp_path):
     assert _version(fleet, counted, "corral-demo") == "1.0 ii"  # not 2.0, the candidate
 
 
-def test_latest_asks_the_resolver_once_when_nothing_is_newer(fleet, counted, tmp_path):
+def test_latest_of_the_newest_version_needs_no_apt_get(fleet, counted, tmp_path):
     play = host_play(tmp_path, counted, "- apt: {name: corral-demo, state: latest}\n")
     in_check, in_apply, in_rerun = _counted_triple(fleet, counted, play)
     assert (in_check, in_apply) == (["simulate install"], ["install"])  # missing: installed
-    assert in_rerun == ["simulate install"]  # installed: is anything newer?
+    assert in_rerun == []  # installed at apt's candidate (apt-cache policy): nothing newer
     fleet.exec(counted, "corral-fleet-enable-next", check=True)
     in_check, in_apply, in_rerun = _counted_triple(fleet, counted, play)
+    assert in_check == ["simulate install"]
     assert in_apply == ["simulate install", "install"]  # an upgrade: planned, then done
+    assert in_rerun == []
     assert _version(fleet, counted, "corral-demo") == "2.0 ii"
 
 

@@ -111,6 +111,20 @@ class Apt(object):
         done = run(["dpkg-query", "-W", "-f=" + _QUERY_FORMAT], ok_codes=(0, 1))
         return parse_snapshot(done.stdout)
 
+    def newest(self, targets, installed, args):
+        # type: (List[str], Mapping[str, Installed], Mapping[str, Any]) -> bool
+        """state=latest: is every target installed at apt's candidate version? apt-cache
+        policy reads apt's binary cache (milliseconds, where apt-get -s resolves the
+        whole index); anything it cannot answer goes to the simulation."""
+        argv = ["apt-cache"]
+        if args.get("default_release"):
+            argv += ["-o", "APT::Default-Release=%s" % args["default_release"]]
+        done = run(argv + ["policy"] + [installed[t].name for t in targets], env=ENV, check=False)
+        policy = parse_policy(done.stdout) if done.rc == 0 else {}
+        return all(installed[t].version is not None
+                   and policy.get(installed[t].name) == (installed[t].version, installed[t].version)
+                   for t in targets)
+
     def simulate(self, op, targets, installed, args):
         # type: (str, List[str], Mapping[str, Installed], Mapping[str, Any]) -> List[Tuple[str, Any, Any]]
         """``apt-get -s``: the Inst/Remv/Purg lines, dependencies included."""
@@ -336,6 +350,23 @@ def parse_snapshot(text):
         version = None if fields[3][1] == "c" else fields[2]
         if found.get(fields[1]) is None:
             found[fields[1]] = version
+    return found
+
+
+def parse_policy(text):
+    # type: (str) -> Dict[str, Tuple[Optional[str], Optional[str]]]
+    """{name: (installed, candidate)} from ``apt-cache policy`` ("(none)" is None)."""
+    found = {}  # type: Dict[str, Tuple[Optional[str], Optional[str]]]
+    name, fields = None, {}  # type: Optional[str], Dict[str, Optional[str]]
+    for line in text.splitlines() + ["end:"]:
+        if line.endswith(":") and not line.startswith(" "):
+            if name is not None and "Installed" in fields and "Candidate" in fields:
+                found[name] = (fields["Installed"], fields["Candidate"])
+            name, fields = line[:-1], {}
+            continue
+        key, sep, value = line.strip().partition(": ")
+        if sep and key in ("Installed", "Candidate") and key not in fields:
+            fields[key] = None if value.strip() == "(none)" else value.strip()
     return found
 
 

@@ -15,6 +15,9 @@ one package manager; it is an object with:
     do it in one call (where the manager allows); return a list of ``Ran``.
 ``cache_stale(args)`` / ``update_cache(args)``
     whether ``update_cache``/``cache_valid_time`` ask for an index refresh, and do it.
+``newest(targets, installed, args)`` (optional)
+    state=latest: True when every target is installed at the version the manager would
+    install (a cheap look that spares the simulation of a converged host).
 ``snapshot()`` (optional)
     every package in the database, ``{name: version}`` (``None`` for apt's config-only
     residue): a backend that has it acts without simulating first where the database
@@ -201,6 +204,10 @@ def inspect_packages(args, backend, act=False):
     if not targets and not _extra_work(args, state):
         return {"state": state, "specs": specs, "installed": installed, "op": op,
                 "targets": [], "transaction": []}
+    newest = getattr(backend, "newest", None)
+    if op == "latest" and newest is not None and newest(targets, installed, args):
+        return {"state": state, "specs": specs, "installed": installed, "op": op,
+                "targets": targets, "transaction": []}
     if act and acts_directly(op, targets, installed, args, backend):
         return {"state": state, "specs": specs, "installed": installed, "op": op,
                 "targets": targets, "transaction": expected(op, targets, installed, args),

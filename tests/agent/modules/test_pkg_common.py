@@ -359,3 +359,15 @@ def test_a_refresh_then_a_direct_install():
 ])
 def test_snapshot_changes(before, after, gone, rows):
     assert common.snapshot_changes(before, after, gone) == rows
+
+
+def test_latest_of_a_package_at_the_newest_version_needs_no_simulation():
+    backend = DirectBackend({"a": "1.0"}, {"a": "1.0"})
+    backend.newest = lambda targets, installed, args: True
+    for ctx in (Context(check=True), Context()):
+        result = run_module(_module(backend), {"name": "a", "state": "latest"}, ctx)
+        assert (result["status"], result["msg"]) == ("ok", "a 1.0 is already the latest version")
+    assert [c[0] for c in backend.calls] == ["query", "query"]
+    backend.newest = lambda targets, installed, args: False  # anything else: the resolver
+    run_module(_module(backend), {"name": "a", "state": "latest"}, Context(check=True))
+    assert backend.calls[-1] == ("simulate", "latest", ["a"])
