@@ -383,3 +383,115 @@ def test_package_passes_backend_arguments_or_fails_on_that_host(fleet, host, tmp
     assert run.code == 1, run.stdout
     assert task_msgs(run, host) == ["enablerepo: not an argument of apt, the package manager "
                                     "of this host; package passes it only to dnf, yum"]
+
+
+# --- apt resolves the index once: which apt-get runs each path costs -------------------
+
+APT_GET_LOG = "/tmp/apt-get.calls"
+APT_GET_SHIM = f"""#!/bin/sh
+echo "$*" >> {APT_GET_LOG}
+exec /usr/bin/apt-get "$@"
+"""
+
+
+@pytest.fixture
+def counted(fleet, host) -> str:
+    """``host`` with an apt-get on PATH that logs its arguments, then runs the real one."""
+    fleet.exec(host, "cat > /usr/local/bin/apt-get && chmod 755 /usr/local/bin/apt-get",
+               input=APT_GET_SHIM, check=True)
+    return host
+
+
+def _apt_get_calls(fleet, host: str) -> list[str]:
+    """The apt-get runs since the last call, as simulate/install/update/… words."""
+    done = fleet.exec(host, f"cat {APT_GET_LOG} 2>/dev/null; rm -f {APT_GET_LOG}")
+    calls = []
+    for line in done.stdout.splitlines():
+        words = line.split()
+        verb = next(w for w in reversed(words) if w in (
+            "install", "remove", "purge", "update", "upgrade", "dist-upgrade", "autoremove"))
+        calls.append(("simulate " if "-s" in words else "") + verb)
+    return calls
+
+
+def _counted_triple(fleet, host: str, playbook: Path) -> tuple[list[str], list[str], list[str]]:
+    """The check/apply/re-run triple, and the apt-get runs of each."""
+    _apt_get_calls(fleet, host)
+    before = _dpkg(fleet, host)
+    check = apply_on(fleet, host, playbook, "--check")
+    assert check.code in (0, 2) and check.changed(host) == 1, check.stdout + check.stderr
+    assert _dpkg(fleet, host) == before, "check mode changed the host"
+    in_check = _apt_get_calls(fleet, host)
+    first = apply_on(fleet, host, playbook)
+    assert first.code == 0 and first.changed(host) == 1, first.stdout + first.stderr
+    in_apply = _apt_get_calls(fleet, host)
+    again = apply_on(fleet, host, playbook)
+    assert again.code == 0 and again.changed(host) == 0, again.stdout + again.stderr
+    return in_check, in_apply, _apt_get_calls(fleet, host)
+
+
+def test_missing_package_is_one_apt_get_run_and_a_present_one_none(fleet, counted, tmp_path):
+    play = host_play(tmp_path, counted, "- apt: name=corral-demo,corral-demo-svc\n")
+    in_check, in_apply, in_rerun = _counted_triple(fleet, counted, play)
+    assert in_check == ["simulate install"]  # check mode reports apt's own plan
+    assert in_apply == ["install"]  # no simulation before the real run
+    assert in_rerun == []  # present: dpkg-query decides it
+
+
+def test_dependencies_are_read_back_from_the_one_run(fleet, counted, tmp_path):
+    _copy_in(fleet, counted, _build_deb(tmp_path, "1.0"), "/root/corral-local_1.0_all.deb")
+    play = host_play(tmp_path, counted, """\
+        - apt: deb=/root/corral-local_1.0_all.deb
+          register: r
+        - copy: {dest: /tmp/r.json, content: "{{ r.packages | to_json }}"}
+        """)
+    _apt_get_calls(fleet, counted)
+    first = apply_on(fleet, counted, play)
+    assert task_msgs(first, counted)[0] == "installed corral-demo 1.0, corral-local 1.0"
+    assert _apt_get_calls(fleet, counted) == ["install"]
+    assert json.loads(fleet.exec(counted, "cat /tmp/r.json", check=True).stdout) == [
+        {"name": "corral-demo", "before": "absent", "after": "1.0"},
+        {"name": "corral-local", "before": "absent", "after": "1.0"}]
+
+
+def test_pinned_version_missing_then_present(fleet, counted, tmp_path):
+    fleet.exec(counted, "corral-fleet-enable-next", check=True)
+    play = host_play(tmp_path, counted, "- apt: name=corral-demo=1.0\n")
+    in_check, in_apply, in_rerun = _counted_triple(fleet, counted, play)
+    assert (in_check, in_apply, in_rerun) == (["simulate install"], ["install"], [])
+    assert _version(fleet, counted, "corral-demo") == "1.0 ii"  # not 2.0, the candidate
+
+
+def test_latest_of_the_newest_version_needs_no_apt_get(fleet, counted, tmp_path):
+    play = host_play(tmp_path, counted, "- apt: {name: corral-demo, state: latest}\n")
+    in_check, in_apply, in_rerun = _counted_triple(fleet, counted, play)
+    assert (in_check, in_apply) == (["simulate install"], ["install"])  # missing: installed
+    assert in_rerun == []  # installed at apt's candidate (apt-cache policy): nothing newer
+    fleet.exec(counted, "corral-fleet-enable-next", check=True)
+    in_check, in_apply, in_rerun = _counted_triple(fleet, counted, play)
+    assert in_check == ["simulate install"]
+    assert in_apply == ["simulate install", "install"]  # an upgrade: planned, then done
+    assert in_rerun == []
+    assert _version(fleet, counted, "corral-demo") == "2.0 ii"
+
+
+def test_remove_is_one_apt_get_run(fleet, counted, tmp_path):
+    assert fleet.exec(counted, f"{APT_GET} corral-demo corral-demo-svc").returncode == 0
+    play = host_play(tmp_path, counted, "- apt: name=corral-demo-svc state=absent purge=yes\n")
+    in_check, in_apply, in_rerun = _counted_triple(fleet, counted, play)
+    assert (in_check, in_apply, in_rerun) == (["simulate purge"], ["purge"], [])
+    assert _version(fleet, counted, "corral-demo-svc") == "unknown"
+
+
+def test_cache_valid_time_skips_a_fresh_cache_and_refreshes_a_stale_one(fleet, counted, tmp_path):
+    fleet.exec(counted, "apt-get -q update", check=True)
+    fresh = host_play(tmp_path, counted, "- apt: {name: corral-demo, cache_valid_time: 3600}\n")
+    in_check, in_apply, in_rerun = _counted_triple(fleet, counted, fresh)
+    assert (in_check, in_apply, in_rerun) == (["simulate install"], ["install"], [])
+    fleet.exec(counted, "touch -d '2 hours ago' /var/lib/apt/lists /var/lib/apt/lists/partial",
+               check=True)
+    stale = apply_on(fleet, counted, fresh)
+    assert (stale.code, stale.changed(counted)) == (0, 0), stale.stdout
+    assert _apt_get_calls(fleet, counted) == ["update"]  # refreshed; the package is present
+    again = apply_on(fleet, counted, fresh)
+    assert (again.changed(counted), _apt_get_calls(fleet, counted)) == (0, [])  # fresh now

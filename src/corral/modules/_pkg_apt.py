@@ -1,5 +1,10 @@
 """The apt backend (Debian, Ubuntu): dpkg-query to look, apt-get -s to plan, apt-get to act.
 
+apt-get loads and resolves the whole index on every call (about a second of CPU with
+Debian's full index): installing missing packages or removing installed ones runs
+``apt-get`` once and reads what changed from dpkg's database before and after
+(``snapshot``); ``apt-get -s`` is kept for check mode and where a version moves.
+
 Stdlib only, Python 3.8 syntax. Used by the ``apt`` and ``package`` modules
 through ``_pkg_common``. Every apt-get call is non-interactive
 (``DEBIAN_FRONTEND=noninteractive``, ``-y``, keep existing config files) and
@@ -99,6 +104,26 @@ class Apt(object):
             found[spec] = Installed(name, installed, version,
                                     residue=bool(status and status[1] == "c"))
         return found
+
+    def snapshot(self):
+        # type: () -> Dict[str, Optional[str]]
+        """Every package dpkg knows: {name: version}, None for config files only."""
+        done = run(["dpkg-query", "-W", "-f=" + _QUERY_FORMAT], ok_codes=(0, 1))
+        return parse_snapshot(done.stdout)
+
+    def newest(self, targets, installed, args):
+        # type: (List[str], Mapping[str, Installed], Mapping[str, Any]) -> bool
+        """state=latest: is every target installed at apt's candidate version? apt-cache
+        policy reads apt's binary cache (milliseconds, where apt-get -s resolves the
+        whole index); anything it cannot answer goes to the simulation."""
+        argv = ["apt-cache"]
+        if args.get("default_release"):
+            argv += ["-o", "APT::Default-Release=%s" % args["default_release"]]
+        done = run(argv + ["policy"] + [installed[t].name for t in targets], env=ENV, check=False)
+        policy = parse_policy(done.stdout) if done.rc == 0 else {}
+        return all(installed[t].version is not None
+                   and policy.get(installed[t].name) == (installed[t].version, installed[t].version)
+                   for t in targets)
 
     def simulate(self, op, targets, installed, args):
         # type: (str, List[str], Mapping[str, Installed], Mapping[str, Any]) -> List[Tuple[str, Any, Any]]
@@ -310,6 +335,38 @@ def parse_dpkg_query(text):
         for key in (binary, name):
             if key not in found or found[key][1] != "i":
                 found[key] = entry
+    return found
+
+
+def parse_snapshot(text):
+    # type: (str) -> Dict[str, Optional[str]]
+    """{name: version} of installed (and half-installed) packages, None for config files
+    only, from a dpkg-query of every package; not-installed entries are left out."""
+    found = {}  # type: Dict[str, Optional[str]]
+    for line in text.splitlines():
+        fields = line.split("\t")
+        if len(fields) < 4 or len(fields[3]) < 2 or fields[3][1] == "n":
+            continue
+        version = None if fields[3][1] == "c" else fields[2]
+        if found.get(fields[1]) is None:
+            found[fields[1]] = version
+    return found
+
+
+def parse_policy(text):
+    # type: (str) -> Dict[str, Tuple[Optional[str], Optional[str]]]
+    """{name: (installed, candidate)} from ``apt-cache policy`` ("(none)" is None)."""
+    found = {}  # type: Dict[str, Tuple[Optional[str], Optional[str]]]
+    name, fields = None, {}  # type: Optional[str], Dict[str, Optional[str]]
+    for line in text.splitlines() + ["end:"]:
+        if line.endswith(":") and not line.startswith(" "):
+            if name is not None and "Installed" in fields and "Candidate" in fields:
+                found[name] = (fields["Installed"], fields["Candidate"])
+            name, fields = line[:-1], {}
+            continue
+        key, sep, value = line.strip().partition(": ")
+        if sep and key in ("Installed", "Candidate") and key not in fields:
+            fields[key] = None if value.strip() == "(none)" else value.strip()
     return found
 
 

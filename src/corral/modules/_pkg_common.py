@@ -15,6 +15,20 @@ one package manager; it is an object with:
     do it in one call (where the manager allows); return a list of ``Ran``.
 ``cache_stale(args)`` / ``update_cache(args)``
     whether ``update_cache``/``cache_valid_time`` ask for an index refresh, and do it.
+``newest(targets, installed, args)`` (optional)
+    state=latest: True when every target is installed at the version the manager would
+    install (a cheap look that spares the simulation of a converged host).
+``snapshot()`` (optional)
+    every package in the database, ``{name: version}`` (``None`` for apt's config-only
+    residue): a backend that has it acts without simulating first where the database
+    alone decides the plan (below, ``acts_directly``), and reads what changed by
+    comparing the snapshots taken before and after its one transaction.
+
+The index is resolved once per task where it can be: a missing package is
+installed (or an installed one removed) by one real transaction, not a simulation
+and then the transaction; check mode, upgrades, ``latest`` of an installed package
+and a version change still simulate, as the plan (or its honest report) needs the
+resolver.
 
 ``inspect`` → ``plan`` → ``apply`` below drive any backend, so the package
 modules are a few lines each; ``package`` picks the backend with ``pkg_mgr()``,
@@ -158,7 +172,7 @@ def inspect(ctx, args, backend):
                           "update_cache: true" % (", deb" if "deb" in args else ""))
     if args.get("deb") and state != "present":
         raise ModuleError("deb installs a package file; it works only with state=present")
-    current = inspect_packages(args, backend)
+    current = inspect_packages(args, backend, act=not ctx.check)
     current["cache_stale"] = backend.cache_stale(args)
     cache_time = getattr(backend, "cache_time", None)
     current["cache_time"] = cache_time() if cache_time is not None else None
@@ -173,8 +187,11 @@ def upgrading(args):
     return args.get("upgrade") not in (None, "no")
 
 
-def inspect_packages(args, backend):
-    # type: (Mapping[str, Any], Any) -> Dict[str, Any]
+def inspect_packages(args, backend, act=False):
+    # type: (Mapping[str, Any], Any, bool) -> Dict[str, Any]
+    """The database's answer for the specs and the transaction they need: simulated, or,
+    when ``act`` (not check mode) and the database decides it, the expected rows only
+    (``direct``: apply reads the real rows from the transaction it runs)."""
     state, specs = requested(args)
     if upgrading(args):  # as in Ansible, the upgrade is the task: names are not used
         return {"state": state, "specs": [], "installed": {}, "op": "upgrade", "targets": [],
@@ -187,9 +204,60 @@ def inspect_packages(args, backend):
     if not targets and not _extra_work(args, state):
         return {"state": state, "specs": specs, "installed": installed, "op": op,
                 "targets": [], "transaction": []}
+    newest = getattr(backend, "newest", None)
+    if op == "latest" and newest is not None and newest(targets, installed, args):
+        return {"state": state, "specs": specs, "installed": installed, "op": op,
+                "targets": targets, "transaction": []}
+    if act and acts_directly(op, targets, installed, args, backend):
+        return {"state": state, "specs": specs, "installed": installed, "op": op,
+                "targets": targets, "transaction": expected(op, targets, installed, args),
+                "direct": True}
     transaction = backend.simulate(op, targets, installed, args)
     return {"state": state, "specs": specs, "installed": installed, "op": op,
             "targets": targets, "transaction": transaction}
+
+
+def acts_directly(op, targets, installed, args, backend):
+    # type: (str, List[str], Mapping[str, Installed], Mapping[str, Any], Any) -> bool
+    """Whether the database alone decides the plan: installing packages none of which is
+    installed (latest too), or removing installed ones. An installed package whose version
+    would move (a pin, latest, a .deb) asks the resolver first: it may refuse a downgrade,
+    or have nothing newer."""
+    if getattr(backend, "snapshot", None) is None or _extra_work(args, op):
+        return False
+    if op in ("install", "latest"):
+        return all(installed[t].version is None for t in targets)
+    return op == "remove"
+
+
+def expected(op, targets, installed, args):
+    # type: (str, List[str], Mapping[str, Installed], Mapping[str, Any]) -> List[Tuple[str, Any, Any]]
+    """The rows the transaction is expected to have, dependencies unknown until it ran."""
+    if op == "remove":
+        after = "purged" if args.get("purge") else ABSENT
+        return [(installed[t].name, installed[t].version or ABSENT, after) for t in targets]
+    return [(installed[t].name, ABSENT, installed[t].wanted or "installed") for t in targets]
+
+
+def snapshot_changes(before, after, gone=ABSENT):
+    # type: (Mapping[str, Optional[str]], Mapping[str, Optional[str]], str) -> List[Tuple[str, Any, Any]]
+    """(name, before, after) rows between two ``snapshot()``s, by name.
+
+    A version is installed, ``None`` config files only (apt's residue); a package that
+    left the database became ``gone``, one that became residue ``ABSENT``.
+    """
+    rows = []  # type: List[Tuple[str, Any, Any]]
+    for name in sorted(set(before) | set(after)):
+        old, new = before.get(name), after.get(name)
+        was = old if old is not None else ABSENT
+        if new is not None:
+            if new != was:
+                rows.append((name, was, new))
+        elif name not in after and name in before:
+            rows.append((name, was, gone))
+        elif old is not None:
+            rows.append((name, was, ABSENT))
+    return rows
 
 
 def _extra_work(args, state):
@@ -241,14 +309,13 @@ def apply(ctx, args, plan, backend):
     ran = []  # type: List[Ran]
     data = {"cache_updated": False}  # type: Dict[str, Any]
     if plan.state["update_cache"]:
-        stamp = getattr(backend, "cache_stamp", None)
-        before = stamp() if stamp is not None else None
-        ran.append(backend.update_cache(args))
-        fresh = before is None or stamp is None or stamp() != before  # the index moved
-        data.update(cache_updated=fresh, cache_update_time=int(time.time()))
-        current = dict(inspect_packages(args, backend), housework=current["housework"])
-        _replan(plan, current["transaction"])
-    if current["transaction"]:
+        current = _refresh(args, plan, backend, ran, data)
+    if current.get("direct"):
+        rows, done = _transact(current, args, backend)
+        ran.extend(done)
+        _replan(plan, current["transaction"], rows)
+        current = dict(current, transaction=rows)
+    elif current["transaction"]:
         ran.extend(backend.execute(current["op"], current["targets"], current["installed"], args))
     for _what, _before, _after, argv in current["housework"]:
         ran.append(run(argv, env=getattr(backend, "env", None)))
@@ -267,13 +334,42 @@ def apply(ctx, args, plan, backend):
             and not current["housework"]:
         data["_unchanged"] = True  # refreshed, but the index did not move: not a change
         data["summary"] = "the %s cache is up to date" % backend.name
+    elif not plan.changes and not upkeep_only:  # the transaction changed nothing after all
+        data["_unchanged"] = True
+        data["summary"] = data["summary"] or already_message(current)
     return data
 
 
-def _replan(plan, transaction):
-    # type: (Plan, Sequence[Tuple[str, Any, Any]]) -> None
-    """The plan's package changes as the fresh index has them (cache and housework kept)."""
-    old = set(n for n, _b, _a in plan.state["current"]["transaction"])
+def _refresh(args, plan, backend, ran, data):
+    # type: (Mapping[str, Any], Plan, Any, List[Ran], Dict[str, Any]) -> Dict[str, Any]
+    """Refresh the index, then look again (versions may have moved) and replan; the
+    refresh goes to ``ran``, ``cache_updated`` (did the index move?) to ``data``."""
+    current = plan.state["current"]
+    stamp = getattr(backend, "cache_stamp", None)
+    before = stamp() if stamp is not None else None
+    ran.append(backend.update_cache(args))
+    fresh = before is None or stamp is None or stamp() != before  # the index moved
+    data.update(cache_updated=fresh, cache_update_time=int(time.time()))
+    again = dict(inspect_packages(args, backend, act=True), housework=current["housework"])
+    _replan(plan, current["transaction"], again["transaction"])
+    return again
+
+
+def _transact(current, args, backend):
+    # type: (Dict[str, Any], Mapping[str, Any], Any) -> Tuple[List[Tuple[str, Any, Any]], List[Ran]]
+    """The one real transaction of a direct plan: (what changed, read from the database
+    before and after it, dependencies included; the commands run)."""
+    before = backend.snapshot()
+    ran = backend.execute(current["op"], current["targets"], current["installed"], args)
+    gone = "purged" if args.get("purge") else ABSENT
+    return snapshot_changes(before, backend.snapshot(), gone), ran
+
+
+def _replan(plan, planned, transaction):
+    # type: (Plan, Sequence[Tuple[str, Any, Any]], Sequence[Tuple[str, Any, Any]]) -> None
+    """The plan's package changes as the fresh index or the transaction has them (cache
+    and housework kept): ``planned`` rows out, ``transaction`` rows in."""
+    old = set(n for n, _b, _a in planned)
     kept = [c for c in plan.changes if c.what not in old]
     plan.changes[:] = ([c for c in kept if c.what.endswith(" cache")]
                        + [Change(n, b, a) for n, b, a in transaction]

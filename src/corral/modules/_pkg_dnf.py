@@ -9,7 +9,7 @@ import shutil
 
 from corral.modules._api import Arg, ModuleError
 from corral.modules._pkg_common import ABSENT, Installed, failure, run
-from corral.modules._pkg_rpm import installed_fields, pin_names, rpm_query
+from corral.modules._pkg_rpm import installed_fields, pin_names, rpm_query, rpm_snapshot
 
 REQUIRES = ('_pkg_common', '_pkg_rpm')
 
@@ -80,6 +80,10 @@ class Dnf(object):
             name, version, pin = installed_fields(spec, answers[spec])
             found[spec] = Installed(name, version, pin, satisfied=version is not None)
         return found
+
+    def snapshot(self):
+        # type: () -> Dict[str, Optional[str]]
+        return rpm_snapshot()
 
     def simulate(self, op, targets, installed, args):
         # type: (str, List[str], Mapping[str, Installed], Mapping[str, Any]) -> List[Tuple[str, Any, Any]]

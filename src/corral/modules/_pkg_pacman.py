@@ -38,6 +38,14 @@ class Pacman(object):
         database = parse_query(run(["pacman", "-Q"] + specs, ok_codes=(0, 1)).stdout)
         return dict((s, Installed(s, database.get(s))) for s in specs)
 
+    def snapshot(self):
+        # type: () -> Dict[str, Optional[str]]
+        """Every installed package: {name: version} (``pacman -Q``; rc 1, silent: none)."""
+        done = run(["pacman", "-Q"], ok_codes=(0, 1))
+        if done.rc and done.stderr.strip():
+            raise failure(done)
+        return dict(parse_query(done.stdout))
+
     def simulate(self, op, targets, installed, args):
         # type: (str, List[str], Mapping[str, Installed], Mapping[str, Any]) -> List[Tuple[str, Any, Any]]
         done = run(self.command(op, targets, args, simulate=True), check=False)

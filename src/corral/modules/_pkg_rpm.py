@@ -24,6 +24,24 @@ def rpm_query(queries):
     return parse_rpm_query(queries, done.stdout)
 
 
+def rpm_snapshot():
+    # type: () -> Dict[str, Optional[str]]
+    """Every installed package (``_pkg_common``'s ``snapshot``): {name: [epoch:]version-release}."""
+    return parse_rpm_snapshot(run(["rpm", "-qa", "--qf", QUERY_FORMAT]).stdout)
+
+
+def parse_rpm_snapshot(text):
+    # type: (str) -> Dict[str, Optional[str]]
+    """{name: version} from ``rpm -qa`` lines; a name installed more than once (kernels,
+    gpg-pubkey) has its versions sorted and joined by ", "."""
+    found = {}  # type: Dict[str, Set[str]]
+    for line in text.splitlines():
+        fields = line.split("\t")
+        if len(fields) >= 2 and fields[0] and fields[1]:
+            found.setdefault(fields[0], set()).add(fields[1])
+    return dict((name, ", ".join(sorted(versions))) for name, versions in found.items())
+
+
 def parse_rpm_query(queries, text):
     # type: (List[str], str) -> Dict[str, Optional[Tuple[str, str, str]]]
     """rpm answers in the order asked: one or more lines per query, or "is not installed".

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ElementTree
 
 from corral.modules._api import Arg, ModuleError
 from corral.modules._pkg_common import ABSENT, Installed, failure, run
-from corral.modules._pkg_rpm import rpm_query
+from corral.modules._pkg_rpm import rpm_query, rpm_snapshot
 
 REQUIRES = ('_pkg_common', '_pkg_rpm')
 
@@ -50,6 +50,10 @@ class Zypper(object):
             pin = version if version is None or "-" in version else version + "-*"
             found[spec] = Installed(name, answer[1] if answer else None, pin)
         return found
+
+    def snapshot(self):
+        # type: () -> Dict[str, Optional[str]]
+        return rpm_snapshot()
 
     def simulate(self, op, targets, installed, args):
         # type: (str, List[str], Mapping[str, Installed], Mapping[str, Any]) -> List[Tuple[str, Any, Any]]

@@ -106,3 +106,29 @@ def test_downgraded_names():
     text = ("The following packages will be DOWNGRADED:\n  corral-demo other\n"
             "0 upgraded, 0 newly installed, 2 downgraded, 0 to remove\n")
     assert downgraded(text) == ["corral-demo", "other"]
+
+
+def test_parse_snapshot_keeps_installed_and_residue_by_package_name():
+    from corral.modules._pkg_apt import parse_snapshot
+    text = ("jq\tjq\t1.6-2.1\tii \n"
+            "libc6:amd64\tlibc6\t2.36-9\tii \n"
+            "corral-demo-svc\tcorral-demo-svc\t1.0\trc \n"
+            "gone\tgone\t\tun \n"
+            "half\thalf\t2.0\tiF \n"
+            "garbage line\n")
+    assert parse_snapshot(text) == {"jq": "1.6-2.1", "libc6": "2.36-9", "corral-demo-svc": None,
+                                    "half": "2.0"}
+
+
+def test_parse_policy():
+    from corral.modules._pkg_apt import parse_policy
+    text = ("jq:\n  Installed: 1.6-2.1+deb12u3\n  Candidate: 1.6-2.1+deb12u3\n  Version table:\n"
+            " *** 1.6-2.1+deb12u3 500\n        500 http://deb.debian.org/debian-security "
+            "bookworm-security/main amd64 Packages\n        100 /var/lib/dpkg/status\n"
+            "awk:\n  Installed: (none)\n  Candidate: (none)\n  Version table:\n"
+            "libc6:i386:\n  Installed: (none)\n  Candidate: 2.36-9\n  Version table:\n"
+            "corral-demo:\n  Installed: 1.0\n  Candidate: 2.0\n  Version table:\n"
+            "     2.0 500\n        500 file:/srv/corral-repo/next ./ Packages\n")
+    assert parse_policy(text) == {"jq": ("1.6-2.1+deb12u3", "1.6-2.1+deb12u3"),
+                                  "awk": (None, None), "libc6:i386": (None, "2.36-9"),
+                                  "corral-demo": ("1.0", "2.0")}

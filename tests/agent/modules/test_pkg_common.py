@@ -268,3 +268,106 @@ def test_housework_is_a_change_and_survives_the_replan_after_a_refresh():
     done = run_module(module, args, Context())
     assert done["msg"] == "updated the fake cache; upgraded a 1.0 -> 1.0.1; ran true clean"
     assert [c["what"] for c in done["changes"]] == ["a", "fake archives"]
+
+
+# --- acting without a simulation: one transaction, read back from the database -----------
+
+class DirectBackend(FakeBackend):
+    """A backend with ``snapshot``: installing pulls in ``deps``; execute never simulates."""
+
+    def __init__(self, db, candidates, deps=None, stale=False):
+        super().__init__(db, candidates, stale)
+        self.deps = deps or {}
+
+    def snapshot(self):
+        self.calls.append(("snapshot",))
+        return dict(self.db)
+
+    def execute(self, op, targets, installed, args):
+        self.calls.append(("execute", op, list(targets)))
+        for name in targets:
+            name = name.partition("=")[0]
+            if op == "remove":
+                self.db.pop(name, None)
+                continue
+            for each in [name, *self.deps.get(name, [])]:
+                self.db.setdefault(each, self.candidates[each])
+        return [common.Ran(["fake", op] + targets, 0, "done\n", "")]
+
+
+def test_missing_packages_are_installed_without_a_simulation_dependencies_read_back():
+    backend = DirectBackend({"a": "1.0"}, {"a": "1.0", "b": "2.0", "lib": "0.5"}, {"b": ["lib"]})
+    result = run_module(_module(backend), {"name": "a,b"}, Context())
+    assert (result["status"], result["msg"]) == ("changed", "installed b 2.0, lib 0.5")
+    assert result["changes"] == [{"what": "b", "before": ABSENT, "after": "2.0"},
+                                 {"what": "lib", "before": ABSENT, "after": "0.5"}]
+    assert result["data"]["packages"] == [{"name": "b", "before": ABSENT, "after": "2.0"},
+                                          {"name": "lib", "before": ABSENT, "after": "0.5"}]
+    assert result["data"]["commands"] == ["fake install b"]
+    assert backend.calls == [("query", ["a", "b"]), ("snapshot",), ("execute", "install", ["b"]),
+                             ("snapshot",)]
+    again = run_module(_module(backend), {"name": "a,b"}, Context())
+    assert (again["status"], again["msg"]) == ("ok", "a 1.0, b 2.0 already installed")
+
+
+def test_check_mode_still_simulates_and_a_version_change_asks_the_resolver():
+    backend = DirectBackend({"a": "1.0"}, {"a": "2.0", "b": "2.0"})
+    check = run_module(_module(backend), {"name": "b"}, Context(check=True))
+    assert (check["status"], check["msg"]) == ("changed", "would install b 2.0")
+    assert ("simulate", "install", ["b"]) in backend.calls and ("snapshot",) not in backend.calls
+    backend.calls.clear()
+    run_module(_module(backend), {"name": "a", "state": "latest"}, Context())
+    assert backend.calls[1] == ("simulate", "latest", ["a"])
+
+
+def test_a_direct_transaction_that_changed_nothing_is_ok():
+    backend = DirectBackend({}, {"vim": "9.0"})
+    backend.execute = lambda *a: [common.Ran(["fake", "install", "editor"], 0, "", "")]
+    result = run_module(_module(backend), {"name": "editor"}, Context())
+    assert (result["status"], result["changes"]) == ("ok", [])
+    assert result["msg"] == "editor already installed (provided by installed packages)"
+
+
+def test_removal_is_direct_and_a_package_gone_from_the_database_was_purged_only_if_asked():
+    backend = DirectBackend({"a": "1.0", "b": "2.0"}, {})
+    module = _module(backend)
+    module.ARGS["purge"] = common.Arg(bool, default=False)
+    result = run_module(module, {"name": "a", "state": "absent"}, Context())
+    assert (result["status"], result["msg"]) == ("changed", "removed a 1.0")
+    assert ("simulate", "remove", ["a"]) not in backend.calls
+    result = run_module(module, {"name": "b", "state": "absent", "purge": True}, Context())
+    assert result["msg"] == "purged b 2.0"
+
+
+def test_a_refresh_then_a_direct_install():
+    backend = DirectBackend({}, {"a": "1.0"}, stale=True)
+    result = run_module(_module(backend), {"name": "a", "update_cache": True}, Context())
+    assert result["msg"] == "updated the fake cache; installed a 1.0.1"  # the fresh index
+    assert [c for c in backend.calls if c[0] in ("update", "execute", "simulate")] == [
+        ("update",), ("execute", "install", ["a"])]
+
+
+@pytest.mark.parametrize("before,after,gone,rows", [
+    ({"a": "1"}, {"a": "1", "b": "2"}, ABSENT, [("b", ABSENT, "2")]),
+    ({"a": "1"}, {"a": "2"}, ABSENT, [("a", "1", "2")]),
+    ({"a": "1"}, {"a": None}, "purged", [("a", "1", ABSENT)]),  # apt: config files remain
+    ({"a": "1"}, {}, "purged", [("a", "1", "purged")]),
+    ({"a": None}, {}, "purged", [("a", ABSENT, "purged")]),  # residue purged
+    ({"a": None}, {"a": None}, "purged", []),
+    ({"a": None}, {"a": "1"}, ABSENT, [("a", ABSENT, "1")]),
+    ({"b": "1", "a": "1"}, {}, ABSENT, [("a", "1", ABSENT), ("b", "1", ABSENT)]),
+])
+def test_snapshot_changes(before, after, gone, rows):
+    assert common.snapshot_changes(before, after, gone) == rows
+
+
+def test_latest_of_a_package_at_the_newest_version_needs_no_simulation():
+    backend = DirectBackend({"a": "1.0"}, {"a": "1.0"})
+    backend.newest = lambda targets, installed, args: True
+    for ctx in (Context(check=True), Context()):
+        result = run_module(_module(backend), {"name": "a", "state": "latest"}, ctx)
+        assert (result["status"], result["msg"]) == ("ok", "a 1.0 is already the latest version")
+    assert [c[0] for c in backend.calls] == ["query", "query"]
+    backend.newest = lambda targets, installed, args: False  # anything else: the resolver
+    run_module(_module(backend), {"name": "a", "state": "latest"}, Context(check=True))
+    assert backend.calls[-1] == ("simulate", "latest", ["a"])

@@ -211,3 +211,15 @@ def test_query_of_a_pin_to_another_version_names_the_installed_package(monkeypat
     assert found["tmux"].version is None
     rows = parse_transaction("Downgrading:\n corral-demo noarch 1.0-1 corral 6 k\n", found)
     assert rows == [("corral-demo", "2.0-1", "1.0-1")]
+
+
+def test_parse_rpm_snapshot_joins_the_versions_of_a_name_installed_twice():
+    from corral.modules._pkg_rpm import parse_rpm_snapshot
+    text = ("bash\t5.2.15-3.el9\tx86_64\n"
+            "kernel\t5.14.0-1.el9\tx86_64\n"
+            "kernel\t5.14.0-2.el9\tx86_64\n"
+            "perl-Time\t1:1.93-4.el9\tnoarch\n"
+            "\n")
+    assert parse_rpm_snapshot(text) == {"bash": "5.2.15-3.el9",
+                                        "kernel": "5.14.0-1.el9, 5.14.0-2.el9",
+                                        "perl-Time": "1:1.93-4.el9"}

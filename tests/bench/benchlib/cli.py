@@ -16,7 +16,7 @@ from .fleet import BenchFleet
 from .runner import Bench, Run, median
 from .tables import detail_table, memory_table, stats_table, summary_table
 from .tools import ALL_TOOLS
-from .workload import prepare_workload
+from .workload import LOCAL_PACKAGES, prepare_workload
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 START, END = "<!-- bench-results:start -->", "<!-- bench-results:end -->"
@@ -32,6 +32,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--tools", default=",".join(ALL_TOOLS), help="subset of: " + ",".join(ALL_TOOLS))
     p.add_argument("--no-pkg", action="store_true",
                    help="workload without the apt package and systemd service tasks")
+    p.add_argument("--index", default="local",
+                   help="the hosts' apt index, comma-separated: local (the fleet's small repo), "
+                        "real (this machine's Debian sources, full index, apt-get update untimed)")
+    p.add_argument("--real-packages", default="jq",
+                   help="--index real: Debian packages the workload installs besides the demo ones")
     p.add_argument("--no-latency", action="store_true", help="skip the +20 ms RTT re-runs")
     p.add_argument("--latency-hosts", type=int, default=10)
     p.add_argument("--delay-ms", type=int, default=10, help="relay delay each way (10 = 20 ms RTT)")
@@ -50,6 +55,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         args.slow_runs = args.runs
     args.host_counts = sorted({int(n) for n in args.hosts.split(",")})
     args.tool_list = [t for t in ALL_TOOLS if t in args.tools.split(",")]
+    args.indexes = [i for i in ("local", "real") if i in args.index.split(",")]
+    if not args.indexes or set(args.index.split(",")) - {"local", "real"}:
+        p.error(f"--index {args.index}: give local, real or local,real")
+    args.real_package_list = tuple(n for n in args.real_packages.split(",") if n)
     return args
 
 
@@ -62,18 +71,28 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_pkg and not with_pkg:
         print("bench: corral has no apt/systemd modules yet: running the --no-pkg workload", flush=True)
     workload = prepare_workload(work, with_pkg)
+    real_packages = (*LOCAL_PACKAGES, *args.real_package_list)
+    real_workload = prepare_workload(work, with_pkg, real_packages, "workload-real")
     size = max(args.host_counts)
     fleet = BenchFleet(Path(args.state_dir), args.base_port, size, min(args.systemd, size),
-                       Path(args.venv).parent / "debs")
+                       Path(args.venv).parent / "debs", index_tar=work / "real-index.tar")
     env = dict(os.environ, PATH=f"{venv_bin}:{os.environ.get('PATH', '/usr/bin:/bin')}")
     bench = Bench(fleet, venv_bin, workload, work, args.runs, args.slow_runs, args.tool_list, with_pkg, env)
     started = time.monotonic()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so `finally` takes the fleet down
     try:
         fleet.down()
-        fleet.up()
-        for hosts in args.host_counts:
-            bench.host_count(hosts)
+        if (work / "real-index.tar").exists():
+            (work / "real-index.tar").unlink()  # fetched again: the mirror moves
+        for index in args.indexes:
+            real = index == "real"
+            fleet.real_index = args.real_package_list if real else ()
+            bench.index, bench.workload = index, real_workload if real else workload
+            bench.packages = real_packages if real else LOCAL_PACKAGES
+            if index == args.indexes[0]:
+                fleet.up()
+            for hosts in args.host_counts:
+                bench.host_count(hosts)
         if args.profile and "corral" in args.tool_list:
             profile(bench, size)
         if not args.no_latency:
@@ -119,11 +138,14 @@ def render(bench: Bench, args: argparse.Namespace, venv_bin: Path, with_pkg: boo
     parts = [
         f"Measured {time.strftime('%Y-%m-%d %H:%M %Z')} on {machine()}; "
         f"{args.runs} run(s) per cell ({args.slow_runs} for ansible), workload {'full' if with_pkg else '--no-pkg'}, "
+        f"apt index: {' and '.join(_INDEX_TEXT[i] for i in args.indexes)}"
+        f"{' (packages ' + ', '.join(args.real_package_list) + ' added)' if 'real' in args.indexes else ''}, "
         f"{args.systemd} systemd hosts; {versions(venv_bin)}; bench took {seconds / 60:.0f} min; "
         f"1-min load average before the runs: median {_load(results)} (other work on the machine "
         "inflates wall times).",
         "",
-        "Median wall seconds (lower is better) and each tool's time ÷ corral's:",
+        "Median wall seconds (lower is better), hosts CPU per host (CPU used inside the hosts'"
+        " cgroups during the run ÷ hosts), and each tool's time ÷ corral's:",
         "",
         summary_table(results, tools),
         "",
@@ -141,6 +163,9 @@ def render(bench: Bench, args: argparse.Namespace, venv_bin: Path, with_pkg: boo
         parts += ["", f"corral `--stats` on the idempotent re-run (bootstrap sent to each host: "
                       f"{bootstrap_size(venv_bin)} bytes, compressed):", "", stats_table(bench.stats)]
     return "\n".join(parts) + "\n"
+
+
+_INDEX_TEXT = {"local": "the fleet's local repo", "real": "Debian's full index (this machine's sources)"}
 
 
 def _load(results: list[Run]) -> str:

@@ -4,6 +4,13 @@ ansible's apt module needs python3-apt on the host; the image does not have it a
 hosts are offline. The bench fetches the three bookworm debs once (from inside a host,
 with the Debian source switched on there, so the controller's distribution does not
 matter), caches them, and installs them on every host after each (re)start, untimed.
+
+The real-index mode (``--index real``) gives the hosts this machine's Debian apt sources
+and the full index, as a user's servers have it after ``apt-get update``: the lists are
+fetched once per bench run (inside one host, with the workload's packages downloaded into
+apt's archive so the timed runs do not depend on the mirror's speed), then after every
+(re)start each host gets them and runs ``apt-get update`` itself (untimed: mostly "Hit",
+then apt builds its binary caches as on any server).
 """
 
 from __future__ import annotations
@@ -34,6 +41,38 @@ FETCH_DEBS = (
 # address and that host's sshd cannot bind. Such clashes are transient: retry.
 ATTEMPTS = 3
 INSTALL_DEBS = "d=$(mktemp -d) && tar xf - -C $d && dpkg -i $d/*.deb >/dev/null && rm -rf $d"
+HOST_SOURCES = "etc/apt/sources.list.d/debian.sources"
+INSTALL_INDEX = "tar xf - -C / && apt-get -q update >/dev/null"
+
+
+def machine_debian_sources() -> str:
+    """This machine's Debian apt sources (deb822 or one-line format), for the hosts."""
+    deb822 = Path("/etc/apt/sources.list.d/debian.sources")
+    if deb822.exists():
+        return deb822.read_text()
+    lines = [line for line in Path("/etc/apt/sources.list").read_text().splitlines()
+             if line.startswith("deb ") and "debian" in line]
+    if not lines:
+        raise RuntimeError("--index real: this machine has no Debian apt source "
+                           "(/etc/apt/sources.list.d/debian.sources or deb lines in /etc/apt/sources.list)")
+    return "".join(_one_line_to_deb822(line) for line in lines)
+
+
+def _one_line_to_deb822(line: str) -> str:
+    words = line.split()
+    words = [w for w in words if not w.startswith("[")]
+    return (f"Types: deb\nURIs: {words[1]}\nSuites: {words[2]}\nComponents: {' '.join(words[3:])}\n"
+            "Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg\n\n")
+
+
+def seed_index_script(sources: str, packages: tuple[str, ...]) -> str:
+    """Inside one host: this machine's sources, apt-get update, the packages downloaded
+    (not installed); then a tar of the sources, lists and downloaded debs on stdout."""
+    return (f"cat > /{HOST_SOURCES} <<'CORRAL_BENCH_EOF'\n{sources}\nCORRAL_BENCH_EOF\n"
+            "apt-get -q update >/dev/null && "
+            f"DEBIAN_FRONTEND=noninteractive apt-get -q -y -d install {' '.join(packages)} >/dev/null && "
+            f"cd / && tar cf - --exclude=var/lib/apt/lists/lock --exclude=var/lib/apt/lists/partial "
+            f"{HOST_SOURCES} var/lib/apt/lists $(ls var/cache/apt/archives/*.deb)")
 
 
 @dataclass
@@ -45,6 +84,9 @@ class BenchFleet:
     deb_cache: Path
     relays: tuple[str, ...] = ()
     relay_delay_ms: int = 0
+    # --index real: the workload's packages, and where the fetched index is kept (a tar)
+    real_index: tuple[str, ...] = ()
+    index_tar: Path | None = None
 
     @property
     def known_hosts(self) -> Path:
@@ -78,6 +120,7 @@ class BenchFleet:
         if not self._have_debs():
             self._fetch_debs()
         self.install_python_apt(self.hosts())
+        self.install_index(self.hosts())
 
     def down(self) -> None:
         self._fleet("down", check=False)
@@ -91,6 +134,31 @@ class BenchFleet:
         for host in self.hosts(count):
             self._reset_host(host.name)
         self.install_python_apt(self.hosts(count))
+        self.install_index(self.hosts(count))
+
+    def install_index(self, hosts: tuple[BenchHost, ...]) -> None:
+        """--index real: this machine's Debian sources and the full index on ``hosts``,
+        then ``apt-get update`` on each (untimed). Nothing in the local-repo mode."""
+        if not self.real_index:
+            return
+        assert self.index_tar is not None
+        if not self.index_tar.exists():
+            self._seed_index()
+        tar = self.index_tar.read_bytes()
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(lambda h: self.exec(h.name, INSTALL_INDEX, stdin=tar), hosts))
+
+    def _seed_index(self) -> None:
+        """apt-get update (and the packages downloaded) inside the last host, kept as a tar;
+        that host is reset, then given python3-apt again."""
+        assert self.index_tar is not None
+        print(f"bench: fetching the Debian index and {', '.join(self.real_index)} (once)", flush=True)
+        host = self.hosts()[-1]
+        data = self.exec(host.name, seed_index_script(machine_debian_sources(), self.real_index))
+        self._reset_host(host.name)
+        self.install_python_apt((host,))
+        self.index_tar.parent.mkdir(parents=True, exist_ok=True)
+        self.index_tar.write_bytes(data)
 
     def hosts_cpu_seconds(self, hosts: int) -> float:
         """CPU used so far by everything inside the first ``hosts`` hosts (their cgroups)."""

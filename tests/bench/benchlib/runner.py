@@ -30,6 +30,7 @@ class Run:
     log: str
     load: float
     hosts_cpu: float
+    index: str = "local"  # the hosts' apt index: the fleet's local repo, or Debian's ("real")
 
 
 @dataclass
@@ -52,6 +53,8 @@ class Bench:
     tools: list[str]
     with_pkg: bool
     base_env: dict[str, str]
+    index: str = "local"
+    packages: tuple[str, ...] = ("corral-demo", "corral-demo-svc")
     results: list[Run] = field(default_factory=list)
     stats: list[CorralStats] = field(default_factory=list)
 
@@ -62,7 +65,7 @@ class Bench:
         scratch = self.work / "scratch"
         scratch.mkdir(parents=True, exist_ok=True)
         return RunContext(self.venv_bin, self.workload, inv.yaml, inv.pyinfra, hosts, scratch,
-                          self.with_pkg, self.base_env)
+                          self.with_pkg, self.base_env, self.packages)
 
     def host_count(self, hosts: int) -> None:
         """Cold applies (each on reset hosts), then re-runs and check runs, for each tool."""
@@ -75,7 +78,7 @@ class Bench:
             for phase in ("rerun", "check"):
                 for i in range(self.runs_of(key)):
                     self.one(tool, phase, ctx, 0, i)
-            if key == "corral":
+            if key == "corral" and self.index == "local":
                 self.corral_stats(ctx, 0)
 
     def latency(self, hosts: int, latency_ms: int) -> None:
@@ -97,7 +100,7 @@ class Bench:
         if inv.report is not None and inv.report.exists():
             inv.report.unlink()
         tag = "warmup" if index < 0 else f"r{index + 1}"
-        log = self.work / "logs" / f"{tool.key}-{phase}-{ctx.hosts}h-{latency_ms}ms-{tag}.log"
+        log = self.work / "logs" / f"{tool.key}-{phase}-{ctx.hosts}h-{latency_ms}ms-{self.index}-{tag}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         load = float(Path("/proc/loadavg").read_text().split()[0])
         hosts_cpu = self.fleet.hosts_cpu_seconds(ctx.hosts)
@@ -106,6 +109,7 @@ class Bench:
         outcome = tool.outcome(log, inv)
         what = f"{tool.label:<18} {phase:<5} {ctx.hosts:>2} hosts"
         what += f" +{2 * latency_ms}ms RTT" if latency_ms else ""
+        what += " Debian index" if self.index == "real" else ""
         verdict = _verdict(phase, sample.rc, outcome.changed, outcome.failed)
         print(f"bench: {what} {tag:<6} {sample.wall:7.2f}s cpu {sample.cpu:6.2f}s "
               f"hosts cpu {hosts_cpu:6.2f}s rss {sample.maxrss_mb:5.0f}MB pss {sample.tree_pss_mb:6.0f}MB "
@@ -115,7 +119,8 @@ class Bench:
         if index >= 0:
             self.results.append(Run(tool.key, phase, ctx.hosts, latency_ms, sample.wall,
                                     sample.cpu, sample.maxrss_mb, sample.tree_pss_mb,
-                                    sample.rc, outcome.changed, outcome.failed, str(log), load, hosts_cpu))
+                                    sample.rc, outcome.changed, outcome.failed, str(log), load, hosts_cpu,
+                                    self.index))
 
     def corral_stats(self, ctx: RunContext, latency_ms: int) -> None:
         """One more (untimed) corral re-run with --stats: round trips and bytes per host."""

@@ -8,26 +8,37 @@ from .runner import CorralStats, Run, median
 from .tools import ALL_TOOLS, PHASES
 
 PHASE_TEXT = {"cold": "cold apply", "rerun": "idempotent re-run", "check": "check mode (converged)"}
+INDEXES = ("local", "real")
+Key = tuple[str, int, int, str, str]  # phase, hosts, latency ms, index, tool
 
 
-def group(results: list[Run]) -> dict[tuple[str, int, int, str], list[Run]]:
-    groups: dict[tuple[str, int, int, str], list[Run]] = defaultdict(list)
+def group(results: list[Run]) -> dict[Key, list[Run]]:
+    groups: dict[Key, list[Run]] = defaultdict(list)
     for run in results:
-        groups[(run.phase, run.hosts, run.latency_ms, run.tool)].append(run)
+        groups[(run.phase, run.hosts, run.latency_ms, run.index, run.tool)].append(run)
     return groups
 
 
+def _phase_name(phase: str, latency: int, index: str) -> str:
+    name = PHASE_TEXT[phase] + (f", +{2 * latency} ms RTT" if latency else "")
+    return name + (", Debian index" if index == "real" else "")
+
+
 def summary_table(results: list[Run], tools: list[str]) -> str:
-    """Median wall seconds per phase and host count, and each tool's time ÷ corral's."""
+    """Median wall seconds and hosts CPU per host, per phase and host count; each tool's
+    time ÷ corral's."""
     groups = group(results)
     others = [t for t in tools if t != "corral"]
     head = ["phase", "hosts", *[f"{ALL_TOOLS[t].label} s" for t in tools]]
+    head += [f"{ALL_TOOLS[t].label} hosts CPU/host s" for t in tools]
     head += [f"{ALL_TOOLS[t].label} ÷ corral" for t in others if "corral" in tools]
     rows = []
-    for phase, hosts, latency in _keys(results):
-        walls = {t: _med(groups, (phase, hosts, latency, t), "wall") for t in tools}
-        name = PHASE_TEXT[phase] + (f", +{2 * latency} ms RTT" if latency else "")
-        row = [name, str(hosts), *[_num(walls[t]) for t in tools]]
+    for phase, hosts, latency, index in _keys(results):
+        walls = {t: _med(groups, (phase, hosts, latency, index, t), "wall") for t in tools}
+        per_host = {t: _med(groups, (phase, hosts, latency, index, t), "hosts_cpu") / hosts
+                    for t in tools}
+        row = [_phase_name(phase, latency, index), str(hosts), *[_num(walls[t]) for t in tools]]
+        row += [_num(per_host[t], 3) for t in tools]
         if "corral" in tools:
             row += [_ratio(walls[t], walls["corral"]) for t in others]
         rows.append(row)
@@ -40,13 +51,13 @@ def detail_table(results: list[Run], tools: list[str]) -> str:
     head = ["phase", "hosts", "tool", "wall s (median)", "wall min–max", "runs",
             "controller CPU s", "hosts CPU s", "peak RSS MB", "tree PSS MB", "changed (1st run)"]
     rows = []
-    for phase, hosts, latency in _keys(results):
+    for phase, hosts, latency, index in _keys(results):
         for tool in tools:
-            runs = groups.get((phase, hosts, latency, tool), [])
+            runs = groups.get((phase, hosts, latency, index, tool), [])
             if not runs:
                 continue
             walls = [r.wall for r in runs]
-            name = PHASE_TEXT[phase] + (f", +{2 * latency} ms RTT" if latency else "")
+            name = _phase_name(phase, latency, index)
             bad = [r for r in runs if r.failed or r.changed < 0]
             rows.append([
                 name, str(hosts), ALL_TOOLS[tool].label, _num(median(walls)),
@@ -63,7 +74,8 @@ def detail_table(results: list[Run], tools: list[str]) -> str:
 def memory_table(results: list[Run], tools: list[str]) -> str:
     """Peak RSS (and tree PSS) on the idempotent re-run per host count, and growth per host."""
     groups = group(results)
-    counts = sorted({r.hosts for r in results if r.phase == "rerun" and not r.latency_ms})
+    counts = sorted({r.hosts for r in results
+                     if r.phase == "rerun" and not r.latency_ms and r.index == "local"})
     if len(counts) < 2:
         return ""
     low, high = counts[-2], counts[-1]
@@ -71,8 +83,8 @@ def memory_table(results: list[Run], tools: list[str]) -> str:
             f"tree PSS MB @{high}", f"PSS growth/host {low}→{high}"]
     rows = []
     for tool in tools:
-        rss = {n: _med(groups, ("rerun", n, 0, tool), "maxrss_mb") for n in counts}
-        pss = {n: _med(groups, ("rerun", n, 0, tool), "tree_pss_mb") for n in counts}
+        rss = {n: _med(groups, ("rerun", n, 0, "local", tool), "maxrss_mb") for n in counts}
+        pss = {n: _med(groups, ("rerun", n, 0, "local", tool), "tree_pss_mb") for n in counts}
         rows.append([ALL_TOOLS[tool].label, *[f"{rss[n]:.0f}" for n in counts],
                      f"{(rss[high] - rss[low]) / (high - low):.2f} MB",
                      f"{pss[high]:.0f}", f"{(pss[high] - pss[low]) / (high - low):.2f} MB"])
@@ -101,18 +113,17 @@ def stats_table(stats: list[CorralStats]) -> str:
     return _markdown(head, rows)
 
 
-def _keys(results: list[Run]) -> list[tuple[str, int, int]]:
-    keys = {(r.phase, r.hosts, r.latency_ms) for r in results}
-    return sorted(keys, key=lambda k: (k[2], PHASES.index(k[0]), k[1]))
+def _keys(results: list[Run]) -> list[tuple[str, int, int, str]]:
+    keys = {(r.phase, r.hosts, r.latency_ms, r.index) for r in results}
+    return sorted(keys, key=lambda k: (k[2], INDEXES.index(k[3]), PHASES.index(k[0]), k[1]))
 
 
-def _med(groups: dict[tuple[str, int, int, str], list[Run]], key: tuple[str, int, int, str],
-         attr: str) -> float:
+def _med(groups: dict[Key, list[Run]], key: Key, attr: str) -> float:
     return median([getattr(r, attr) for r in groups.get(key, [])])
 
 
-def _num(value: float) -> str:
-    return "–" if value != value else f"{value:.2f}"
+def _num(value: float, digits: int = 2) -> str:
+    return "–" if value != value else f"{value:.{digits}f}"
 
 
 def _ratio(value: float, base: float) -> str:

@@ -51,6 +51,7 @@ class RunContext:
     scratch: Path
     with_pkg: bool
     base_env: dict[str, str]
+    packages: tuple[str, ...] = ("corral-demo", "corral-demo-svc")
 
 
 class Corral(Tool):
@@ -106,7 +107,8 @@ class Ansible(Tool):
 
 class Pyinfra(Tool):
     def invocation(self, phase: str, ctx: RunContext) -> Invocation:
-        env = dict(ctx.base_env, BENCH_NO_PKG="0" if ctx.with_pkg else "1")
+        env = dict(ctx.base_env, BENCH_NO_PKG="0" if ctx.with_pkg else "1",
+                   BENCH_PACKAGES=",".join(ctx.packages))
         # --dry only reports with change detection on, which -y (execute at once) skips.
         mode = ["--dry"] if phase == "check" else ["-y"]
         cmd = [str(ctx.venv_bin / "pyinfra"), *mode, "--parallel", str(max(ctx.hosts, 1)),

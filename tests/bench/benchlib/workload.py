@@ -14,15 +14,24 @@ from pathlib import Path
 
 WORKLOAD_DIR = Path(__file__).resolve().parent.parent / "workload"
 PKG_TAG = "pkg"
+LOCAL_PACKAGES = ("corral-demo", "corral-demo-svc")
 
 
-def prepare_workload(work: Path, with_pkg: bool) -> Path:
-    """Copy the workload into ``work/workload`` and write its variants; return that folder."""
-    target = work / "workload"
+def prepare_workload(work: Path, with_pkg: bool, packages: tuple[str, ...] = LOCAL_PACKAGES,
+                     folder: str = "workload") -> Path:
+    """Copy the workload into ``work/FOLDER`` and write its variants; return that folder.
+
+    ``packages`` replaces the apt task's list (pyinfra reads the same list from
+    BENCH_PACKAGES, see tools.py).
+    """
+    target = work / folder
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(WORKLOAD_DIR, target)
     text = (WORKLOAD_DIR / "app.yml").read_text()
+    listed = f"name: [{', '.join(LOCAL_PACKAGES)}]"
+    assert listed in text, f"app.yml: the apt task must read `{listed}`"
+    text = text.replace(listed, f"name: [{', '.join(packages)}]")
     if not with_pkg:
         text = drop_tagged_items(text, PKG_TAG)
     (target / "app.yml").write_text(text)

@@ -1,7 +1,8 @@
 """The benchmark's "app server" workload for pyinfra: the same steps as app.yml.
 
 Run from this folder: `pyinfra -y INVENTORY.py deploy.py` (`--dry` for check mode).
-The harness sets BENCH_NO_PKG=1 for the variant without the package and service steps.
+The harness sets BENCH_NO_PKG=1 for the variant without the package and service steps,
+and BENCH_PACKAGES (comma-separated) to the packages of the real-index mode.
 """
 
 import os
@@ -12,9 +13,10 @@ from pyinfra.operations import apt, files, server, systemd
 APP_ROOT = "/srv/app"
 WITH_PKG = os.environ.get("BENCH_NO_PKG") != "1"
 ON_SYSTEMD = "systemd" in host.groups
+PACKAGES = os.environ.get("BENCH_PACKAGES", "corral-demo,corral-demo-svc").split(",")
 
 if WITH_PKG:
-    apt.packages(name="App packages installed", packages=["corral-demo", "corral-demo-svc"])
+    apt.packages(name="App packages installed", packages=PACKAGES)
 
 files.directory(name="App folder exists", path=APP_ROOT, mode="755")
 
