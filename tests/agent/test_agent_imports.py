@@ -111,11 +111,9 @@ def test_staging_falls_back_to_tempfile_when_tmpdir_is_unusable(
 
 
 MODULES = Path(__file__).resolve().parents[2] / "src" / "corral" / "modules"
-# Still import typing at run time: a type alias (_user_extras), and the package
-# backends (changed on another branch);
+# Still imports typing at run time: a type alias (_user_extras);
 # remove a name from here when its file puts its typing import under `if False:`.
-_TYPING_AT_RUN_TIME = {"_user_extras.py", "_pkg_apk.py", "_pkg_apt.py", "_pkg_common.py", "_pkg_dnf.py",
-                       "_pkg_pacman.py", "_pkg_rpm.py", "_pkg_zypper.py"}
+_TYPING_AT_RUN_TIME = {"_user_extras.py"}
 _CONTROLLER_ONLY = {"registry.py", "doc.py", "__init__.py"}
 
 

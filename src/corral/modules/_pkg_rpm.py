@@ -7,10 +7,8 @@ from corral.modules._pkg_common import run
 
 REQUIRES = ('_pkg_common',)
 
-try:  # typing only
+if False:  # typing for the type comments only: importing it costs a host ~2.5 ms a run
     from typing import Dict, List, Optional, Set, Tuple  # noqa: F401 (type comments)
-except ImportError:  # pragma: no cover
-    pass
 
 QUERY_FORMAT = "%{NAME}\\t%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\\t%{ARCH}\\n"
 
