@@ -11,6 +11,7 @@ from typing import Any
 import asyncssh
 
 from corral.errors import HostUnreachable, UnreachableCause
+from corral.transport.ciphers import cipher_preference
 from corral.transport.connection import Connection
 from corral.transport.errors import is_transient, unreachable
 from corral.transport.host_keys import (
@@ -79,6 +80,9 @@ class SshConnection(Connection):
             "password": None,
             "kbdint_auth": False,
         }
+        ciphers = cipher_preference()
+        if ciphers is not None:
+            kwargs["encryption_algs"] = ciphers
         if opts.port is not None:
             kwargs["port"] = opts.port
         if opts.user is not None:
