@@ -150,6 +150,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hosts", default="1000,5000")
     parser.add_argument("--forks", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=2,
+                        help="runs per size (the stand-in answers a re-run as a first run)")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     _raise_nofile()
@@ -168,7 +170,7 @@ def main() -> None:
             lines = ["[sim]"] + [f"sim{i:05d} ansible_host=127.0.0.1 ansible_port={port} "
                                  "ansible_user=sim" for i in range(count)]
             (work / f"sim-{count}.ini").write_text("\n".join(lines) + "\n")
-            for label in ("first run", "re-run"):
+            for label in ("first run", "re-run", *(f"run {n}" for n in range(3, 10)))[:args.runs]:
                 result = run_once(work, count, args.forks)
                 print(f"{label:9}: {json.dumps(result)}", flush=True)
     finally:
