@@ -55,8 +55,12 @@ class _PositionLoader(BoundedLoader):
         in the same pass (what ``note_duplicates``, ``construct_mapping`` and ``record`` do)."""
         positions: KeyPositions = {}
         seen: set[str] = set()
+        scalar = yaml.ScalarNode
         for key_node, value_node in node.value:
-            key = self.construct_object(key_node)
+            if key_node.tag == _STR_TAG and key_node.__class__ is scalar:
+                key = key_node.value  # the usual key: construct_object's shortcut, inlined
+            else:
+                key = self.construct_object(key_node)
             if key.__class__ is not str and not isinstance(key, Hashable):
                 self.construct_mapping(node)  # raises PyYAML's own error at the key
             mark = key_node.start_mark
