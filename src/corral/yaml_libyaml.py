@@ -38,7 +38,7 @@ _COLLECTION_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("seq", "omap", "
 def libyaml_is_bounded() -> bool:
     """Whether PyYAML has libyaml, and libyaml refuses nesting past 1,000 levels itself.
 
-    libyaml before 0.2.5 has no such limit, and its composer recurses in C: a deep
+    Older libyaml releases have no such limit, and PyYAML's C composer recurses: a deep
     document would overflow the C stack before any Python check could run.
     """
     if not getattr(yaml, "__with_libyaml__", False):
@@ -54,8 +54,9 @@ def libyaml_is_bounded() -> bool:
 def libyaml_class(loader_class: type[BoundedLoader]) -> type[Any]:
     """``loader_class`` with libyaml's parser and composer (its constructor unchanged).
 
-    Only when ``libyaml_is_bounded()``. The subclass's ``__init__`` takes the same arguments; the caller must use
-    ``compose_bounded`` (never ``get_single_data``), which checks before constructing.
+    Only when ``libyaml_is_bounded()``. The subclass's ``__init__`` takes the same
+    arguments; the caller must use ``compose_bounded`` (never ``get_single_data``),
+    which checks before constructing.
     """
 
     class LibyamlLoader(yaml.cyaml.CParser, loader_class):  # type: ignore[name-defined,misc,valid-type]

@@ -40,6 +40,10 @@ SAME = [
     "a: !!str 123\nb: !!int '0x1f'\nc: !!float 1\nd: !!binary aGVsbG8=\ne: !!set {x, y}\n",
     "s: &s [1, 2]\nt: [*s, *s]\n",
     "x: |\n  block\n  text\ny: >\n  folded\n",
+    # every implicit tag the resolver tells apart (the fast path has its own resolve)
+    "v: [yes, No, on, OFF, y, n, ~, null, Null, '', 0o17, 017, 0x1F, 0b101, 1_000, -0, +1,\n"
+    "    1:20, 190:20:30.15, .inf, -.Inf, 3.14, 1e3, 6.8523015e+5, 2001-12-14,\n"
+    "    2001-12-14t21:59:43.10-05:00, 2001-12-14 21:59:43.10, text, 'quoted yes', \"1\"]\n",
     MERGED,
     "",
     "just a scalar\n",
@@ -83,6 +87,7 @@ def test_fast_path_loads_as_the_pure_loader(text: str, monkeypatch: pytest.Monke
     doc = load_yaml(text, "f.yml")
     assert isinstance(doc, YamlDocument)
     assert doc.data == expected.data
+    assert repr(doc.data) == repr(expected.data)  # True is not 1, "1" is not 1
     assert _positions(doc) == _positions(expected)
     assert doc.duplicates == expected.duplicates
 
