@@ -40,6 +40,7 @@ _NODE_KIND: dict[str, type[Node]] = {
     **{_STANDARD + t: SequenceNode for t in ("seq", "omap", "pairs")},
     **{_STANDARD + t: MappingNode for t in ("map", "set")},
 }
+_SCALAR_TAGS = frozenset(tag for tag, kind in _NODE_KIND.items() if kind is ScalarNode)
 _KIND_WORD = {ScalarNode: "a plain value", SequenceNode: "a sequence", MappingNode: "a mapping"}
 # What PyYAML's scalar constructors raise on values their tag cannot read.
 _SCALAR_FAILURES = (ValueError, KeyError, AttributeError, TypeError, IndexError, OverflowError)
@@ -96,6 +97,9 @@ class BoundedLoader(yaml.SafeLoader):
 
     def construct_object(self, node: Node, deep: bool = False) -> Any:
         try:
+            if node.__class__ is ScalarNode and node.tag in _SCALAR_TAGS:
+                # an immutable value: PyYAML's memo and recursion bookkeeping buy nothing
+                return self.yaml_constructors[node.tag](self, node)
             return super().construct_object(node, deep)
         except _SCALAR_FAILURES as exc:
             if not isinstance(node, ScalarNode):
@@ -121,11 +125,17 @@ def _size_of(node: Node, sizes: dict[int, tuple[int, int]]) -> tuple[int, int]:
     return 1 + sum(s for s, _ in known), 1 + max((h for _, h in known), default=0)
 
 
+def kind_matches_tag(node: Node) -> bool:
+    """Whether ``node`` is the kind of node its standard tag needs (any other tag: True)."""
+    expected = _NODE_KIND.get(node.tag)
+    return expected is None or isinstance(node, expected)
+
+
 def _check_kind(node: Node) -> None:
     """A standard tag written on the wrong kind of node is an error at the node."""
-    expected = _NODE_KIND.get(node.tag)
-    if expected is None or isinstance(node, expected):
+    if kind_matches_tag(node):
         return
+    expected = _NODE_KIND[node.tag]
     short = node.tag.replace(_STANDARD, "!!")
     raise ConstructorError(None, None, f"the tag {short} needs {_KIND_WORD[expected]}, "
                            f"but it is on {_KIND_WORD[type(node)]}", node.start_mark)

@@ -16,6 +16,11 @@ from corral.transport.local import LocalConnection
 from corral.transport.options import ConnectOptions
 
 CLOSE_SECONDS = 10.0  # a normal end: every agent exits and cleans up well within this
+MAX_HANDSHAKES = 64
+"""Connections opened at the same time, whatever --forks is. A handshake costs the
+controller a few ms of CPU (key exchange, signatures); thousands at once on a few cores
+would stretch each past its connect timeout, and hosts would seem unreachable. Waiting
+here does not count against the timeout, which starts with the handshake."""
 
 
 class ConnectionPool:
@@ -26,6 +31,7 @@ class ConnectionPool:
         self._connections: dict[str, Connection] = {}
         self._agents: dict[tuple[str, str | None], AgentSession] = {}
         self._locks: dict[str, asyncio.Lock] = {}
+        self._handshakes = asyncio.Semaphore(MAX_HANDSHAKES)
 
     async def agent(self, host: str, host_vars: Mapping[str, Any], become: bool,
                     become_user: str | None, become_method: str = "sudo") -> AgentSession:
@@ -37,11 +43,7 @@ class ConnectionPool:
         async with lock:
             if key in self._agents:
                 return self._agents[key]
-            connection = self._connections.get(host)
-            if connection is None:
-                connection = self._connect(host, host_vars)
-                await connection.open()
-                self._connections[host] = connection
+            connection = await self._opened(host, host_vars)
             password = None
             if become:
                 password = host_vars.get("ansible_become_password") or host_vars.get(
@@ -85,12 +87,17 @@ class ConnectionPool:
         """The connection to ``host``, opened once, without starting an agent (raw, reboot)."""
         lock = self._locks.setdefault(host, asyncio.Lock())
         async with lock:
-            connection = self._connections.get(host)
-            if connection is None:
-                connection = self._connect(host, host_vars)
+            return await self._opened(host, host_vars)
+
+    async def _opened(self, host: str, host_vars: Mapping[str, Any]) -> Connection:
+        """The host's connection, opened now if need be (under the host's lock)."""
+        connection = self._connections.get(host)
+        if connection is None:
+            connection = self._connect(host, host_vars)
+            async with self._handshakes:
                 await connection.open()
-                self._connections[host] = connection
-            return connection
+            self._connections[host] = connection
+        return connection
 
     async def forget(self, host: str) -> None:
         """Drop the host's connection and agents (it rebooted): the next use reconnects."""

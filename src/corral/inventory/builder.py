@@ -65,7 +65,9 @@ class InventoryBuilder:
                 return
             self.hosts[name] = Host(name=name, source=source, position=position)
             self.host_layers[name] = []
-        members = self._member_sets.setdefault(group, set())
+        members = self._member_sets.get(group)
+        if members is None:
+            members = self._member_sets[group] = set()
         if name not in members:  # a set beside the list: 100,000 hosts in one group stay fast
             members.add(name)
             self.group(group).hosts.append(name)

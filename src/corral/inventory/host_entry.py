@@ -25,6 +25,8 @@ class HostEntry:
 def parse_host_entry(text: str) -> HostEntry:
     """Names and port of one host entry; raises ``RangeError`` when it is invalid."""
     text = text.strip()
+    if text and "[" not in text and ":" not in text:
+        return HostEntry([text], None)  # a plain name: most entries of a big inventory
     ipv6 = _BRACKETED_IPV6.match(text)
     if ipv6 is not None and ipv6.group(1).count(":") >= 2:
         port = ipv6.group(2)

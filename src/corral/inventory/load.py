@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from corral.errors import InventoryError, Position, Problem
+from corral.gc_paused import gc_paused
 from corral.inventory.builder import UNGROUPED, Definitions, InventoryBuilder
 from corral.inventory.host_entry import parse_host_entry
 from corral.inventory.inventory import Inventory
@@ -25,6 +26,11 @@ from corral.inventory.vars_dirs import load_vars_dir
 def load_inventory(sources: Sequence[str | Path], playbook_dir: Path | None = None) -> Inventory:
     """Load and merge inventory sources (files, folders, ``host1,host2,`` lists), with
     the group_vars/ and host_vars/ beside each source and beside ``playbook_dir``."""
+    with gc_paused():  # a 100,000-host inventory is millions of small objects, no cycles
+        return _load(sources, playbook_dir)
+
+
+def _load(sources: Sequence[str | Path], playbook_dir: Path | None) -> Inventory:
     expanded = expand_sources(sources)
     builder = InventoryBuilder(problems=list(expanded.problems))
     for path in expanded.files:

@@ -6,20 +6,24 @@ in a table keyed by the identity of each loaded mapping.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from corral.errors import Position, Problem
+from corral.gc_paused import gc_paused
 from corral.input_bounds import InputBoundError
 from corral.vault.yaml_tag import add_vault_tag
 from corral.yaml_bounds import BoundedLoader
+from corral.yaml_libyaml import compose_bounded, libyaml_class, libyaml_is_bounded
 
 KeyPositions = dict[str, tuple[int, int]]
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_MERGING_TAGS = (_MERGE_TAG, "tag:yaml.org,2002:value")
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 class _PositionLoader(BoundedLoader):
@@ -41,6 +45,34 @@ class _PositionLoader(BoundedLoader):
         self.key_positions[id(mapping)] = positions
         self.mappings.append(mapping)  # keeps ids valid while the document lives
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node.tag == _STR_TAG and node.__class__ is yaml.ScalarNode:
+            return node.value  # what construct_yaml_str gives, without the bookkeeping
+        return super().construct_object(node, deep)
+
+    def construct_plain_map(self, data: dict[Any, Any], node: yaml.MappingNode) -> None:
+        """Fill ``data`` from a mapping without merge keys, noting duplicates and positions
+        in the same pass (what ``note_duplicates``, ``construct_mapping`` and ``record`` do)."""
+        positions: KeyPositions = {}
+        seen: set[str] = set()
+        scalar = yaml.ScalarNode
+        for key_node, value_node in node.value:
+            if key_node.tag == _STR_TAG and key_node.__class__ is scalar:
+                key = key_node.value  # the usual key: construct_object's shortcut, inlined
+            else:
+                key = self.construct_object(key_node)
+            if key.__class__ is not str and not isinstance(key, Hashable):
+                self.construct_mapping(node)  # raises PyYAML's own error at the key
+            mark = key_node.start_mark
+            if key_node.__class__ is yaml.ScalarNode:
+                if key_node.value in seen:
+                    self.duplicates.append((key_node.value, mark.line + 1, mark.column + 1))
+                seen.add(key_node.value)
+            data[key] = self.construct_object(value_node)
+            positions[str(key)] = (mark.line + 1, mark.column + 1)
+        self.key_positions[id(data)] = positions
+        self.mappings.append(data)  # keeps ids valid while the document lives
+
     def note_duplicates(self, node: yaml.MappingNode) -> None:
         seen: set[str] = set()
         for key_node, _ in node.value:
@@ -55,9 +87,12 @@ class _PositionLoader(BoundedLoader):
 def _construct_map(loader: _PositionLoader, node: yaml.MappingNode) -> Iterator[dict[Any, Any]]:
     data: dict[Any, Any] = {}
     yield data
-    loader.note_duplicates(node)
-    data.update(loader.construct_mapping(node))
-    loader.record(data, node)
+    if any(key.tag in _MERGING_TAGS for key, _ in node.value):  # PyYAML's rules for "<<"
+        loader.note_duplicates(node)
+        data.update(loader.construct_mapping(node))
+        loader.record(data, node)
+    else:
+        loader.construct_plain_map(data, node)
 
 
 _PositionLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
@@ -94,8 +129,38 @@ class YamlDocument:
 
 
 def load_yaml(text: str, file: str) -> YamlDocument | Problem:
-    """Parse one YAML document, or describe the syntax error with its position."""
-    try:  # the pure parser: libyaml's would skip the depth and alias bounds
+    """Parse one YAML document, or describe the syntax error with its position.
+
+    libyaml when it is there and the document keeps every bound; else (and for every
+    error, so that it is worded one way) PyYAML's pure parser, bounded while it composes.
+    """
+    with gc_paused():
+        if libyaml_is_bounded():
+            loaded = _load_libyaml(text, file)
+            if loaded is not None:
+                return loaded
+        return _load_pure(text, file)
+
+
+def _load_libyaml(text: str, file: str) -> YamlDocument | None:
+    """The document on the fast path, or None to let the pure loader decide."""
+    try:
+        loader = libyaml_class(_PositionLoader)(text, file)
+    except InputBoundError:
+        return None
+    try:
+        node = compose_bounded(loader, text)
+        if node is None:
+            return None
+        return _document(loader, loader.construct_document(node), file)
+    except (InputBoundError, yaml.YAMLError):
+        return None
+    finally:
+        loader.dispose()
+
+
+def _load_pure(text: str, file: str) -> YamlDocument | Problem:
+    try:
         loader = _PositionLoader(text, file)
     except InputBoundError as exc:
         return exc.problem(file)
@@ -109,6 +174,10 @@ def load_yaml(text: str, file: str) -> YamlDocument | Problem:
         return Problem(f"YAML error: {exc}", Position(file))
     finally:
         loader.dispose()
+    return _document(loader, data, file)
+
+
+def _document(loader: _PositionLoader, data: Any, file: str) -> YamlDocument:
     return YamlDocument(
         file=file,
         data=data,

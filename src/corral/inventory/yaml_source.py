@@ -98,6 +98,7 @@ class _YamlReader:
                 self.read_group(str(child), child_data, value, where)
 
     def read_hosts(self, group: str, hosts: dict[Any, Any], at: Position) -> None:
+        path = str(self.path)
         for entry_text, host_vars in hosts.items():
             where = self.doc.where(hosts, entry_text, at)
             if host_vars is not None and not isinstance(host_vars, dict):
@@ -112,18 +113,22 @@ class _YamlReader:
             except RangeError as exc:
                 self.builder.problem(str(exc), where)
                 continue
-            values = _str_keys(host_vars or {})
+            values = _str_keys(host_vars) if host_vars else {}
             lines = self.doc.key_lines(host_vars) if host_vars else {}
             if entry.port is not None and "ansible_port" not in values:
-                values["ansible_port"] = entry.port
+                values = {**values, "ansible_port": entry.port}
                 if where.line is not None:
                     lines["ansible_port"] = where.line
             for name in entry.names:
                 self.builder.add_host(name, group, self.path, where)
-                self.builder.add_host_vars(name, values, lines, str(self.path))
+                if values:
+                    self.builder.add_host_vars(name, values, lines, path)
 
 
 def _str_keys(values: dict[Any, Any]) -> dict[str, Any]:
+    """``values`` with its keys as text: itself when they are (the builder copies it)."""
+    if all(key.__class__ is str for key in values):
+        return values
     return {str(k): v for k, v in values.items()}
 
 

@@ -73,6 +73,7 @@ class ModuleRegistry:
     def __init__(self, user_dirs: Sequence[Path] = ()) -> None:
         self._user_dirs = tuple(Path(d).resolve() for d in user_dirs)
         self._cache: dict[Path, ModuleInfo] = {}
+        self._located: dict[str, Path | None] = {}  # a task on 10,000 hosts: one lookup
 
     @classmethod
     def for_playbook(cls, playbook: Path) -> ModuleRegistry:
@@ -88,7 +89,9 @@ class ModuleRegistry:
 
     def find(self, name: str) -> ModuleInfo | None:
         """The module called ``name``, or None (see ``suggestions``)."""
-        path = self._locate(name)
+        if name not in self._located:
+            self._located[name] = self._locate(name)
+        path = self._located[name]
         return None if path is None else self._load(path)
 
     def get(self, name: str) -> ModuleInfo:

@@ -257,8 +257,12 @@ class AgentSession:
         async with self._lock:
             self._usable()
             rid = next(self._ids)
-            await self._send({"id": rid, **request})
-            return await self._answer(rid)
+            self._pipes.busy(True)
+            try:
+                await self._send({"id": rid, **request})
+                return await self._answer(rid)
+            finally:
+                self._pipes.busy(False)
 
     async def _answer(self, rid: int) -> dict[str, Any]:
         """The response to ``rid``; until it arrives the request is in flight (cancellable)."""

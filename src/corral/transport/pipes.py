@@ -35,6 +35,8 @@ class AgentPipes:
     stderr: ChunkReader
     kill: Callable[[], Awaitable[None]]
     wait: Callable[[], Awaitable[None]]
+    busy: Callable[[bool], None] = lambda busy: None
+    """Told True when a request starts and False when it ends (SSH keepalives)."""
 
 
 class StderrTail:

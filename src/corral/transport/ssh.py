@@ -11,6 +11,7 @@ from typing import Any
 import asyncssh
 
 from corral.errors import HostUnreachable, UnreachableCause
+from corral.transport.ciphers import cipher_preference
 from corral.transport.connection import Connection
 from corral.transport.errors import is_transient, unreachable
 from corral.transport.host_keys import (
@@ -19,11 +20,11 @@ from corral.transport.host_keys import (
     known_hosts_option,
     known_hosts_path,
 )
+from corral.transport.keepalive import COUNT_MAX, IDLE_SECONDS, KeepaliveSwitch
 from corral.transport.options import ConnectOptions
 from corral.transport.pipes import AgentPipes
 from corral.transport.raw import RawResult
 
-KEEPALIVE_SECONDS = 15.0
 BACKOFF_SECONDS = 0.5
 _CLOSE_GRACE = 2.0
 
@@ -37,6 +38,7 @@ class SshConnection(Connection):
         super().__init__(options.host, options.python_interpreter, options.become_timeout)
         self.options = options
         self._conn: asyncssh.SSHClientConnection | None = None
+        self._keepalive = KeepaliveSwitch(self._set_keepalive)  # shared by its agents
 
     async def open(self) -> None:
         began = time.monotonic()
@@ -74,11 +76,14 @@ class SshConnection(Connection):
         kwargs: dict[str, Any] = {
             "known_hosts": known_hosts_option(opts.host_key_policy, opts.known_hosts),
             "connect_timeout": opts.connect_timeout,
-            "keepalive_interval": KEEPALIVE_SECONDS,
-            "keepalive_count_max": 3,
+            "keepalive_interval": IDLE_SECONDS,  # BUSY_SECONDS while a request runs
+            "keepalive_count_max": COUNT_MAX,
             "password": None,
             "kbdint_auth": False,
         }
+        ciphers = cipher_preference()
+        if ciphers is not None:
+            kwargs["encryption_algs"] = ciphers
         if opts.port is not None:
             kwargs["port"] = opts.port
         if opts.user is not None:
@@ -110,7 +115,12 @@ class SshConnection(Connection):
         async def wait() -> None:
             await process.wait_closed()
 
-        return AgentPipes(process.stdin, process.stdout, process.stderr, kill, wait)
+        return AgentPipes(process.stdin, process.stdout, process.stderr, kill, wait,
+                          self._keepalive)
+
+    def _set_keepalive(self, seconds: float) -> None:
+        if self._conn is not None:
+            self._conn.set_keepalive(seconds, COUNT_MAX)
 
     def _abort_transport(self) -> None:
         conn, self._conn = self._conn, None

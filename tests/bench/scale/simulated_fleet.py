@@ -49,19 +49,19 @@ PLAYBOOK = """\
 
 # -- the stand-in fleet (server process) ----------------------------------------------
 
-async def _agent(process: Any, payload_size: int, ready: bytes) -> None:
+async def _agent(process: Any, payload_size: int, ready: bytes, protocol: int) -> None:
     """Speak the agent protocol on one SSH exec channel."""
     try:
         process.stdout.write(ready)
         await process.stdin.readexactly(payload_size)
-        hello = {"op": "hello", "protocol": 1, "python": [3, 11, 0], "pid": 1, "uid": 1000,
+        hello = {"op": "hello", "protocol": protocol, "python": [3, 11, 0], "pid": 1, "uid": 1000,
                  "user": "sim", "staging": "/tmp/sim", "cached": []}
         _write(process, hello)
         while True:
             header = await process.stdin.readexactly(4)
             frame = json.loads(await process.stdin.readexactly(struct.unpack(">I", header)[0]))
             op = frame.get("op")
-            if op in ("put_begin", "put_chunk"):
+            if op in ("put_begin", "put_chunk", "cancel"):
                 continue
             if op == "exit":
                 _write(process, {"id": frame.get("id"), "ok": True, "result": {"bye": True}})
@@ -87,7 +87,7 @@ async def serve() -> None:
     import asyncssh
 
     from corral.transport.bootstrap import agent_payload
-    from corral.transport.framing import READY_LINE
+    from corral.transport.framing import PROTOCOL_VERSION, READY_LINE
 
     size = len(agent_payload())
 
@@ -98,7 +98,7 @@ async def serve() -> None:
     key = asyncssh.generate_private_key("ssh-ed25519")
     server = await asyncssh.create_server(
         NoAuth, "127.0.0.1", 0, server_host_keys=[key], encoding=None,
-        process_factory=lambda p: _agent(p, size, READY_LINE), backlog=4096)
+        process_factory=lambda p: _agent(p, size, READY_LINE, PROTOCOL_VERSION), backlog=4096)
     port = server.sockets[0].getsockname()[1]
     print(port, flush=True)
     await asyncio.Event().wait()
@@ -150,6 +150,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hosts", default="1000,5000")
     parser.add_argument("--forks", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=2,
+                        help="runs per size (the stand-in answers a re-run as a first run)")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     _raise_nofile()
@@ -168,7 +170,7 @@ def main() -> None:
             lines = ["[sim]"] + [f"sim{i:05d} ansible_host=127.0.0.1 ansible_port={port} "
                                  "ansible_user=sim" for i in range(count)]
             (work / f"sim-{count}.ini").write_text("\n".join(lines) + "\n")
-            for label in ("first run", "re-run"):
+            for label in ("first run", "re-run", *(f"run {n}" for n in range(3, 10)))[:args.runs]:
                 result = run_once(work, count, args.forks)
                 print(f"{label:9}: {json.dumps(result)}", flush=True)
     finally:

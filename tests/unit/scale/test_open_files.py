@@ -35,9 +35,9 @@ def test_warnings_for_forks_and_for_hosts_past_the_limit() -> None:
     )
     forks, hosts, fine = done.stdout.splitlines()
     assert forks.startswith("--forks 500 is more than the open-file limit allows (200 files: "
-                            "about 68 connections at once)")
+                            "about 136 connections at once)")
     assert hosts.startswith("this run keeps a connection to each of its 5000 hosts, more than "
-                            "the open-file limit allows (200 files: about 68 connections)")
+                            "the open-file limit allows (200 files: about 136 connections)")
     assert "--shard" in hosts
     assert fine == "None"
 
@@ -61,10 +61,10 @@ def test_cli_entry_raises_the_limit(tmp_path: Path) -> None:
 
 
 def test_run_past_the_limit_warns_before_connecting(tmp_path: Path) -> None:
-    """A hard limit of 100 files: 30 hosts do not fit (each keeps a connection)."""
+    """A hard limit of 100 files: 50 hosts do not fit (each keeps a connection)."""
     inventory = tmp_path / "hosts.ini"
     inventory.write_text("[far]\n" + "".join(
-        f"h{i} ansible_host=127.0.0.1 ansible_port=1\n" for i in range(30)))
+        f"h{i} ansible_host=127.0.0.1 ansible_port=1\n" for i in range(50)))
     code = ("import resource, sys\n"
             "resource.setrlimit(resource.RLIMIT_NOFILE, (100, 100))\n"
             f"sys.argv = ['corral', 'run', 'far', '-i', {str(inventory)!r}, '-m', 'ping',"
@@ -74,5 +74,5 @@ def test_run_past_the_limit_warns_before_connecting(tmp_path: Path) -> None:
                           check=False, timeout=120)
     assert done.returncode == 3, done.stdout + done.stderr  # connection refused: unreachable
     output = done.stdout + done.stderr
-    assert ("this run keeps a connection to each of its 30 hosts, more than the open-file "
-            "limit allows (100 files: about 18 connections)") in output
+    assert ("this run keeps a connection to each of its 50 hosts, more than the open-file "
+            "limit allows (100 files: about 36 connections)") in output
