@@ -45,6 +45,7 @@ class PendingChange:
     origin: str
     kind: str
     name: str = ""
+    parents: bool = False  # a folder made with its parents (file state=directory, git clone)
 
 
 def _would_change(task: Task, result: TaskResult) -> bool:
@@ -72,7 +73,10 @@ def changes_of(task: Task, results: Iterable[TaskResult], origin: str) -> list[P
             if isinstance(name, str) and name:
                 found.append(PendingChange(origin, ACCOUNT_MODULES[task.module], name))
         elif task.module in PATH_MODULES:
-            found += [PendingChange(origin, PATH, posixpath.normpath(path))
+            parents = task.module == "git" or (
+                task.module == "file" and "directory" in (task.args.get("state"),
+                                                          result.data.get("state")))
+            found += [PendingChange(origin, PATH, posixpath.normpath(path), parents)
                       for path in _paths(result.data)]
     return found
 
@@ -82,11 +86,12 @@ def _paths(data: Mapping[str, Any]) -> list[str]:
             and value.startswith("/")][:1]
 
 
-def _related(one: str, other: str) -> bool:
-    """Equal, or one inside the other (a folder made with its parents)."""
-    one, other = posixpath.normpath(one), posixpath.normpath(other)
-    return (one == other or one.startswith(other.rstrip("/") + "/")
-            or other.startswith(one.rstrip("/") + "/"))
+def _related(missing: str, made: str, parents: bool) -> bool:
+    """Equal, the missing path under the one made, or (a folder made with its parents)
+    the missing path one of its parents. A file written into /srv/app makes no /srv/app."""
+    missing, made = posixpath.normpath(missing), posixpath.normpath(made)
+    return (missing == made or missing.startswith(made.rstrip("/") + "/")
+            or (parents and made.startswith(missing.rstrip("/") + "/")))
 
 
 def explains(change: PendingChange, missing: Mapping[str, Any]) -> bool:
@@ -97,7 +102,7 @@ def explains(change: PendingChange, missing: Mapping[str, Any]) -> bool:
     if change.kind == PATH:
         base = posixpath.basename(change.name)
         if kind == PATH:
-            return _related(name, change.name)
+            return _related(name, change.name, change.parents)
         if kind == "unit":
             return base in (name, f"{name}.service")
         if kind == "command":

@@ -37,6 +37,9 @@ SKIP = "command is not run in check mode"
     (_task("apt", args={"name": "x", "state": "absent"}), _result("apt", Status.CHANGED), []),
     (_task("file"), _result("file", Status.CHANGED, path="/srv/app/"),
      [PendingChange("T", PATH, "/srv/app")]),
+    (_task("file", args={"path": "/srv/app/conf.d", "state": "directory"}),
+     _result("file", Status.CHANGED, path="/srv/app/conf.d"),
+     [PendingChange("T", PATH, "/srv/app/conf.d", parents=True)]),
     (_task("copy"), _result("copy", Status.UNKNOWN, dest="/srv/app/a"),
      [PendingChange("T", PATH, "/srv/app/a")]),
     (_task("copy"), _result("copy", Status.CHANGED, dest="relative"), []),
@@ -60,7 +63,9 @@ def _missing(kind: str, name: str) -> dict[str, str]:
     (PendingChange("T", ANYTHING), _missing("command", "app"), True),
     (PendingChange("T", PATH, "/srv/app"), _missing("path", "/srv/app"), True),
     (PendingChange("T", PATH, "/srv/app"), _missing("path", "/srv/app/conf.d/x"), True),
-    (PendingChange("T", PATH, "/srv/app/conf.d"), _missing("path", "/srv/app"), True),  # parents
+    (PendingChange("T", PATH, "/srv/app/conf.d", parents=True), _missing("path", "/srv/app"), True),
+    # a file written into a folder does not make the folder
+    (PendingChange("T", PATH, "/srv/app/a.txt"), _missing("path", "/srv/app"), False),
     (PendingChange("T", PATH, "/srv/app"), _missing("path", "/srv/application"), False),
     (PendingChange("T", PATH, "/srv/other"), _missing("path", "/srv/app"), False),
     (PendingChange("T", PATH, "/etc/systemd/system/app.service"), _missing("unit", "app"), True),
