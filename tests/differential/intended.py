@@ -19,13 +19,13 @@ INTENDED_FILE = Path(__file__).resolve().parent / "intended.yml"
 
 @dataclass(frozen=True)
 class Entry:
-    case: str
+    case: tuple[str, ...]  # patterns of case names
     what: tuple[str, ...]
     reason: str
     temporary: bool
 
     def matches(self, case: str, what: str) -> bool:
-        return fnmatch.fnmatchcase(case, self.case) and any(
+        return any(fnmatch.fnmatchcase(case, p) for p in self.case) and any(
             fnmatch.fnmatchcase(what, pattern) for pattern in self.what)
 
 
@@ -48,8 +48,9 @@ def load_intended(path: Path = INTENDED_FILE) -> Intended:
             if not raw.get("reason"):
                 raise ValueError(f"{path}: {section} entry {raw!r} has no reason")
             what = raw["what"] if isinstance(raw["what"], list) else [raw["what"]]
-            entries.append(Entry(str(raw["case"]), tuple(str(w) for w in what), str(raw["reason"]),
-                                 temporary))
+            cases = raw["case"] if isinstance(raw["case"], list) else [raw["case"]]
+            entries.append(Entry(tuple(str(c) for c in cases), tuple(str(w) for w in what),
+                                 str(raw["reason"]), temporary))
     codes = data["exit_codes"]
     return Intended(
         exit_map={int(k): int(v) for k, v in codes["apply"].items()},

@@ -74,6 +74,6 @@ def unused_entries(results: Mapping[str, CaseResult], intended: Intended) -> str
     if not unused:
         return ""
     lines = ["intended.yml entries that matched no difference in this run (remove them?):"]
-    lines += [f"  [{'known' if e.temporary else 'intended'}] case {e.case}, what {', '.join(e.what)}"
+    lines += [f"  [{'known' if e.temporary else 'intended'}] case {', '.join(e.case)}, what {', '.join(e.what)}"
               for e in unused]
     return "\n".join(lines)

@@ -163,8 +163,9 @@ def test_a_missing_attribute_names_the_variable_and_its_task(tmp_path):
 """)
     code, out, report = _corral("apply", play, folder=tmp_path)
     assert code == 1, out
-    assert _tasks(report)["show"]["msg"].startswith(
-        "'v' (registered by task 'probe', which was skipped) has no attribute 'stdout'")
+    # the expression's file:line:col first, then the variable and the task that registered it
+    assert _tasks(report)["show"]["msg"].startswith(f"{play}:11:15: " + (
+        "'v' (registered by task 'probe', which was skipped) has no attribute 'stdout'"))
     assert "Unsafe" not in out and "corral.templating" not in out
 
 
