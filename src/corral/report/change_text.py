@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import difflib
-
+from corral.modules._api import line_counts
 from corral.report.model import AttributeChange, ContentDiff, TaskResult
 
 MAX_TEXT = 160  # one host's part of a CHANGES line
@@ -42,15 +41,9 @@ def content_text(counts: tuple[int, int] | None) -> str:
 
 
 def diff_counts(diff: ContentDiff) -> tuple[int, int]:
-    """(added, removed) lines of a content diff."""
-    added = removed = 0
-    lines = difflib.unified_diff(diff.before.splitlines(), diff.after.splitlines(), lineterm="", n=0)
-    for line in list(lines)[2:]:  # after the two file headers
-        if line.startswith("+"):
-            added += 1
-        elif line.startswith("-"):
-            removed += 1
-    return added, removed
+    """(added, removed) lines of a content diff, counted as the hosts count them."""
+    counts: tuple[int, int] = line_counts(diff.before, diff.after)
+    return counts
 
 
 def _is_hash(value: object) -> bool:
