@@ -97,7 +97,7 @@ def test_groups_and_a_user_created_changed_and_removed(fleet, light_host, tmp_pa
         {"what": "group", "before": "corral-bob", "after": "corral-devs"},
         {"what": "shell", "before": "/bin/bash", "after": "/bin/sh"},
         {"what": "password", "before": "(hash)", "after": "(hash changed)"}]
-    assert "password: (hash) -> (hash changed)" in changed.stdout
+    assert "password (hash) -> (hash changed)" in changed.stdout  # the CHANGES section
 
     append = host_play(tmp_path, host, """\
         - group: {name: corral-web}
