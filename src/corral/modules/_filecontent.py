@@ -283,7 +283,11 @@ def _make_folder(folder, mode):
     if os.path.isdir(folder):
         return
     _make_folder(os.path.dirname(folder), mode)
-    os.mkdir(folder)
+    try:
+        os.mkdir(folder)
+    except FileExistsError:  # made a moment ago by another task of the same host
+        if not os.path.isdir(folder):
+            raise
     if mode is not None:
         os.chmod(folder, resolve_mode(mode, default_mode(True), True) or 0o755)
 

@@ -55,7 +55,7 @@ def start(job, run, channel_fds):
     path = job_path(jid)
     folder = os.path.dirname(path)
     if not os.path.isdir(folder):
-        os.makedirs(folder, 0o700)
+        os.makedirs(folder, 0o700, exist_ok=True)
     header = {"ansible_job_id": jid, "started": True, "finished": False, "results_file": path}
     write_job(path, header)
     first = os.fork()

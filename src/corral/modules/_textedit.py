@@ -63,7 +63,7 @@ def apply_text(args, plan):
         return {}
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
-        os.makedirs(folder)
+        os.makedirs(folder, exist_ok=True)
     data = after.encode("utf-8", "surrogateescape")
     return install(path, data, wanted, args.get("validate"), args.get("backup", False))
 

@@ -147,7 +147,7 @@ def make_ssh_key(name, args, home, uid, gid):
     if not os.path.exists(path):
         folder = os.path.dirname(path)
         if not os.path.isdir(folder):
-            os.makedirs(folder, 0o700)
+            os.makedirs(folder, 0o700, exist_ok=True)
             os.chown(folder, uid, gid)
         comment = args.get("ssh_key_comment") or "ansible-generated on %s" % os.uname()[1]
         argv = ["ssh-keygen", "-q", "-t", str(args.get("ssh_key_type") or "rsa"), "-C", comment,

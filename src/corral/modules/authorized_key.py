@@ -149,6 +149,6 @@ def apply(ctx, args, plan):
     file_args = _file_args(args)
     folder = os.path.dirname(file_args["path"])
     if args["manage_dir"] and not os.path.isdir(folder):
-        os.makedirs(folder, mode=0o700)
+        os.makedirs(folder, mode=0o700, exist_ok=True)
         os.chown(folder, int(file_args["owner"]), int(file_args["group"]))
     return apply_text(file_args, plan)

@@ -155,5 +155,5 @@ def _fetch_key(url, path):
         raise ModuleError("Failed to download key at %s: HTTP Error %d" % (url, reply.status))
     data = reply.body.read(1024 * 1024)
     if not os.path.isdir(KEYRINGS):
-        os.makedirs(KEYRINGS, 0o755)
+        os.makedirs(KEYRINGS, 0o755, exist_ok=True)
     atomic_write(path, data, mode=0o644)

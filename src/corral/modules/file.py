@@ -402,7 +402,13 @@ def _make_directories(path, wanted):
         missing.append(folder)
         folder = os.path.dirname(folder)
     for made in reversed(missing):
-        os.mkdir(made)
+        try:
+            os.mkdir(made)
+        except FileExistsError:
+            # Made a moment ago by another task of the same host (many inventory names on
+            # one machine, or two runs at once): it is there, which is what was asked.
+            if not os.path.isdir(made):
+                raise
         apply_attrs(made, wanted)
 
 

@@ -122,7 +122,7 @@ def apply(ctx, args, plan):
     path = _path(args)
     folder = os.path.dirname(path)
     if not os.path.isdir(folder):
-        os.makedirs(folder, 0o700)
+        os.makedirs(folder, 0o700, exist_ok=True)
     if not os.path.exists(path):
         open(path, "a").close()
         os.chmod(path, 0o644)

@@ -151,7 +151,7 @@ def apply(ctx, args, plan):
         return {}
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
-        os.makedirs(folder)
+        os.makedirs(folder, exist_ok=True)
     data = after.encode("utf-8", "surrogateescape")
     done = install(path, data, wanted, args["validate"], args["backup"])
     apply_flags(path, args.get("attributes"))

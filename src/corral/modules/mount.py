@@ -146,7 +146,7 @@ def apply(ctx, args, plan):
     whats = [c.what for c in plan.changes]
     if "mounted" in whats and args["state"] in ("mounted", "ephemeral"):
         if not os.path.isdir(args["path"]):
-            os.makedirs(args["path"], 0o755)
+            os.makedirs(args["path"], 0o755, exist_ok=True)
         _run(["mount", "-t", args["fstype"], "-o", _options(args), args["src"], args["path"]])
     elif "remount" in whats:
         if args["state"] == "mounted":

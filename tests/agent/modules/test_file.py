@@ -16,6 +16,33 @@ def test_state_file_on_missing_path_fails(tmp_path):
                              "give it content" % (tmp_path / "x"))
 
 
+def test_directory_whose_parent_another_process_makes_meanwhile(tmp_path, monkeypatch):
+    """Two tasks on one host making siblings under a missing parent: the second's mkdir of
+    the parent finds it already made (FileExistsError) and goes on."""
+    import corral.modules.file as file_module
+
+    real_mkdir = os.mkdir
+    parent = str(tmp_path / "shared")
+
+    def racing_mkdir(path, *args):
+        if path == parent and not os.path.isdir(parent):
+            real_mkdir(path)  # the other process wins the race
+        real_mkdir(path, *args)
+
+    monkeypatch.setattr(file_module.os, "mkdir", racing_mkdir)
+    result = run("file", {"path": str(tmp_path / "shared" / "node01"), "state": "directory",
+                          "mode": "0750"})
+    assert result["status"] == "changed", result
+    assert os.path.isdir(str(tmp_path / "shared" / "node01"))
+    assert oct(os.stat(parent).st_mode & 0o777) == "0o750"
+
+
+def test_directory_over_a_file_in_the_way_of_a_parent_still_fails(tmp_path):
+    (tmp_path / "f").write_text("")
+    result = run("file", {"path": str(tmp_path / "f" / "sub"), "state": "directory"})
+    assert result["status"] == "failed"
+
+
 def test_directory_over_file_fails(tmp_path):
     (tmp_path / "f").write_text("")
     result = run("file", {"path": str(tmp_path / "f"), "state": "directory"})
