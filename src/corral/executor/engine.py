@@ -11,10 +11,11 @@ from typing import Any
 from corral.errors import CorralError
 from corral.executor.catalog import ModuleCatalog
 from corral.executor.connections import CLOSE_SECONDS, ConnectionPool
+from corral.executor.fact_gathering import FactGatherer
+from corral.executor.fact_needs import play_gathers, play_needs, read_include
 from corral.executor.host_order import ordered_hosts
 from corral.executor.host_state import HostState
 from corral.executor.host_vars import (
-    facts_layer,
     inventory_stack,
     magic_layer,
     play_magic,
@@ -23,6 +24,7 @@ from corral.executor.host_vars import (
 from corral.executor.include_loader import IncludeLoader
 from corral.executor.includes import IncludeExpander
 from corral.executor.inventory_tasks import InventoryEdit
+from corral.executor.lazy_facts import FactsMissing
 from corral.executor.options import RunOptions
 from corral.executor.play_context import PlayContext
 from corral.executor.play_runner import PlayRunner, StartAt
@@ -32,7 +34,7 @@ from corral.executor.vars_prompt import prompt_vars, vars_file_choice
 from corral.inventory import Inventory
 from corral.inventory.runtime_edit import with_group_member, with_host
 from corral.modules.registry import ModuleRegistry
-from corral.playbook.model import Play, Playbook, Task
+from corral.playbook.model import Play, Playbook
 from corral.report.events import RunEvents
 from corral.report.model import RunReport, Status, TaskResult
 from corral.templating import (
@@ -45,7 +47,6 @@ from corral.templating import (
     check_condition_syntax,
 )
 from corral.templating.omit import OMIT
-from corral.templating.unsafe import mark_unsafe
 from corral.vars_file import read_vars_file
 
 INTERRUPT_CLOSE_SECONDS = 0.75  # after Ctrl-C, how long hosts get to confirm they stopped
@@ -73,6 +74,7 @@ class Engine:
         self._hurry = asyncio.Event()  # a second interrupt: stop waiting for the hosts
         self._roles_path: tuple[Path, ...] = ()
         self._prompts: dict[int, dict[str, Any]] = {}
+        self._facts = FactGatherer({}, self.states, self._contexts, self.templar)
 
     # -- templating helpers -------------------------------------------------
     def templar(self, stack: VariableStack) -> Templar:
@@ -113,6 +115,8 @@ class Engine:
 
     async def run(self, playbook: Playbook) -> RunReport:
         self._roles_path = playbook.roles_path
+        self._facts = FactGatherer(self._fact_needs(playbook), self.states, self._contexts,
+                                   self.templar)
         report = RunReport(check_mode=self.options.check)
         started = time.monotonic()
         self._task = asyncio.current_task()
@@ -141,6 +145,21 @@ class Engine:
         report.interrupted = self._interrupted
         self.events.run_end(report)
         return report
+
+    def _fact_needs(self, playbook: Playbook) -> dict[int, frozenset[str]]:
+        """id(play) -> the fact groups its gathering must bring (see fact_needs)."""
+        loaders: dict[int, IncludeLoader] = {}
+
+        def loader(play: Play) -> IncludeLoader:
+            if id(play) not in loaders:
+                loaders[id(play)] = IncludeLoader(ModuleCatalog(self.registry),
+                                                  check_condition_syntax, self._roles_path,
+                                                  play.path.parent, play.role_keys)
+            return loaders[id(play)]
+
+        needs = play_needs(playbook.plays, lambda p: play_gathers(p, self.options.gather_implicit),
+                           lambda task, play: read_include(loader(play), task))
+        return {id(play): groups for play, groups in zip(playbook.plays, needs, strict=True)}
 
     def _mark_interrupted(self, report: RunReport, later_plays: list[Play]) -> None:
         """Every host selected gets one state: what it finished, interrupted, or never touched."""
@@ -184,6 +203,12 @@ class Engine:
         hosts = ordered_hosts(hosts, play.order)  # the report stays in inventory order
         runner = TaskRunner(RemoteCaller(self.pool, self.registry), self.templar,
                             self.options.check, self.options.diff, self.options.verbosity)
+
+        async def gather_missing(missing: FactsMissing, state: HostState,
+                                 context: PlayContext) -> None:
+            await self._facts.missing(missing, runner, state, context)
+
+        runner.gather_missing = gather_missing
 
         async def make_context(batch: list[str]) -> PlayContext:
             return self._play_context(play, hosts, batch)
@@ -276,15 +301,9 @@ class Engine:
 
     async def _gather_facts(self, runner: TaskRunner, state: HostState,
                             context: PlayContext) -> TaskResult | None:
-        task = Task(module="setup", name="Gathering Facts", position=context.play.position)
-        outcome = await runner.run(state, task, context)
-        result = outcome.result
-        if result.status is Status.OK and outcome.registered is not None:
-            facts = outcome.registered.get("ansible_facts") or {}
-            state.facts = facts_layer(mark_unsafe(dict(facts)))
-            if context.play.vars_files:
-                context.play_layers[state.name] = self._play_layers(context.play, context,
-                                                                    state.name)
+        result = await self._facts.at_play_start(runner, state, context)
+        if result.status is Status.OK and context.play.vars_files:
+            context.play_layers[state.name] = self._play_layers(context.play, context, state.name)
         return result
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from corral.executor.host_state import HostState
+from corral.executor.lazy_facts import FactVars
 from corral.inventory import Inventory
 from corral.templating import HostVarsView, Layer, VariableStack
 from corral.templating.unsafe import mark_unsafe
@@ -43,7 +44,11 @@ def with_module_facts(layer: Layer | None, returned: Mapping[str, Any]) -> Layer
 
     As in Ansible, ``ansible_facts`` holds each name without its ``ansible_`` prefix and
     the variable keeps the name the module gave it (``getent_passwd``, ``ansible_hostname``).
+    Gathered facts (``lazy_facts``) take them in place: they are the host's one fact set.
     """
+    if layer is not None and isinstance(layer.vars, FactVars):
+        layer.vars.add_module_facts(returned)
+        return layer
     values = dict(layer.vars) if layer is not None else {"ansible_facts": {}}
     facts = dict(values.get("ansible_facts") or {})
     for key, value in returned.items():

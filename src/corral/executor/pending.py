@@ -49,14 +49,26 @@ def _parser() -> Environment:
 
 
 @lru_cache(maxsize=4096)
+def parsed(text: str, expression: bool) -> nodes.Template | None:
+    """The Jinja tree of ``text``: a template, or (``expression``) a bare condition.
+
+    None when it does not parse (not ours to report here). Shared with
+    ``fact_needs``, which reads the same trees for the facts a run uses.
+    """
+    source = f"{{{{ ({text}) }}}}" if expression and "{{" not in text else text
+    try:
+        return _parser().parse(source)
+    except TemplateSyntaxError:
+        return None
+
+
+@lru_cache(maxsize=4096)
 def _names_read(text: str, expression: bool) -> frozenset[str]:
     """The variables ``text`` reads: a template, or (``expression``) a bare condition."""
     if not expression and "{{" not in text and "{%" not in text:
         return frozenset()  # plain text reads nothing
-    source = f"{{{{ ({text}) }}}}" if expression and "{{" not in text else text
-    try:
-        tree = _parser().parse(source)
-    except TemplateSyntaxError:  # not ours to report here: every word may be a name
+    tree = parsed(text, expression)
+    if tree is None:  # every word may be a name
         return frozenset(re.findall(r"[A-Za-z_]\w*", text))
     # names the template reads and does not set itself (loop variables, {% set %})
     found = list(tree.find_all(nodes.Name))

@@ -11,6 +11,7 @@ from typing import Any
 
 from corral.errors import PlaybookError
 from corral.executor.blocks import prepared_block
+from corral.executor.fact_needs import play_gathers
 from corral.executor.handler_choice import handlers_by_name
 from corral.executor.host_state import HostState
 from corral.executor.host_vars import with_module_facts
@@ -137,10 +138,7 @@ class PlayRunner:
                 return
 
     def _gathers(self) -> bool:
-        """The play's gather_facts; unset, ansible.cfg's gathering decides (implicit: yes)."""
-        if "gather_facts" in self.play.keyword_positions:
-            return self.play.gather_facts
-        return self.options.gather_implicit
+        return play_gathers(self.play, self.options.gather_implicit)
 
     # -- one batch -------------------------------------------------------------
     async def _run_batch(self, batch: list[str], context: PlayContext) -> bool:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from corral.errors import BecomeError, CorralError, HostUnreachable, InputError, TemplateError
 from corral.executor.actions import ACTIONS, ActionContext
@@ -19,6 +20,7 @@ from corral.executor.handler_choice import handler_names
 from corral.executor.host_state import HostState
 from corral.executor.include_vars import include_vars
 from corral.executor.inventory_tasks import INVENTORY_MODULES, InventoryEdit, inventory_edit
+from corral.executor.lazy_facts import FactsMissing, facts_missing
 from corral.executor.pending import (
     is_simulated,
     pending_dependency,
@@ -63,6 +65,10 @@ class TaskOutcome:
     delegated: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # delegate_facts
 
 
+_T = TypeVar("_T")
+GatherMissing = Callable[[FactsMissing, HostState, PlayContext], Awaitable[None]]
+_FACT_RETRIES = 8  # gatherings one item may ask for (each brings what it read)
+
 # meta acts on the play, not on values: it is never unknown.
 _NEVER_UNKNOWN = frozenset({"meta"})
 
@@ -77,6 +83,8 @@ class TaskRunner:
         self.check = check
         self.diff = diff
         self.verbosity = verbosity
+        # gathers the facts a template read before they were gathered (see lazy_facts)
+        self.gather_missing: GatherMissing | None = None
 
     def task_name(self, task: Task) -> str:
         name = task.name or task.module
@@ -207,7 +215,8 @@ class TaskRunner:
         if reads_pending is not None:  # the loop itself may read the pending result
             return self._finish(reads_pending, task, templar, 0.0)
         try:
-            items = self._loop_items(task, templar)
+            items = await self._gathering(state, play,
+                                          functools.partial(self._loop_items, task, templar))
         except CorralError as exc:
             return self._loop_failed(state, task, templar, str(exc))
         return await self._run_loop(state, task, play, items)
@@ -307,9 +316,35 @@ class TaskRunner:
             return False
         return self._condition_with_result(task, play, state, item_vars, outcome, conditions)
 
+    # -- facts read before they were gathered ------------------------------
+    async def _gathering(self, state: HostState, play: PlayContext,
+                         compute: Callable[[], _T]) -> _T:
+        """``compute()``; when it reads a fact not gathered yet, gather it and compute again."""
+        for _ in range(_FACT_RETRIES):
+            try:
+                return compute()
+            except Exception as exc:
+                missing = facts_missing(exc)
+                if missing is None or self.gather_missing is None:
+                    raise
+                await self.gather_missing(missing, state, play)
+        return compute()
+
     # -- one item ----------------------------------------------------------
     async def _run_item(self, state: HostState, task: Task, play: PlayContext,
                         item_vars: dict[str, Any] | None, index: int | None) -> TaskOutcome:
+        """One item; rendered again after gathering the facts it read that were not yet."""
+        for _ in range(_FACT_RETRIES):
+            try:
+                return await self._run_item_once(state, task, play, item_vars, index)
+            except FactsMissing as missing:
+                if self.gather_missing is None:
+                    raise
+                await self.gather_missing(missing, state, play)
+        return await self._run_item_once(state, task, play, item_vars, index)
+
+    async def _run_item_once(self, state: HostState, task: Task, play: PlayContext,
+                             item_vars: dict[str, Any] | None, index: int | None) -> TaskOutcome:
         stack = play.stack_for(state, task, item_vars)
         templar: Templar = self.make_templar(stack)
         label = self._label(task, templar, item_vars)
@@ -336,6 +371,9 @@ class TaskRunner:
                                   mark_unsafe({"failed": True, "msg": str(exc), "changed": False,
                                                "unreachable": status is Status.UNREACHABLE}))
         except (CorralError, ArgumentError) as exc:
+            missing = facts_missing(exc)
+            if missing is not None and self.gather_missing is not None:
+                raise missing from exc  # gathered, then the item runs again (_run_item)
             message = exc.msg if isinstance(exc, ArgumentError) else task_error_text(exc, task)
             message = name_the_variable(message, task, state.registered_by)
             outcome = self._unknown(state, task, label, exc) or TaskOutcome(
@@ -395,7 +433,9 @@ class TaskRunner:
             outcome = await self._execute(state, task, play, templar, item_vars, label)
             if not task.until or outcome.result.status in (Status.UNREACHABLE, Status.SKIPPED):
                 return outcome  # a skipped attempt (check mode) is not retried, as in Ansible
-            if self._condition_with_result(task, play, state, item_vars, outcome, task.until):
+            if await self._gathering(state, play, functools.partial(
+                    self._condition_with_result, task, play, state, item_vars, outcome,
+                    task.until)):
                 outcome.registered = {**(outcome.registered or {}), "attempts": attempt}
                 return outcome
             if attempt > retries:
@@ -448,7 +488,8 @@ class TaskRunner:
         if task.delegate_facts and task.delegate_to and outcome.facts:
             outcome.delegated = [(str(templar.render(task.delegate_to)), outcome.facts)]
             outcome.facts = {}
-        return self._apply_overrides(state, task, play, item_vars, outcome)
+        return await self._gathering(state, play, functools.partial(
+            self._apply_overrides, state, task, play, item_vars, outcome))
 
     def _with_defaults(self, task: Task, play: PlayContext, templar: Templar) -> dict[str, Any]:
         """The task's arguments over its ``module_defaults`` (play's, blocks', task's)."""

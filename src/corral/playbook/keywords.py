@@ -39,6 +39,8 @@ PLAY_KEYWORDS: tuple[Keyword, ...] = (
     Keyword("remote_user", "The SSH user (same as the `ansible_user` variable)."),
     Keyword("connection", "`ssh` (default) or `local` (run on the controller)."),
     Keyword("gather_facts", "Collect facts before the first task (default yes)."),
+    Keyword("gather_subset", "Which facts gathering may collect, as Ansible's (`all`, `min`, "
+            "`!hardware`, …); corral gathers only those the run reads."),
     Keyword("strategy", "`linear` (hosts in step, task by task) or `free` (may be a template)."),
     Keyword("order", "Host order: inventory, reverse_inventory, sorted, reverse_sorted, shuffle."),
     Keyword("tags", "Tags added to every task of the play."),
@@ -138,7 +140,6 @@ UNSUPPORTED_PLAY_KEYWORDS: Mapping[str, str] = MappingProxyType({
     "collections": _NOT_YET + "; corral modules need no collection",
     "force_handlers": _NOT_YET,
     "fact_path": _NOT_YET,
-    "gather_subset": _NOT_YET,
     "gather_timeout": _NOT_YET,
     "debugger": _NOT_YET,
     "run_once": _NOT_YET + " on a play; put it on the tasks",

@@ -190,6 +190,7 @@ class Play:
     remote_user: str | None = None
     connection: Literal["ssh", "local"] | None = None
     gather_facts: bool = True
+    gather_subset: list[str] | None = None  # as written (may hold templates); None: all
     strategy: str = "linear"  # linear, free, or a template rendered when the play starts
     order: str = "inventory"
     tags: list[str] = field(default_factory=list)

@@ -68,6 +68,8 @@ def read_play(ctx: ParseContext, data: PosDict, path: Path) -> Play | None:
         become_method=become_method,
         remote_user=read_str(ctx, data, "remote_user"), connection=_read_connection(ctx, data),
         gather_facts=_bool(read_bool(ctx, data, "gather_facts"), True),
+        gather_subset=read_str_list(ctx, data, "gather_subset", commas=True)
+        if "gather_subset" in data else None,
         strategy=_read_strategy(ctx, data), order=_read_order(ctx, data), tags=read_str_list(ctx, data, "tags", commas=True),
         serial=read_serial(ctx, data), max_fail_percentage=_read_percentage(ctx, data),
         any_errors_fatal=_bool(read_bool(ctx, data, "any_errors_fatal"), False),

@@ -245,7 +245,7 @@ def test_argument_errors(args, message):
 ])
 def test_package_and_setup_agree_on_the_manager(monkeypatch, on_path, expected):
     monkeypatch.setattr(shutil, "which", lambda name: "/usr/bin/" + name if name in on_path else None)
-    assert _pkg_mgr.pkg_mgr() == setup.pkg_mgr() == expected
+    assert _pkg_mgr.pkg_mgr() == setup.pkg_mgr_facts()["pkg_mgr"] == expected
     if expected == "unknown":
         with pytest.raises(ModuleError, match="no supported package manager"):
             package._backend("auto")
