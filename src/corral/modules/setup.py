@@ -78,27 +78,35 @@ def _subset(name):
 
 def subset_groups(subset):
     # type: (Any) -> List[str]
-    """The groups a ``gather_subset`` list selects, with Ansible's rules.
+    """The groups a ``gather_subset`` list selects, with ansible-core's rules.
 
     `min` is always selected unless `!min`; `all` adds every group; `!all` leaves
-    out all but `min`; `!name` leaves out a name (an unknown one is ignored); an
-    unknown name to add is an error. A group's collector needs (``_NEEDS``) come back.
+    out all but `min`; `!name` leaves out a name (an unknown one is ignored) from
+    what `all`/`min` brought, never a name given itself; an unknown name to add is
+    an error. The groups a selected group's collector needs (``_NEEDS``) come back.
     """
-    chosen, left_out = set(), set()
-    for entry in ["min"] + [str(s).strip() for s in subset]:
+    bulk, named, left_out = set(_MIN), set(), set()
+    for entry in [str(s).strip() for s in subset]:
         exclude = entry.startswith("!")
         name = entry[1:] if exclude else entry
         if name == "all":
-            (left_out if exclude else chosen).update(
-                set(GROUPS) - set(_MIN) if exclude else GROUPS)
+            if exclude:
+                left_out.update(set(GROUPS) - set(_MIN))
+            else:
+                bulk.update(GROUPS)
             continue
         groups = _subset(name)
         if groups is None and not exclude:
             allowed = ", ".join(sorted(set(_SUBSETS) | set(_EMPTY) | {"all"} | {
                 f for facts in GROUPS.values() for f in facts}))
             raise ArgumentError("Bad subset %r given to gather_subset; allowed: %s" % (name, allowed))
-        (left_out if exclude else chosen).update(groups or ())
-    selected = chosen - left_out
+        if exclude:
+            left_out.update(groups or ())
+        elif name == "min":
+            bulk.update(groups or ())
+        else:
+            named.update(groups or ())
+    selected = (bulk - left_out) | named
     for group in list(selected):
         selected.update(_NEEDS.get(group, ()))
     return [g for g in GROUPS if g in selected]
