@@ -21,6 +21,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from jinja2 import nodes
@@ -155,6 +156,15 @@ def _lookup_use(call: nodes.Call) -> set[str]:
     return groups
 
 
+def _file_reads(path: Path) -> Reads:
+    """What a file of templates (a template, a vars file) reads; too big: everything."""
+    if not path.is_file():
+        return Reads()  # not found: the run fails (or picks the next) on its own
+    if path.stat().st_size > _MAX_TEMPLATE:
+        return Reads(ALL)
+    return text_reads(path.read_text(encoding="utf-8", errors="replace"))
+
+
 def values_reads(value: Any, expression: bool = False) -> Reads:
     """What every string inside ``value`` reads."""
     out = Reads()
@@ -180,7 +190,7 @@ class PlaybookReader:
         for entry in play.vars_files:
             names = entry if isinstance(entry, list) else [entry]
             for name in names:
-                out |= Reads(ALL) if "{{" in name else values_reads(name)
+                out |= Reads(ALL) if "{{" in name else _file_reads(play.playbook_dir / name)
         for role in play.roles:
             out |= self._role_reads(role)
         for nodes_ in (play.pre_tasks, play.tasks, play.post_tasks, play.handlers):
@@ -245,11 +255,7 @@ class PlaybookReader:
         context = PrepareContext(playbook_dir=play.playbook_dir,
                                  role_dir=task.role.path if task.role else None)
         path = find_local(src, context.search_dirs("templates"))
-        if path is None or not path.is_file():
-            return Reads()  # the task fails on its own
-        if path.stat().st_size > _MAX_TEMPLATE:
-            return Reads(ALL)
-        return text_reads(path.read_text(encoding="utf-8", errors="replace"))
+        return _file_reads(path) if path is not None else Reads()
 
     def _include_reads(self, task: Task, play: Play) -> Reads:
         name = task.args.get("file") or task.args.get("_raw_params") or task.args.get("name")

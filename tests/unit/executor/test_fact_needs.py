@@ -138,6 +138,12 @@ def test_template_file_is_read(tmp_path: Path) -> None:
     assert _needs(tmp_path, text, files) == [{"distribution", "platform"}]
 
 
+def test_vars_files_are_read(tmp_path: Path) -> None:
+    text = "- hosts: all\n  vars_files: [vars/main.yml, vars/missing.yml]\n  tasks: [{debug: msg=x}]\n"
+    files = {"vars/main.yml": "motd: 'on {{ ansible_distribution }}'\n"}
+    assert _needs(tmp_path, text, files) == [{"distribution"}]
+
+
 def test_templated_template_src_is_all(tmp_path: Path) -> None:
     assert _needs(tmp_path, _one("- template: {src: '{{ t }}', dest: /tmp/x}")) == ["all"]
 
