@@ -141,11 +141,17 @@ def test_a_fact_the_analysis_cannot_see_is_gathered_on_first_use(fleet: Any,
   tasks:
     - debug: msg="{{{{ kernel_line }}}}"
     - debug: msg="{{{{ 'yes' if ansible_facts.os_family is defined else 'no' }}}}"
+    - include_tasks: more.yml
+      when: py3 | bool
 """)
+    write_playbook(tmp_path, "- debug: msg=included\n", "more.yml")
     run = apply_on(fleet, host, playbook, "-vv", "--stats", "-e",
-                   "kernel_line='{{ ansible_system }}-{{ ansible_user_id }}'")
+                   "kernel_line='{{ ansible_system }}-{{ ansible_user_id }}'", "-e",
+                   "py3='{{ ansible_python.version.major == 3 }}'")
     assert run.code == 0, run.stdout + run.stderr
     (facts,) = _gathered(run)
     assert set(facts) == DISTRIBUTION  # what the playbook itself reads
-    assert _msgs(run, host) == ["Linux-root", "yes"]
-    assert _requests(run, host) == 3  # play start, then platform, then user on first use
+    assert _msgs(run, host) == ["Linux-root", "yes", "included"]
+    # play start, then platform, user (the first debug) and python (the include's
+    # condition) on first use
+    assert _requests(run, host) == 4

@@ -17,6 +17,7 @@ from typing import Any
 from corral.errors import CorralError, Position
 from corral.executor.host_state import HostState
 from corral.executor.include_loader import IncludeLoader
+from corral.executor.lazy_facts import facts_missing
 from corral.executor.play_context import PlayContext
 from corral.playbook.common import read_common
 from corral.playbook.context import ParseContext
@@ -68,6 +69,9 @@ class IncludeExpander:
                 inclusions.append(inclusion)
                 labels.append(label)
         except CorralError as exc:
+            missing = facts_missing(exc)
+            if missing is not None:
+                raise missing from exc  # gathered by the caller, then expanded again
             return Expansion([TaskResult(state.name, name, task.module, Status.FAILED,
                                          msg=str(exc))])
         if not inclusions:

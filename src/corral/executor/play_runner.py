@@ -17,6 +17,7 @@ from corral.executor.host_state import HostState
 from corral.executor.host_vars import with_module_facts
 from corral.executor.includes import Expansion, IncludeExpander, Inclusion
 from corral.executor.inventory_tasks import InventoryEdit
+from corral.executor.lazy_facts import FactsMissing
 from corral.executor.options import RunOptions
 from corral.executor.play_context import PlayContext
 from corral.executor.tags import task_selected
@@ -28,6 +29,7 @@ from corral.templating.unsafe import mark_unsafe
 
 _DYNAMIC = ("include_tasks", "include_role")
 MAX_INCLUDE_DEPTH = 64  # bounds a file that includes itself
+MAX_FACT_GATHERINGS = 8  # facts an include's names may ask for, one group at a time
 
 
 @dataclass
@@ -232,7 +234,7 @@ class PlayRunner:
         found: dict[str, list[Inclusion]] = {}
 
         async def expand(state: HostState) -> None:
-            found[state.name] = self._expand(state, task, context)
+            found[state.name] = await self._expanded(state, task, context)
 
         await self._on_hosts(active, expand)
         groups: dict[str, tuple[Inclusion, list[str]]] = {}
@@ -250,6 +252,19 @@ class PlayRunner:
     def _nest(self, hosts: list[str], step: int) -> None:
         for name in hosts:
             self._depth[name] = self._depth.get(name, 0) + step
+
+    async def _expanded(self, state: HostState, task: Task, context: PlayContext
+                        ) -> list[Inclusion]:
+        """``_expand``, after gathering the facts its names read that were not gathered yet."""
+        gather = self.runner.gather_missing
+        for _ in range(MAX_FACT_GATHERINGS):
+            try:
+                return self._expand(state, task, context)
+            except FactsMissing as missing:
+                if gather is None:
+                    raise
+                await gather(missing, state, context)
+        return self._expand(state, task, context)
 
     def _expand(self, state: HostState, task: Task, context: PlayContext) -> list[Inclusion]:
         """One host's inclusions (its result recorded; handlers and public roles kept)."""
@@ -326,7 +341,7 @@ class PlayRunner:
             if not self._selected(node):
                 continue
             if node.module in _DYNAMIC:
-                for inclusion in self._expand(state, node, context):
+                for inclusion in await self._expanded(state, node, context):
                     self._nest([state.name], 1)
                     try:
                         await self._free_host(state, inclusion.nodes, context)
