@@ -93,7 +93,9 @@ class VariableStack(Mapping[str, Any]):
         return self.lookup(name)[0]
 
     def __contains__(self, name: object) -> bool:
-        return any(name in layer.vars for layer in self._layers)
+        # highest first, as lookup: a fact not gathered yet is asked for only when no
+        # layer above the facts sets the name (see executor.lazy_facts)
+        return any(name in layer.vars for layer in reversed(self._layers))
 
     def __iter__(self) -> Iterator[str]:
         return iter(dict.fromkeys(k for layer in self._layers for k in layer.vars))

@@ -94,3 +94,12 @@ def test_facts_missing_is_found_behind_a_template_error() -> None:
     except CorralError as outer:
         assert facts_missing(outer) is inner
     assert facts_missing(CorralError("plain")) is None
+
+
+def test_a_variable_set_above_the_facts_asks_for_nothing() -> None:
+    facts = _host()
+    stack = VariableStack([facts.layer, Layer(name="set_fact", vars={
+        "ansible_os_family": "Custom"})])
+    templar = Templar(CorralEnvironment(), stack)
+    assert templar.render("{{ ansible_os_family }}") == "Custom"
+    assert templar.condition("ansible_os_family is defined")
