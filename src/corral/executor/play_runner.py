@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from corral.errors import PlaybookError
+from corral.errors import CorralError, PlaybookError
 from corral.executor.blocks import prepared_block
 from corral.executor.fact_needs import play_gathers
 from corral.executor.handler_choice import handlers_by_name
@@ -22,6 +22,7 @@ from corral.executor.options import RunOptions
 from corral.executor.play_context import PlayContext
 from corral.executor.tags import task_selected
 from corral.executor.task_runner import TaskOutcome, TaskRunner
+from corral.modules.setup import GROUPS
 from corral.playbook.model import Block, Play, Task, TaskNode
 from corral.report.events import RunEvents
 from corral.report.model import RunReport, Status, TaskResult
@@ -29,7 +30,7 @@ from corral.templating.unsafe import mark_unsafe
 
 _DYNAMIC = ("include_tasks", "include_role")
 MAX_INCLUDE_DEPTH = 64  # bounds a file that includes itself
-MAX_FACT_GATHERINGS = 8  # facts an include's names may ask for, one group at a time
+MAX_FACT_GATHERINGS = len(GROUPS) + 1  # each gathering brings one group of facts
 
 
 @dataclass
@@ -263,7 +264,13 @@ class PlayRunner:
             except FactsMissing as missing:
                 if gather is None:
                     raise
-                await gather(missing, state, context)
+                try:
+                    await gather(missing, state, context)
+                except CorralError as exc:  # the host of the facts did not answer
+                    self._record(state, TaskResult(state.name, self.runner.task_name(task),
+                                                   task.module, Status.FAILED, msg=str(exc)),
+                                 task=task)
+                    return []
         return self._expand(state, task, context)
 
     def _expand(self, state: HostState, task: Task, context: PlayContext) -> list[Inclusion]:

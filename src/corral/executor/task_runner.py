@@ -37,6 +37,7 @@ from corral.executor.result_conversion import (
 )
 from corral.lookups.loop_items import lookup_loop_items
 from corral.modules._api import ArgumentError
+from corral.modules.setup import GROUPS
 from corral.playbook.loops import loop_items, loop_type_error
 from corral.playbook.model import Task
 from corral.playbook.module_defaults import defaults_for
@@ -67,7 +68,7 @@ class TaskOutcome:
 
 _T = TypeVar("_T")
 GatherMissing = Callable[[FactsMissing, HostState, PlayContext], Awaitable[None]]
-_FACT_RETRIES = 8  # gatherings one item may ask for (each brings what it read)
+_FACT_RETRIES = len(GROUPS) + 1  # each gathering brings one group: bounded by their number
 
 # meta acts on the play, not on values: it is never unknown.
 _NEVER_UNKNOWN = frozenset({"meta"})
@@ -340,7 +341,10 @@ class TaskRunner:
             except FactsMissing as missing:
                 if self.gather_missing is None:
                     raise
-                await self.gather_missing(missing, state, play)
+                try:
+                    await self.gather_missing(missing, state, play)
+                except CorralError as exc:  # the host of the facts did not answer
+                    return self._failed(state, task, str(exc))
         return await self._run_item_once(state, task, play, item_vars, index)
 
     async def _run_item_once(self, state: HostState, task: Task, play: PlayContext,

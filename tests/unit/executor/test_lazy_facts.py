@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from corral.errors import CorralError
+from corral.executor.host_state import HostState
 from corral.executor.host_vars import with_module_facts
 from corral.executor.lazy_facts import FactsMissing, HostFacts, facts_missing
+from corral.report.model import Status
 from corral.templating import CorralEnvironment, Layer, Templar, VariableStack
 
 
@@ -103,3 +107,49 @@ def test_a_variable_set_above_the_facts_asks_for_nothing() -> None:
     templar = Templar(CorralEnvironment(), stack)
     assert templar.render("{{ ansible_os_family }}") == "Custom"
     assert templar.condition("ansible_os_family is defined")
+
+
+# -- the task runner: gather, then render again; a gathering that fails fails the task ------
+def _run_debug(gather: object, msg: str = "{{ ansible_os_family }}") -> tuple[object, HostState]:
+    from pathlib import Path
+
+    from corral.errors import Position
+    from corral.executor.play_context import PlayContext
+    from corral.executor.task_runner import TaskRunner
+    from corral.playbook.model import Play, Task
+
+    facts = _host()
+    state = HostState("web1", facts=facts.layer)
+    play = Play(hosts="all", position=Position("site.yml", 1), path=Path("site.yml"))
+    context = PlayContext(play=play, play_hosts=["web1"], batch=["web1"],
+                          playbook_dir=Path("."), base={"web1": VariableStack()})
+    env = CorralEnvironment()
+    runner = TaskRunner(None, lambda stack: Templar(env, stack), False, False, 0)  # type: ignore[arg-type]
+
+    async def gather_missing(missing: FactsMissing, asking: HostState, ctx: object) -> None:
+        gather(facts, missing)
+
+    runner.gather_missing = gather_missing
+    task = Task(module="debug", position=Position("site.yml", 3), args={"msg": msg})
+    outcome = asyncio.run(runner.run(state, task, context))
+    return outcome.result, state
+
+
+def test_a_task_reading_a_pending_fact_gathers_it_and_runs_once() -> None:
+    asked: list[frozenset[str]] = []
+
+    def gather(facts: HostFacts, missing: FactsMissing) -> None:
+        asked.append(missing.groups)
+        facts.add({"os_family": "Debian"}, missing.groups)
+
+    result, _ = _run_debug(gather, "{{ ansible_os_family }} {{ ansible_facts.os_family }}")
+    assert (result.status, result.msg, asked) == (Status.OK, "Debian Debian",
+                                                  [frozenset({"distribution"})])
+
+
+def test_a_gathering_that_fails_fails_the_task_with_its_reason() -> None:
+    def gather(facts: HostFacts, missing: FactsMissing) -> None:
+        raise CorralError("gathering the facts distribution of web1 failed: unreachable")
+
+    result, _ = _run_debug(gather)
+    assert result.status is Status.FAILED and "unreachable" in result.msg
