@@ -6,9 +6,10 @@ parser (``pending.parsed``) and searched for facts: ``ansible_<fact>``,
 ``ansible_facts.<fact>`` / ``ansible_facts['<fact>']``, the same through
 ``hostvars[h]`` and ``vars``, and ``lookup('vars', '<name>')``. What cannot be
 followed means every group (``ALL``): ``ansible_facts`` or ``hostvars[h]`` used
-whole, a name computed at run time, ``lookup('template', …)``, an include whose
-file name is templated or cannot be read, an explicit ``setup`` task, vars files
-named by a template. A name the analysis cannot see (a fact read through an
+whole, a name computed at run time, ``lookup('template', …)``, an include that
+cannot be read (an ``include_role`` with templated arguments; an ``include_tasks``
+with a templated name reads every file its pattern matches), an explicit ``setup``
+task, vars files named by a template. A name the analysis cannot see (a fact read through an
 inventory variable) is caught at run time: see ``lazy_facts``.
 
 Facts persist across plays: a gathering play also gathers what later plays that
@@ -46,6 +47,8 @@ _SKIP_FIELDS = frozenset({"position", "keyword_positions", "arg_positions", "rol
 _FACT_WORD = re.compile(r"\bansible_(\w+)")
 _MAX_TEMPLATE = 1024 * 1024
 MAX_DEPTH = 64  # bounds includes that include themselves
+MAX_CANDIDATES = 64  # files a templated include name may match before it means everything
+_TEMPLATED = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 
 # An include task (of a play) -> its nodes, handlers, role vars; None: not readable.
 IncludeReader = Callable[[Task, Play], "Sequence[Any] | None"]
@@ -259,7 +262,10 @@ class PlaybookReader:
 
     def _include_reads(self, task: Task, play: Play) -> Reads:
         name = task.args.get("file") or task.args.get("_raw_params") or task.args.get("name")
-        templated = any("{{" in text or "{%" in text for text in strings_in(task.args))
+        # include_tasks may have a templated file name (read_include globs it); for
+        # include_role, a templated argument may name any role
+        role_args = task.args if task.module == "include_role" else {}
+        templated = any("{{" in text or "{%" in text for text in strings_in(role_args))
         if (self._include_reader is None or not isinstance(name, str) or templated
                 or self._depth >= MAX_DEPTH):
             return Reads(ALL)
@@ -296,17 +302,40 @@ def play_gathers(play: Play, gather_implicit: bool) -> bool:
 
 
 def read_include(loader: IncludeLoader, task: Task) -> list[Any] | None:
-    """What an include with a plain name brings (for the analysis); None: cannot tell."""
+    """What an include brings (for the analysis); None: cannot tell.
+
+    A templated file name (``setup-{{ ansible_os_family }}.yml``) brings every file
+    its pattern matches; none matching, or too many: None. The file a host really
+    includes is one of them, or a fact it reads is gathered on first use.
+    """
     try:
         if task.module == "include_tasks":
-            name = task.args.get("file") or task.args.get("_raw_params")
-            return list(loader.tasks(loader.find_tasks_file(str(name), task)))
+            name = str(task.args.get("file") or task.args.get("_raw_params"))
+            if _TEMPLATED.search(name):
+                return _candidates_reads(loader, name, task)
+            return list(loader.tasks(loader.find_tasks_file(name, task)))
         loaded = loader.role(role_request(dict(task.args), task.position, {}, False))
     except CorralError:
         return None  # the include fails on its own when reached
     ref = loaded.ref
     sources = [s.vars for s in ref.defaults + ref.vars] if ref is not None else []
     return [*([loaded.block] if loaded.block is not None else []), *loaded.handlers, *sources]
+
+
+def _candidates_reads(loader: IncludeLoader, name: str, task: Task) -> list[Any] | None:
+    pattern = _TEMPLATED.sub("*", name)
+    found: list[Path] = []
+    for folder in loader.tasks_folders(pattern, task):
+        found += [p for p in sorted(folder.glob(pattern.lstrip("/"))) if p.is_file()]
+    if not found or len(found) > MAX_CANDIDATES:
+        return None
+    nodes_: list[Any] = []
+    for path in dict.fromkeys(p.resolve() for p in found):
+        try:
+            nodes_ += loader.tasks(path)
+        except CorralError:
+            continue  # a file for other systems: it fails only where it is included
+    return nodes_
 
 
 def play_needs(plays: Sequence[Play], gathers: Callable[[Play], bool],

@@ -46,17 +46,22 @@ class IncludeLoader:
         taken, self.warnings = self.warnings, []
         return taken
 
+    def tasks_folders(self, name: str, task: Task) -> list[Path]:
+        """Where ``include_tasks`` looks for ``name``: beside the including file, the
+        role's tasks/, the playbook (or / for an absolute name)."""
+        if Path(name).expanduser().is_absolute():
+            return [Path("/")]
+        folders = [Path(str(task.position.file)).parent]
+        if task.role is not None:
+            folders.append(task.role.path / "tasks")
+        folders.append(self.playbook_dir)
+        return list(dict.fromkeys(folders))
+
     def find_tasks_file(self, name: str, task: Task) -> Path:
-        """The file ``include_tasks`` names: beside the including file, the role's tasks/, the playbook."""
+        """The file ``include_tasks`` names (see ``tasks_folders``)."""
         path = Path(name).expanduser()
-        if path.is_absolute():
-            folders = [Path("/")]
-        else:
-            folders = [Path(str(task.position.file)).parent]
-            if task.role is not None:
-                folders.append(task.role.path / "tasks")
-            folders.append(self.playbook_dir)
-        for folder in dict.fromkeys(folders):
+        folders = self.tasks_folders(name, task)
+        for folder in folders:
             if (folder / path).is_file():
                 return (folder / path).resolve()
         looked = ", ".join(str(f) for f in dict.fromkeys(folders))

@@ -117,7 +117,9 @@ PLAYS = [
     ("explicit setup", _one("- setup:\n    filter: ansible_os_family"), ["all"]),
     ("whole facts", _one("- copy: {content: '{{ ansible_facts | to_json }}', dest: /tmp/f}"),
      ["all"]),
-    ("templated include", _one("- include_tasks: '{{ name }}.yml'"), ["all"]),
+    ("templated include matching no file", _one("- include_tasks: 'os/{{ name }}.yml'"),
+     ["all"]),
+    ("templated include_role", _one("- include_role: {name: '{{ role }}'}"), ["all"]),
     ("vars_files named by a fact",
      "- hosts: all\n  vars_files: ['vars/{{ ansible_os_family }}.yml']\n  tasks: [{debug: msg=x}]\n",
      ["all"]),
@@ -153,6 +155,15 @@ def test_static_include_and_import_are_read(tmp_path: Path) -> None:
     files = {"more.yml": "- debug: msg={{ ansible_pkg_mgr }}\n",
              "other.yml": "- debug: msg={{ ansible_memtotal_mb }}\n"}
     assert _needs(tmp_path, text, files) == [{"pkg_mgr", "hardware"}]
+
+
+def test_templated_include_reads_every_file_it_may_name(tmp_path: Path) -> None:
+    text = _one("- include_tasks: 'setup-{{ ansible_os_family }}.yml'\n  when: x is defined")
+    files = {"setup-Debian.yml": "- debug: msg={{ ansible_pkg_mgr }}\n",
+             "setup-RedHat.yml": "- debug: msg={{ ansible_memtotal_mb }}\n",
+             "setup-FreeBSD.yml": "- pkgng: {name: x}\n",  # not loadable here: skipped
+             "other.yml": "- debug: msg={{ ansible_env }}\n"}
+    assert _needs(tmp_path, text, files) == [{"distribution", "pkg_mgr", "hardware"}]
 
 
 def test_include_that_cannot_be_read_is_all(tmp_path: Path) -> None:
