@@ -207,3 +207,15 @@ def test_gathering_explicit_in_ansible_cfg(tmp_path: Path) -> None:
                            "- hosts: all\n  gather_facts: true\n  tasks: [{debug: msg=x}]\n")
     assert play_needs(book.plays, lambda p: play_gathers(p, False)) == [
         frozenset(), frozenset()]
+
+
+@pytest.mark.parametrize("written,expected", [
+    ("", None),
+    ("  gather_subset: '!all,network'\n", ["!all", "network"]),
+    ("  gather_subset: [min, '!env']\n", ["min", "!env"]),
+    ("  gather_subset: '{{ subset }}'\n", ["{{ subset }}"]),  # rendered per host at gathering
+])
+def test_play_gather_subset_keyword(tmp_path: Path, written: str,
+                                    expected: list[str] | None) -> None:
+    book = _load(tmp_path, f"- hosts: all\n{written}  tasks: [{{debug: msg=x}}]\n")
+    assert book.plays[0].gather_subset == expected
