@@ -71,7 +71,7 @@ class IncludeExpander:
         except CorralError as exc:
             missing = facts_missing(exc)
             if missing is not None:
-                raise missing from exc  # gathered by the caller, then expanded again
+                raise missing from None  # gathered by the caller, then expanded again
             return Expansion([TaskResult(state.name, name, task.module, Status.FAILED,
                                          msg=str(exc))])
         if not inclusions:

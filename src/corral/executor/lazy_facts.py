@@ -150,11 +150,15 @@ class HostFacts:
 
 
 def facts_missing(exc: BaseException | None) -> FactsMissing | None:
-    """The ``FactsMissing`` behind ``exc`` (a template error wraps it), if any."""
+    """The ``FactsMissing`` behind ``exc`` (a template error wraps it: ``raise … from``).
+
+    Only causes are followed, never the exception being handled when ``exc`` was
+    raised: a gathering that fails while handling one is an error of its own.
+    """
     seen = 0
     while exc is not None and seen < 16:
         if isinstance(exc, FactsMissing):
             return exc
-        exc = exc.__cause__ or exc.__context__
+        exc = exc.__cause__
         seen += 1
     return None

@@ -377,7 +377,7 @@ class TaskRunner:
         except (CorralError, ArgumentError) as exc:
             missing = facts_missing(exc)
             if missing is not None and self.gather_missing is not None:
-                raise missing from exc  # gathered, then the item runs again (_run_item)
+                raise missing from None  # gathered, then the item runs again (_run_item)
             message = exc.msg if isinstance(exc, ArgumentError) else task_error_text(exc, task)
             message = name_the_variable(message, task, state.registered_by)
             outcome = self._unknown(state, task, label, exc) or TaskOutcome(

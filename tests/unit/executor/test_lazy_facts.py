@@ -153,3 +153,13 @@ def test_a_gathering_that_fails_fails_the_task_with_its_reason() -> None:
 
     result, _ = _run_debug(gather)
     assert result.status is Status.FAILED and "unreachable" in result.msg
+
+
+def test_an_error_raised_while_handling_one_is_not_a_missing_fact() -> None:
+    try:
+        try:
+            raise FactsMissing("h", frozenset({"env"}))
+        except FactsMissing:
+            raise CorralError("the gathering failed") from None
+    except CorralError as outer:
+        assert facts_missing(outer) is None
