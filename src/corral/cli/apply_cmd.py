@@ -19,6 +19,7 @@ from corral.inventory.empty_pattern import did_you_mean, inventory_names, no_hos
 from corral.scale.shard import parse_shard
 
 if TYPE_CHECKING:
+    from corral.cli.gc_policy import PausedCollector
     from corral.cli.run_record import RecordOptions, RunRecorder
     from corral.report.events import RunEvents
     from corral.report.model import RunReport
@@ -65,7 +66,7 @@ def apply_playbook(playbook: Path, inventory: list[str], *, check: bool, diff: b
                    report: Path | None, list_hosts: bool, list_tasks: bool,
                    syntax_check: bool = False, roles_path: list[str] | None = None,
                    record: RecordOptions | None = None, allow_empty: bool = False,
-                   **kw: Any) -> ExitCode:
+                   collector: PausedCollector | None = None, **kw: Any) -> ExitCode:
     from dataclasses import replace
 
     from corral.cli.loading import load_run_input
@@ -115,7 +116,7 @@ def apply_playbook(playbook: Path, inventory: list[str], *, check: bool, diff: b
         print_input_error(exc)
         return ExitCode.INVALID_INPUT
     return execute(loaded.inventory, loaded.registry, loaded.playbook, options, report,
-                    record, inventory)
+                    record, inventory, collector=collector)
 
 
 def _limit_matches(loaded: Any, limit: str) -> bool:
@@ -153,7 +154,8 @@ def _plays_matching_nothing(loaded: Any) -> list[Problem]:
 def execute(inventory: Any, registry: Any, playbook: Any, options: RunOptions,
              report_path: Path | None, record: RecordOptions | None = None,
              sources: list[str] | None = None,
-             console_for: Callable[[TextIO], RunEvents] | None = None) -> ExitCode:
+             console_for: Callable[[TextIO], RunEvents] | None = None,
+             collector: PausedCollector | None = None) -> ExitCode:
     from corral.cli.run_record import RunRecorder
     from corral.executor.engine import Engine
     from corral.report.console import ConsoleEvents
@@ -176,6 +178,8 @@ def execute(inventory: Any, registry: Any, playbook: Any, options: RunOptions,
             for warning in [*inventory.warnings, *map(str, getattr(playbook, "warnings", []))]:
                 events.warning(warning)
             _warn_open_files(engine, playbook, options, events)
+            if collector is not None:
+                collector.resume()  # what was loaded stays: frozen for the run (gc_policy)
             result = asyncio.run(_run(engine, playbook, interrupts))
         except InputError as exc:
             print_input_error(exc)
