@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from corral.cli.run_record import RecordOptions, RunRecorder
     from corral.report.events import RunEvents
     from corral.report.model import RunReport
+    from corral.report.phase_times import PhaseClock
 
 _POLICIES = ("strict", "accept-new", "off")
 
@@ -71,7 +72,9 @@ def apply_playbook(playbook: Path, inventory: list[str], *, check: bool, diff: b
 
     from corral.cli.loading import load_run_input
     from corral.cli.run_record import check_record_paths
+    from corral.report.phase_times import PhaseClock
 
+    clock = PhaseClock()  # the command begins: start-up ends
     if record is not None:
         record = replace(record, playbook=playbook)
     try:
@@ -116,7 +119,7 @@ def apply_playbook(playbook: Path, inventory: list[str], *, check: bool, diff: b
         print_input_error(exc)
         return ExitCode.INVALID_INPUT
     return execute(loaded.inventory, loaded.registry, loaded.playbook, options, report,
-                    record, inventory, collector=collector)
+                    record, inventory, collector=collector, clock=clock)
 
 
 def _limit_matches(loaded: Any, limit: str) -> bool:
@@ -155,7 +158,8 @@ def execute(inventory: Any, registry: Any, playbook: Any, options: RunOptions,
              report_path: Path | None, record: RecordOptions | None = None,
              sources: list[str] | None = None,
              console_for: Callable[[TextIO], RunEvents] | None = None,
-             collector: PausedCollector | None = None) -> ExitCode:
+             collector: PausedCollector | None = None,
+             clock: PhaseClock | None = None) -> ExitCode:
     from corral.cli.run_record import RunRecorder
     from corral.executor.engine import Engine
     from corral.report.console import ConsoleEvents
@@ -180,7 +184,11 @@ def execute(inventory: Any, registry: Any, playbook: Any, options: RunOptions,
             _warn_open_files(engine, playbook, options, events)
             if collector is not None:
                 collector.resume()  # what was loaded stays: frozen for the run (gc_policy)
+            if clock is not None:
+                clock.lap("loading", "playbook, inventory, checks")
             result = asyncio.run(_run(engine, playbook, interrupts))
+            if clock is not None:
+                clock.split_run(clock.lap("run"), result.connected_after, result.closing)
         except InputError as exc:
             print_input_error(exc)
             return _finish(recorder, RunReport(check_mode=options.check),
@@ -198,7 +206,17 @@ def execute(inventory: Any, registry: Any, playbook: Any, options: RunOptions,
             except OSError as exc:
                 sys.stderr.write(f"ERROR: cannot write the report {report_path}: {exc.strerror}\n")
                 return ExitCode.USAGE
+    if clock is not None and options.collect_stats:
+        _print_phases(clock, stream)
     return code
+
+
+def _print_phases(clock: PhaseClock, stream: TextIO) -> None:
+    from corral.report.phase_times import render_phases
+
+    clock.lap("report", "the report, the history, other outputs")
+    stream.write("\n" + render_phases(clock.phases) + "\n")
+    stream.flush()
 
 
 def _finish(recorder: RunRecorder | None, report: RunReport, code: ExitCode) -> ExitCode:

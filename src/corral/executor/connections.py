@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
@@ -32,6 +33,8 @@ class ConnectionPool:
         self._agents: dict[tuple[str, str | None], AgentSession] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._handshakes = asyncio.Semaphore(MAX_HANDSHAKES)
+        self._hosts_up: set[str] = set()  # hosts with an agent
+        self.last_host_up: float | None = None  # time.monotonic() when a host's first agent was up
 
     async def agent(self, host: str, host_vars: Mapping[str, Any], become: bool,
                     become_user: str | None, become_method: str = "sudo") -> AgentSession:
@@ -51,6 +54,9 @@ class ConnectionPool:
             session = await connection.agent(become, become_user or "root" if become else None,
                                              str(password) if password is not None else None,
                                              become_method)
+            if host not in self._hosts_up:
+                self._hosts_up.add(host)
+                self.last_host_up = time.monotonic()
             self._agents[key] = session
             return session
 

@@ -135,8 +135,12 @@ class Engine:
             self._closing = True
             if self.options.collect_stats:
                 report.stats = self.pool.stats()
+            if self.pool.last_host_up is not None:
+                report.connected_after = self.pool.last_host_up - started
+            closing = time.monotonic()
             await self.pool.close(INTERRUPT_CLOSE_SECONDS if self._interrupted else CLOSE_SECONDS,
                                   self._hurry)
+            report.closing = time.monotonic() - closing
             report.duration = time.monotonic() - started
         report.interrupted = self._interrupted
         self.events.run_end(report)
