@@ -182,6 +182,7 @@ def execute(inventory: Any, registry: Any, playbook: Any, options: RunOptions,
             for warning in [*inventory.warnings, *map(str, getattr(playbook, "warnings", []))]:
                 events.warning(warning)
             _warn_open_files(engine, playbook, options, events)
+            engine.preload_transport(playbook)
             if collector is not None:
                 collector.resume()  # what was loaded stays: frozen for the run (gc_policy)
             if clock is not None:

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
+from corral.errors import CorralError
 from corral.executor.options import RunOptions
 from corral.inventory import connection_spec
 from corral.transport.agent_client import AgentSession
@@ -82,6 +83,19 @@ class ConnectionPool:
         from corral.transport.ssh import SshConnection
 
         return SshConnection(options)
+
+    def preload(self, host: str, host_vars: Mapping[str, Any]) -> None:
+        """Import now the SSH library ``host`` will need (a tenth of a second of imports),
+        so that the run does not start with it; a host whose vars are broken fails later,
+        in the run, where it always did."""
+        try:
+            local = connection_spec(host, host_vars).connection == "local"
+        except CorralError:
+            return
+        if not local:
+            from corral.transport.asyncssh_import import import_asyncssh
+
+            import_asyncssh()
 
     def become_password(self, host_vars: Mapping[str, Any]) -> str | None:
         """The become password for a host: its inventory's, else the one given with -K."""

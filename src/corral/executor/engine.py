@@ -164,6 +164,21 @@ class Engine:
             if not host.results and not host.interrupted:
                 host.never_touched = True
 
+    def preload_transport(self, playbook: Playbook) -> None:
+        """Load the SSH library before the run if the first host it will reach uses SSH
+        (see ``ConnectionPool.preload``)."""
+        for play in playbook.plays:
+            try:
+                hosts = self.select_hosts(play)
+            except CorralError:
+                return
+            if hosts:
+                host_vars = self._hostvars(hosts[0])
+                if play.connection and "ansible_connection" not in host_vars:
+                    host_vars = {"ansible_connection": play.connection}  # the type is what counts
+                self.pool.preload(hosts[0], host_vars)
+                return
+
     def select_hosts(self, play: Play) -> list[str]:
         hosts = self.inventory.select(play.hosts)
         hosts = self.inventory.limit(hosts, self.options.limit)
