@@ -119,7 +119,7 @@ def apply_playbook(playbook: Path, inventory: list[str], *, check: bool, diff: b
         print_input_error(exc)
         return ExitCode.INVALID_INPUT
     return execute(loaded.inventory, loaded.registry, loaded.playbook, options, report,
-                    record, inventory, collector=collector, clock=clock)
+                    record, inventory, collector=collector, clock=clock, env=loaded.env)
 
 
 def _limit_matches(loaded: Any, limit: str) -> bool:
@@ -159,7 +159,7 @@ def execute(inventory: Any, registry: Any, playbook: Any, options: RunOptions,
              sources: list[str] | None = None,
              console_for: Callable[[TextIO], RunEvents] | None = None,
              collector: PausedCollector | None = None,
-             clock: PhaseClock | None = None) -> ExitCode:
+             clock: PhaseClock | None = None, env: Any = None) -> ExitCode:
     from corral.cli.run_record import RunRecorder
     from corral.executor.engine import Engine
     from corral.report.console import ConsoleEvents
@@ -176,7 +176,7 @@ def execute(inventory: Any, registry: Any, playbook: Any, options: RunOptions,
         stream, diff=options.diff, verbosity=options.verbosity, show_stats=options.collect_stats,
         only_changed=options.only_changed)
     events = recorder.events(console) if recorder else console
-    engine = Engine(inventory, registry, options, events)
+    engine = Engine(inventory, registry, options, events, env)
     with Interrupts() as interrupts:  # until the report is written: no signal cuts it short
         try:
             for warning in [*inventory.warnings, *map(str, getattr(playbook, "warnings", []))]:

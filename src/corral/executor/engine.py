@@ -55,12 +55,14 @@ class Engine:
     """Runs playbooks. Owns the connections for the length of one run."""
 
     def __init__(self, inventory: Inventory, registry: ModuleRegistry, options: RunOptions,
-                 events: RunEvents) -> None:
+                 events: RunEvents, env: CorralEnvironment | None = None) -> None:
+        """``env``: the environment the input was checked with (its compiled templates are
+        the run's), else a new one."""
         self.inventory = inventory
         self.registry = registry
         self.options = options
         self.events = events
-        self.env = CorralEnvironment()
+        self.env = env if env is not None else CorralEnvironment()
         self.pool = ConnectionPool(options)
         self.states: dict[str, HostState] = {}
         self._bases: dict[str, VariableStack] = {}
