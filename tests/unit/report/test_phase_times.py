@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from corral.report.phase_times import Phase, PhaseClock, process_age, render_phases
 
 
@@ -85,3 +87,17 @@ def test_apply_with_stats_prints_every_phase(tmp_path: Path) -> None:
     start_up = table[1].split()
     assert 0.0 < float(start_up[1]) < 30.0 and 0.0 < float(start_up[2]) < 30.0
     assert done.stdout.index("STATS\n") < done.stdout.index("PHASES (controller)")
+
+
+def test_the_bench_reads_the_phase_table_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """tests/bench shows the phases of its --stats run: it parses what render_phases writes."""
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[2] / "bench"))
+    from benchlib.runner import parse_phases
+
+    table = render_phases([Phase("start-up", 0.25, 0.25, "interpreter"),
+                           Phase("connect", 0.5, None, "until", True),
+                           Phase("report", None, 0.125)])
+    assert parse_phases("STATS\nhost\n\n" + table + "\n") == {
+        "start-up": (0.25, 0.25), "connect": (0.5, None), "report": (None, 0.125),
+        "total": (None, 0.375)}
+    assert parse_phases("no table") == {}
