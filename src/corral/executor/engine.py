@@ -167,19 +167,23 @@ class Engine:
                 host.never_touched = True
 
     def preload_transport(self, playbook: Playbook) -> None:
-        """Load the SSH library before the run if the first host it will reach uses SSH
-        (see ``ConnectionPool.preload``)."""
+        """Before the run: dial the hosts the first play reaches first and load the SSH
+        library if they use it (see ``ConnectionPool.preload``)."""
         for play in playbook.plays:
             try:
                 hosts = self.select_hosts(play)
             except CorralError:
                 return
             if hosts:
-                host_vars = self._hostvars(hosts[0])
-                if play.connection and "ansible_connection" not in host_vars:
-                    host_vars = {"ansible_connection": play.connection}  # the type is what counts
-                self.pool.preload(hosts[0], host_vars)
+                first = ordered_hosts(hosts, play.order)[:max(1, self.options.forks)]
+                self.pool.preload([(host, self._connection_vars(play, host)) for host in first])
                 return
+
+    def _connection_vars(self, play: Play, host: str) -> Mapping[str, Any]:
+        host_vars = self._hostvars(host)
+        if play.connection and "ansible_connection" not in host_vars:
+            return {"ansible_connection": play.connection}  # local or ssh: that is what counts
+        return host_vars
 
     def select_hosts(self, play: Play) -> list[str]:
         hosts = self.inventory.select(play.hosts)
