@@ -10,12 +10,13 @@ from pathlib import Path
 _PLAYBOOK = "- hosts: localhost\n  gather_facts: false\n  tasks:\n    - debug: {msg: hi}\n"
 
 # Runs the `corral` entry point; prints, at the very end of the process, whether the
-# collector ran before the engine was loaded, whether it is on, and what was frozen.
+# collector ran after the entry point began (it imports gc_policy first thing) and
+# before the engine was loaded, whether it is on, and what was frozen.
 _PROBE = """
 import atexit, gc, sys
 early = []
 gc.callbacks.append(lambda phase, info: phase == "start" and early.append(
-    "corral.executor.engine" not in sys.modules))
+    "corral.cli.gc_policy" in sys.modules and "corral.executor.engine" not in sys.modules))
 atexit.register(lambda: print("early", any(early), "enabled", gc.isenabled(),
                               "frozen", gc.get_freeze_count() > 0, flush=True))
 sys.argv = ["corral", *sys.argv[1:]]
@@ -68,3 +69,24 @@ def test_paused_collector_resumes_once_and_keeps_a_disabled_collector_off() -> N
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.split() == ["False", "True", "True", "0", "False"]
+
+
+def test_a_big_start_is_collected_before_it_is_frozen() -> None:
+    """Cycles a big load left are freed, not frozen for the run; a small start is frozen
+    without a collection."""
+    code = ("import gc\n"
+            "from corral.cli.gc_policy import COLLECT_FIRST_ABOVE, PausedCollector\n"
+            "runs = []\n"
+            "gc.callbacks.append(lambda phase, info: phase == 'start' and runs.append(1))\n"
+            "paused = PausedCollector()\n"
+            "keep = [[] for _ in range(1000)]\n"
+            "paused.resume(); print(len(runs))\n"
+            "gc.unfreeze(); gc.disable(); runs.clear()\n"
+            "paused = PausedCollector()\n"
+            "for _ in range(COLLECT_FIRST_ABOVE // 2 + 1000):\n"
+            "    cycle = []; cycle.append(cycle); twin = {}; twin['me'] = twin\n"
+            "del cycle, twin\n"
+            "paused.resume(); print(len(runs), gc.get_freeze_count() < COLLECT_FIRST_ABOVE // 2)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split() == ["0", "1", "True"]
