@@ -176,14 +176,10 @@ class Engine:
                 return
             if hosts:
                 first = ordered_hosts(hosts, play.order)[:max(1, self.options.forks)]
-                self.pool.preload([(host, self._connection_vars(play, host)) for host in first])
+                vars_of = ((host, self._hostvars(host)) for host in first)
+                self.pool.preload([(host, host_vars) for host, host_vars in vars_of
+                                   if not _local_by_play(play, host_vars)])
                 return
-
-    def _connection_vars(self, play: Play, host: str) -> Mapping[str, Any]:
-        host_vars = self._hostvars(host)
-        if play.connection and "ansible_connection" not in host_vars:
-            return {"ansible_connection": play.connection}  # local or ssh: that is what counts
-        return host_vars
 
     def select_hosts(self, play: Play) -> list[str]:
         hosts = self.inventory.select(play.hosts)
@@ -317,6 +313,11 @@ def _key_lines(values: Mapping[str, Any]) -> dict[str, int]:
     """Line of each key, when the YAML loader kept positions (playbook.yaml_loader.PosDict)."""
     positions = getattr(values, "key_positions", None) or {}
     return {str(k): p.line for k, p in positions.items() if getattr(p, "line", None)}
+
+
+def _local_by_play(play: Play, host_vars: Mapping[str, Any]) -> bool:
+    """The play's ``connection: local`` applies (a host's ansible_connection wins over it)."""
+    return play.connection == "local" and "ansible_connection" not in host_vars
 
 
 __all__ = ["CorralError", "Engine"]
