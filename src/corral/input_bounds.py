@@ -43,9 +43,11 @@ NAME_MAX = 255
 PATH_MAX = 4096
 """Longest path that a playbook may name (import_tasks, vars_files, src)."""
 
-# What YAML 1.1 allows in a stream (the same set PyYAML's reader checks); corral
-# holds INI inventories to it too, so no control character reaches a host name.
-_FORBIDDEN = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# What YAML 1.1 forbids in a stream (the complement of the set PyYAML's reader allows:
+# tab, LF, CR, printable ASCII, NEL, U+00A0-U+D7FF, U+E000-U+FFFD, U+10000 up); corral
+# holds INI inventories to it too, so no control character reaches a host name. Spelled
+# as the forbidden ranges: the negated class of the allowed ones takes 7 ms to compile.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 _CHARACTER_NAMES = {0: "NUL", 7: "BEL", 8: "backspace", 0x0B: "vertical tab",
                     0x0C: "form feed", 0x1B: "ESC", 0x7F: "DEL"}
 

@@ -16,6 +16,7 @@ from corral.executor.options import RunOptions
 from corral.inventory.empty_pattern import did_you_mean, no_host_message
 
 if TYPE_CHECKING:
+    from corral.cli.gc_policy import PausedCollector
     from corral.cli.run_record import RecordOptions
     from corral.report.events import RunEvents
 
@@ -31,7 +32,8 @@ class AdhocOutput:
 def run_adhoc_task(pattern: str, inventory: list[str], module: str, args: str, *, check: bool,
                    diff: bool, become: bool, become_user: str | None,
                    record: RecordOptions | None = None, output: AdhocOutput | None = None,
-                   allow_empty: bool = False, **kw: Any) -> ExitCode:
+                   allow_empty: bool = False, collector: PausedCollector | None = None,
+                   **kw: Any) -> ExitCode:
     """``corral run``: one task on the hosts of ``pattern``, printed as ``ansible -m`` does."""
     from corral.cli.loading import load_adhoc_input
     from corral.cli.run_record import check_record_paths
@@ -54,7 +56,8 @@ def run_adhoc_task(pattern: str, inventory: list[str], module: str, args: str, *
         sys.stderr.write(f"ERROR: {exc}\n")
         return ExitCode.USAGE
     return execute(loaded.inventory, loaded.registry, loaded.playbook, options, None, record,
-                    inventory, console_for=lambda stream: _adhoc_events(stream, output, options))
+                    inventory, console_for=lambda stream: _adhoc_events(stream, output, options),
+                    collector=collector)
 
 
 def _check_adhoc_hosts(loaded: Any, pattern: str, limit: str | None) -> None:

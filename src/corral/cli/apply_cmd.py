@@ -19,9 +19,11 @@ from corral.inventory.empty_pattern import did_you_mean, inventory_names, no_hos
 from corral.scale.shard import parse_shard
 
 if TYPE_CHECKING:
+    from corral.cli.gc_policy import PausedCollector
     from corral.cli.run_record import RecordOptions, RunRecorder
     from corral.report.events import RunEvents
     from corral.report.model import RunReport
+    from corral.report.phase_times import PhaseClock
 
 _POLICIES = ("strict", "accept-new", "off")
 
@@ -65,12 +67,14 @@ def apply_playbook(playbook: Path, inventory: list[str], *, check: bool, diff: b
                    report: Path | None, list_hosts: bool, list_tasks: bool,
                    syntax_check: bool = False, roles_path: list[str] | None = None,
                    record: RecordOptions | None = None, allow_empty: bool = False,
-                   **kw: Any) -> ExitCode:
+                   collector: PausedCollector | None = None, **kw: Any) -> ExitCode:
     from dataclasses import replace
 
     from corral.cli.loading import load_run_input
     from corral.cli.run_record import check_record_paths
+    from corral.report.phase_times import PhaseClock
 
+    clock = PhaseClock()  # the command begins: start-up ends
     if record is not None:
         record = replace(record, playbook=playbook)
     try:
@@ -115,7 +119,7 @@ def apply_playbook(playbook: Path, inventory: list[str], *, check: bool, diff: b
         print_input_error(exc)
         return ExitCode.INVALID_INPUT
     return execute(loaded.inventory, loaded.registry, loaded.playbook, options, report,
-                    record, inventory)
+                    record, inventory, collector=collector, clock=clock, env=loaded.env)
 
 
 def _limit_matches(loaded: Any, limit: str) -> bool:
@@ -153,7 +157,9 @@ def _plays_matching_nothing(loaded: Any) -> list[Problem]:
 def execute(inventory: Any, registry: Any, playbook: Any, options: RunOptions,
              report_path: Path | None, record: RecordOptions | None = None,
              sources: list[str] | None = None,
-             console_for: Callable[[TextIO], RunEvents] | None = None) -> ExitCode:
+             console_for: Callable[[TextIO], RunEvents] | None = None,
+             collector: PausedCollector | None = None,
+             clock: PhaseClock | None = None, env: Any = None) -> ExitCode:
     from corral.cli.run_record import RunRecorder
     from corral.executor.engine import Engine
     from corral.report.console import ConsoleEvents
@@ -170,13 +176,20 @@ def execute(inventory: Any, registry: Any, playbook: Any, options: RunOptions,
         stream, diff=options.diff, verbosity=options.verbosity, show_stats=options.collect_stats,
         only_changed=options.only_changed)
     events = recorder.events(console) if recorder else console
-    engine = Engine(inventory, registry, options, events)
+    engine = Engine(inventory, registry, options, events, env)
     with Interrupts() as interrupts:  # until the report is written: no signal cuts it short
         try:
             for warning in [*inventory.warnings, *map(str, getattr(playbook, "warnings", []))]:
                 events.warning(warning)
             _warn_open_files(engine, playbook, options, events)
+            engine.preload_transport(playbook)
+            if collector is not None:
+                collector.resume()  # what was loaded stays: frozen for the run (gc_policy)
+            if clock is not None:
+                clock.lap("loading", "playbook, inventory, checks")
             result = asyncio.run(_run(engine, playbook, interrupts))
+            if clock is not None:
+                clock.split_run(clock.lap("run"), result.connected_after, result.closing)
         except InputError as exc:
             print_input_error(exc)
             return _finish(recorder, RunReport(check_mode=options.check),
@@ -194,7 +207,17 @@ def execute(inventory: Any, registry: Any, playbook: Any, options: RunOptions,
             except OSError as exc:
                 sys.stderr.write(f"ERROR: cannot write the report {report_path}: {exc.strerror}\n")
                 return ExitCode.USAGE
+    if clock is not None and options.collect_stats:
+        _print_phases(clock, stream)
     return code
+
+
+def _print_phases(clock: PhaseClock, stream: TextIO) -> None:
+    from corral.report.phase_times import render_phases
+
+    clock.lap("report", "the report, the history, other outputs")
+    stream.write("\n" + render_phases(clock.phases) + "\n")
+    stream.flush()
 
 
 def _finish(recorder: RunRecorder | None, report: RunReport, code: ExitCode) -> ExitCode:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -32,6 +31,8 @@ def _path(given: Path | None) -> Path:
 
 def _with_store(given: Path | None, work: Callable[[Any], ExitCode], *,
                 create: bool = False) -> ExitCode:
+    import sqlite3
+
     from corral.history.store import HistoryStore
 
     path = _path(given)

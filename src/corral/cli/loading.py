@@ -21,6 +21,7 @@ class RunInput:
     inventory: Inventory
     registry: ModuleRegistry
     playbook: Playbook
+    env: CorralEnvironment | None = None  # the one the checks compiled every template in
 
 
 def load_run_input(playbook_path: Path, inventories: list[str],
@@ -44,9 +45,9 @@ def load_run_input(playbook_path: Path, inventories: list[str],
     except InputError as exc:
         problems += exc.problems
     playbook = None
+    env = CorralEnvironment()  # one for every check, then the run's: nothing compiles twice
     try:
         search = (*(Path(p).expanduser() for p in roles_path or []), *roles_path_from_env())
-        env = CorralEnvironment(cache_size=256)  # one for every check: building one costs
         playbook = load_playbook(playbook_path, ModuleCatalog(registry),
                                  lambda expr: check_condition_syntax(expr, env),
                                  lambda text: template_syntax_error(text, env),
@@ -55,7 +56,7 @@ def load_run_input(playbook_path: Path, inventories: list[str],
         problems += exc.problems
     if problems or inventory is None or playbook is None:
         raise InputError(problems)
-    return RunInput(inventory, registry, playbook)
+    return RunInput(inventory, registry, playbook, env)
 
 
 def load_adhoc_input(pattern: str, inventories: list[str], module: str, args: str,

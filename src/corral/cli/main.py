@@ -24,6 +24,7 @@ from corral.cli.common_flags import (
 )
 from corral.cli.completion import complete_module, complete_pattern
 from corral.cli.exit_codes import ExitCode
+from corral.cli.gc_policy import PausedCollector
 from corral.cli.help_text import exit_codes_epilog, polish_help
 from corral.cli.option_groups import with_option_groups
 from corral.cli.run_record import RecordOptions
@@ -47,12 +48,25 @@ def _version(value: bool) -> None:
         raise typer.Exit(0)
 
 
+_RUN_HOSTS = frozenset({"apply", "check", "run", "facts"})  # they resume the collector at the run
+
+
+def _collector(ctx: typer.Context) -> PausedCollector | None:
+    """The collector the entry point paused (see gc_policy), if it did."""
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, PausedCollector) else None
+
+
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
 ) -> None:
     """corral: infrastructure automation over SSH."""
+    collector = _collector(ctx)
+    if collector is not None and ctx.invoked_subcommand not in _RUN_HOSTS:
+        collector.resume()
 
 
 def _settings(cli: CliSettings) -> Resolved:
@@ -73,8 +87,8 @@ def _inventories(given: list[str] | None) -> list[str]:
     return _settings(CliSettings(inventory=given)).inventory
 
 
-def _run_playbook(playbook: Path, hosts: HostFlags, book: PlaybookFlags, record: RecordOptions,
-                  check: bool, diff: bool, **kw: Any) -> None:
+def _run_playbook(ctx: typer.Context, playbook: Path, hosts: HostFlags, book: PlaybookFlags,
+                  record: RecordOptions, check: bool, diff: bool, **kw: Any) -> None:
     from corral.cli.apply_cmd import apply_playbook
     from corral.cli.vault_options import run_with_vault
 
@@ -87,13 +101,14 @@ def _run_playbook(playbook: Path, hosts: HostFlags, book: PlaybookFlags, record:
             skip_tags=book.skip_tags, extra_vars=hosts.extra_vars, report=book.report,
             verbose=hosts.verbose, stats=book.stats, syntax_check=book.syntax_check,
             record=record, shard=hosts.shard, only_changed=book.only_changed,
-            **resolved.options, **kw))
+            collector=_collector(ctx), **resolved.options, **kw))
     raise typer.Exit(int(code))
 
 
 @app.command(epilog=exit_codes_epilog(ExitCode.DRIFT))
 @with_option_groups
 def apply(
+    ctx: typer.Context,
     playbook: Annotated[Path, typer.Argument(metavar="PLAYBOOK", help="The playbook to apply.")],
     hosts: HostFlags,
     book: PlaybookFlags,
@@ -106,7 +121,7 @@ def apply(
     start_at_task: Annotated[str | None, typer.Option("--start-at-task", help="Skip tasks until the one with this name.")] = None,
 ) -> None:
     """Apply PLAYBOOK to the hosts of the inventory."""
-    _run_playbook(playbook, hosts, book, record.options("apply"), check, diff,
+    _run_playbook(ctx, playbook, hosts, book, record.options("apply"), check, diff,
                   force_handlers=force_handlers, list_hosts=list_hosts, list_tasks=list_tasks,
                   start_at_task=start_at_task)
 
@@ -114,19 +129,21 @@ def apply(
 @app.command(epilog=exit_codes_epilog(ExitCode.DRIFT))
 @with_option_groups
 def check(
+    ctx: typer.Context,
     playbook: Annotated[Path, typer.Argument(metavar="PLAYBOOK", help="The playbook to check.")],
     hosts: HostFlags,
     book: PlaybookFlags,
     record: RecordFlags,
 ) -> None:
     """Drift check: apply PLAYBOOK in check + diff mode; exit 2 when anything would change."""
-    _run_playbook(playbook, hosts, book, record.options("check"), True, True,
+    _run_playbook(ctx, playbook, hosts, book, record.options("check"), True, True,
                   force_handlers=False, list_hosts=False, list_tasks=False)
 
 
 @app.command("run", epilog=exit_codes_epilog(ExitCode.DRIFT))
 @with_option_groups
 def run_adhoc(
+    ctx: typer.Context,
     pattern: PatternArg,
     module: Annotated[str, typer.Option("--module-name", "-m", help="Module to run.",
                                         autocompletion=complete_module)] = "command",
@@ -143,7 +160,7 @@ def run_adhoc(
     `host | CHANGED | rc=0 >>` and the output; -v shows each result as JSON."""
     from corral.cli.adhoc_cmd import AdhocOutput
 
-    _adhoc(pattern, hosts, module, args, check=check, diff=diff,
+    _adhoc(pattern, hosts, module, args, check=check, diff=diff, collector=_collector(ctx),
            record=record.options("run"), output=AdhocOutput(one_line=one_line, tree=tree))
 
 
@@ -210,14 +227,14 @@ def explain_cmd(
 
 @app.command("facts", epilog=exit_codes_epilog())
 @with_option_groups
-def facts_cmd(pattern: PatternArg, hosts: HostFlags) -> None:
+def facts_cmd(ctx: typer.Context, pattern: PatternArg, hosts: HostFlags) -> None:
     """Gather and print the facts of the hosts matching PATTERN, as JSON."""
     from dataclasses import replace
 
     from corral.cli.adhoc_cmd import AdhocOutput
 
     _adhoc(pattern, replace(hosts, verbose=max(1, hosts.verbose)), "setup", "", check=False,
-           diff=False, output=AdhocOutput())
+           diff=False, output=AdhocOutput(), collector=_collector(ctx))
 
 
 def _add_sub_commands() -> None:
@@ -235,13 +252,16 @@ _add_sub_commands()
 polish_help(app)
 
 
-def main() -> None:
-    """Entry point: map usage errors to exit 5 and input errors to exit 4."""
+def main(collector: PausedCollector | None = None) -> None:
+    """Entry point: map usage errors to exit 5 and input errors to exit 4.
+
+    ``collector``: the garbage collector the `corral` entry point paused (gc_policy);
+    the run resumes it when it begins."""
     from corral.scale.open_files import raise_open_file_limit
 
     raise_open_file_limit()  # one connection per host: big runs need many descriptors
     try:
-        result = app(prog_name="corral", standalone_mode=False)
+        result = app(prog_name="corral", standalone_mode=False, obj=collector)
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         sys.exit(int(ExitCode.INTERRUPTED))

@@ -9,20 +9,20 @@ never fails a run: a read-only or full disk is a warning on stderr.
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from corral.errors import CorralError, UsageError
-from corral.executor.options import RunOptions
-from corral.report.events import RunEvents
-from corral.report.events_ndjson import NdjsonEvents
-from corral.report.fanout import FanOutEvents
-from corral.report.model import RunReport
-from corral.report.run_meta import RunMeta, start_meta
+
+if TYPE_CHECKING:  # the writers are imported when their option is given
+    from corral.executor.options import RunOptions
+    from corral.report.events import RunEvents
+    from corral.report.events_ndjson import NdjsonEvents
+    from corral.report.model import RunReport
+    from corral.report.run_meta import RunMeta
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,7 @@ def check_record_paths(record: RecordOptions) -> None:
 class RunRecorder:
     def __init__(self, record: RecordOptions, options: RunOptions, inventory: list[str]) -> None:
         from corral.history.secrets_filter import redact_argv
+        from corral.report.run_meta import start_meta
 
         self.record = record
         self.meta: RunMeta = start_meta(
@@ -67,6 +68,8 @@ class RunRecorder:
         self._events_file: TextIO | None = None
         self.ndjson: NdjsonEvents | None = None
         if record.events is not None:
+            from corral.report.events_ndjson import NdjsonEvents
+
             stream = sys.stdout if record.events == "-" else self._open_events(record.events)
             self.ndjson = NdjsonEvents(stream, self.meta)
 
@@ -83,7 +86,11 @@ class RunRecorder:
         return sys.stderr if self.record.events == "-" else sys.stdout
 
     def events(self, console: RunEvents) -> RunEvents:
-        return console if self.ndjson is None else FanOutEvents(console, self.ndjson)
+        if self.ndjson is None:
+            return console
+        from corral.report.fanout import FanOutEvents
+
+        return FanOutEvents(console, self.ndjson)
 
     def finish(self, report: RunReport, exit_code: int) -> bool:
         """Writes everything; False when an output the user asked for could not be written."""
@@ -122,6 +129,8 @@ class RunRecorder:
         write_junit(report, self.meta, path)
 
     def _write_history(self, report: RunReport) -> None:
+        import sqlite3
+
         from corral.history.location import history_path
         from corral.history.rows import run_record
         from corral.history.secrets_filter import secret_values

@@ -5,16 +5,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from corral.cli.exit_codes import ExitCode
 from corral.errors import InputError
-from corral.vault import Keyring
-from corral.vault.active import using_keyring
-from corral.vault.redact import RedactingWriter
-from corral.vault.sources import build_keyring
+
+if TYPE_CHECKING:
+    from corral.vault import Keyring
 
 VaultPasswordFileOpt = Annotated[
     list[str] | None,
@@ -33,6 +32,9 @@ AskVaultPassOpt = Annotated[
 def run_with_vault(password_files: list[str] | None, vault_ids: list[str] | None, ask: bool,
                    run: Callable[[], ExitCode]) -> ExitCode:
     """Read the vault passwords (before anything else), then ``run()`` with them installed."""
+    from corral.vault.active import using_keyring
+    from corral.vault.sources import build_keyring
+
     try:
         keyring = build_keyring(password_files or [], vault_ids or [], ask)
     except InputError as exc:
@@ -47,6 +49,8 @@ def run_with_vault(password_files: list[str] | None, vault_ids: list[str] | None
 @contextmanager
 def _redacted_output(keyring: Keyring) -> Iterator[None]:
     """stdout and stderr redact every vault value decrypted so far, until the run ends."""
+    from corral.vault.redact import RedactingWriter
+
     def secrets() -> frozenset[str]:
         return frozenset(keyring.revealed)
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
+import time
 from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
+from corral.errors import CorralError
 from corral.executor.options import RunOptions
 from corral.inventory import connection_spec
 from corral.transport.agent_client import AgentSession
@@ -32,6 +35,9 @@ class ConnectionPool:
         self._agents: dict[tuple[str, str | None], AgentSession] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._handshakes = asyncio.Semaphore(MAX_HANDSHAKES)
+        self._hosts_up: set[str] = set()  # hosts with an agent
+        self._dialled: dict[str, socket.socket] = {}  # preload's sockets, until their host connects
+        self.last_host_up: float | None = None  # time.monotonic() when a host's first agent was up
 
     async def agent(self, host: str, host_vars: Mapping[str, Any], become: bool,
                     become_user: str | None, become_method: str = "sudo") -> AgentSession:
@@ -51,6 +57,9 @@ class ConnectionPool:
             session = await connection.agent(become, become_user or "root" if become else None,
                                              str(password) if password is not None else None,
                                              become_method)
+            if host not in self._hosts_up:
+                self._hosts_up.add(host)
+                self.last_host_up = time.monotonic()
             self._agents[key] = session
             return session
 
@@ -75,7 +84,32 @@ class ConnectionPool:
         import_asyncssh()  # only when SSH is used, and without its slowest step
         from corral.transport.ssh import SshConnection
 
-        return SshConnection(options)
+        return SshConnection(options, self._dialled.pop(host, None))
+
+    def preload(self, hosts: list[tuple[str, Mapping[str, Any]]]) -> None:
+        """Before the run, for the hosts it reaches first: dial their sshd (early_dial),
+        then import the SSH library they need (a tenth of a second), so that the run
+        starts with neither. A host whose vars are broken fails later, in the run,
+        where it always did."""
+        from corral.transport.early_dial import dial, inventory_decides_routes
+
+        ssh = False
+        may_dial = inventory_decides_routes()
+        for host, host_vars in hosts[:MAX_HANDSHAKES]:
+            try:
+                spec = connection_spec(host, host_vars)
+            except CorralError:
+                continue
+            if spec.connection == "local":
+                continue
+            ssh = True
+            sock = dial(spec.host, spec.port) if may_dial and host not in self._dialled else None
+            if sock is not None:
+                self._dialled[host] = sock
+        if ssh:
+            from corral.transport.asyncssh_import import import_asyncssh
+
+            import_asyncssh()
 
     def become_password(self, host_vars: Mapping[str, Any]) -> str | None:
         """The become password for a host: its inventory's, else the one given with -K."""
@@ -137,6 +171,9 @@ class ConnectionPool:
         (a second Ctrl-C), is cut off without waiting: its agents still see the end
         of their input and stop on their own.
         """
+        for sock in self._dialled.values():  # hosts the run never reached
+            sock.close()
+        self._dialled = {}
         connections = list(self._connections.values())
         self.cancel_running()
         self._agents.clear()

@@ -56,12 +56,14 @@ class Engine:
     """Runs playbooks. Owns the connections for the length of one run."""
 
     def __init__(self, inventory: Inventory, registry: ModuleRegistry, options: RunOptions,
-                 events: RunEvents) -> None:
+                 events: RunEvents, env: CorralEnvironment | None = None) -> None:
+        """``env``: the environment the input was checked with (its compiled templates are
+        the run's), else a new one."""
         self.inventory = inventory
         self.registry = registry
         self.options = options
         self.events = events
-        self.env = CorralEnvironment()
+        self.env = env if env is not None else CorralEnvironment()
         self.pool = ConnectionPool(options)
         self.states: dict[str, HostState] = {}
         self._bases: dict[str, VariableStack] = {}
@@ -139,8 +141,12 @@ class Engine:
             self._closing = True
             if self.options.collect_stats:
                 report.stats = self.pool.stats()
+            if self.pool.last_host_up is not None:
+                report.connected_after = self.pool.last_host_up - started
+            closing = time.monotonic()
             await self.pool.close(INTERRUPT_CLOSE_SECONDS if self._interrupted else CLOSE_SECONDS,
                                   self._hurry)
+            report.closing = time.monotonic() - closing
             report.duration = time.monotonic() - started
         report.interrupted = self._interrupted
         self.events.run_end(report)
@@ -178,6 +184,21 @@ class Engine:
             host = report.host(name)
             if not host.results and not host.interrupted:
                 host.never_touched = True
+
+    def preload_transport(self, playbook: Playbook) -> None:
+        """Before the run: dial the hosts the first play reaches first and load the SSH
+        library if they use it (see ``ConnectionPool.preload``)."""
+        for play in playbook.plays:
+            try:
+                hosts = self.select_hosts(play)
+            except CorralError:
+                return
+            if hosts:
+                first = ordered_hosts(hosts, play.order)[:max(1, self.options.forks)]
+                vars_of = ((host, self._hostvars(host)) for host in first)
+                self.pool.preload([(host, host_vars) for host, host_vars in vars_of
+                                   if not _local_by_play(play, host_vars)])
+                return
 
     def select_hosts(self, play: Play) -> list[str]:
         hosts = self.inventory.select(play.hosts)
@@ -311,6 +332,11 @@ def _key_lines(values: Mapping[str, Any]) -> dict[str, int]:
     """Line of each key, when the YAML loader kept positions (playbook.yaml_loader.PosDict)."""
     positions = getattr(values, "key_positions", None) or {}
     return {str(k): p.line for k, p in positions.items() if getattr(p, "line", None)}
+
+
+def _local_by_play(play: Play, host_vars: Mapping[str, Any]) -> bool:
+    """The play's ``connection: local`` applies (a host's ansible_connection wins over it)."""
+    return play.connection == "local" and "ansible_connection" not in host_vars
 
 
 __all__ = ["CorralError", "Engine"]

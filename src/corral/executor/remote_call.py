@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from importlib import resources
 from typing import Any
 
 from corral.errors import PlaybookError
@@ -15,7 +14,7 @@ from corral.executor.reboot_call import run_reboot
 from corral.executor.template_vars import template_templar
 from corral.executor.wire_args import wire_args
 from corral.modules._api import validate_args
-from corral.modules.registry import ModuleInfo, ModuleRegistry
+from corral.modules.registry import BUILTIN_DIR, ModuleInfo, ModuleRegistry
 from corral.playbook.model import Task
 from corral.prepare import PrepareContext, prepare
 from corral.prepare.fetch import receive_fetch
@@ -171,7 +170,7 @@ class RemoteCaller:
 @functools.lru_cache(maxsize=1)
 def _jobs_source() -> str:
     """The host-side support file that runs background jobs (modules/_jobs.py)."""
-    return resources.files("corral.modules").joinpath("_jobs.py").read_text(encoding="utf-8")
+    return (BUILTIN_DIR / "_jobs.py").read_text(encoding="utf-8")
 
 
 def _truthy(value: Any) -> bool:

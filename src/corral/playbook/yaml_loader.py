@@ -22,6 +22,7 @@ from corral.templating.unsafe import UnsafeText, mark_unsafe
 from corral.vault.active import decode_file_text
 from corral.vault.yaml_tag import add_vault_tag
 from corral.yaml_bounds import BoundedLoader
+from corral.yaml_libyaml import compose_bounded, libyaml_class, libyaml_is_bounded
 
 _INT_TAG = "tag:yaml.org,2002:int"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -154,7 +155,16 @@ def yaml_error_problem(error: yaml.YAMLError, file: str) -> Problem:
 
 
 def load_yaml_text(text: str, file: str) -> tuple[Any, list[Problem]]:
-    """Parse one YAML document; returns the data and every problem found."""
+    """Parse one YAML document; returns the data and every problem found.
+
+    libyaml composes when it is there and the document keeps every bound (~20x faster
+    than PyYAML's pure parser, a tenth of a small run's loading); else, and for every
+    syntax error (so that it is worded one way), the pure parser, bounded as it composes.
+    """
+    if libyaml_is_bounded():
+        loaded = _load_libyaml(text, file)
+        if loaded is not None:
+            return loaded
     try:
         loader = PositionLoader(text, file)
     except InputBoundError as error:
@@ -168,6 +178,23 @@ def load_yaml_text(text: str, file: str) -> tuple[Any, list[Problem]]:
     finally:
         loader.dispose()
     return data, loader.problems
+
+
+def _load_libyaml(text: str, file: str) -> tuple[Any, list[Problem]] | None:
+    """The data and problems on the fast path, or None to let the pure loader decide."""
+    try:
+        loader = libyaml_class(PositionLoader)(text, file)
+    except InputBoundError:
+        return None
+    try:
+        node = compose_bounded(loader, text)
+        if node is None:
+            return None
+        return loader.construct_document(node), loader.problems
+    except (InputBoundError, yaml.YAMLError):
+        return None
+    finally:
+        loader.dispose()
 
 
 def load_yaml_file(path: Path) -> tuple[Any, list[Problem]]:

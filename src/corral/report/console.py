@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from corral.report.change_text import change_text
 from corral.report.diff import unified_diff
 from corral.report.end_sections import changes_section, problem_section, stop_section
 from corral.report.host_ranges import fold_names
 from corral.report.json_report import NO_LOG_TEXT
-from corral.report.live_status import LiveStatus
-from corral.report.live_view import LiveView
 from corral.report.model import RunReport, Status, TaskResult
 from corral.report.recap import WIDTH, Paint, no_paint, recap_lines, summary_line
+
+if TYPE_CHECKING:
+    from corral.report.live_view import LiveView
 
 __all__ = ["ConsoleEvents", "render_recap", "summary_line", "use_colour", "use_live"]
 
@@ -65,8 +66,7 @@ class ConsoleEvents:
         self.colour = use_colour(stream) if colour is None else colour
         self.show_stats = show_stats
         self.only_changed = only_changed
-        self.live = LiveView(stream, LiveStatus()) if (
-            use_live(stream) if live is None else live) else None
+        self.live = _live_view(stream) if (use_live(stream) if live is None else live) else None
         self._banner_due: str | None = None  # a TASK banner printed with its first line
         self._path_due = False
 
@@ -175,6 +175,14 @@ class ConsoleEvents:
         if self.live is not None:
             self.live.stop()
         self._write(render_recap(report, self._paint, only_notable=self._selective))
+
+
+def _live_view(stream: TextIO) -> LiveView:
+    """The live view (rich: imported only for a terminal)."""
+    from corral.report.live_status import LiveStatus
+    from corral.report.live_view import LiveView
+
+    return LiveView(stream, LiveStatus())
 
 
 def render_recap(report: RunReport, paint: Paint = no_paint, only_notable: bool = False) -> str:

@@ -130,6 +130,8 @@ class RunReport:
     check_mode: bool = False
     interrupted: bool = False
     duration: float = 0.0
+    connected_after: float = 0.0  # seconds until the last host's first agent was up
+    closing: float = 0.0  # seconds the connections took to close, at the end
     stats: dict[str, dict[str, Any]] = field(default_factory=dict)
     shard: str | None = None  # "I/N" when the run was one shard of a fleet
     stop_reason: str | None = None  # why the rollout stopped early, e.g. "any_errors_fatal in batch 1"

@@ -12,7 +12,6 @@ import os
 import shlex
 import tempfile
 import zlib
-from importlib import resources
 from pathlib import Path
 
 from corral.transport.framing import READY_LINE
@@ -45,9 +44,13 @@ _DISCOVER = (
 )
 
 
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent  # corral/
+
+
 def _source(name: str) -> str:
-    package, _, filename = name.rpartition(".")
-    return resources.files(package).joinpath(filename + ".py").read_text(encoding="utf-8")
+    """The source of module ``name`` ("corral.agent.remote"), read beside this file."""
+    parts = name.split(".")[1:]
+    return _PACKAGE_DIR.joinpath(*parts[:-1], parts[-1] + ".py").read_text(encoding="utf-8")
 
 
 _PAYLOAD_SOURCES = ("agent.start", "agent.remote", "modules._api")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 import time
 from typing import Any
 
@@ -13,6 +14,7 @@ import asyncssh
 from corral.errors import HostUnreachable, UnreachableCause
 from corral.transport.ciphers import cipher_preference
 from corral.transport.connection import Connection
+from corral.transport.early_dial import connected
 from corral.transport.errors import is_transient, unreachable
 from corral.transport.host_keys import (
     AcceptNewClient,
@@ -34,9 +36,11 @@ logging.getLogger("asyncssh").setLevel(logging.WARNING)
 class SshConnection(Connection):
     """A host reached over SSH; honours ~/.ssh/config, ssh-agent and default keys."""
 
-    def __init__(self, options: ConnectOptions) -> None:
+    def __init__(self, options: ConnectOptions, dialled: socket.socket | None = None) -> None:
+        """``dialled``: a TCP connection to the host opened before (see early_dial)."""
         super().__init__(options.host, options.python_interpreter, options.become_timeout)
         self.options = options
+        self._dialled = dialled
         self._conn: asyncssh.SSHClientConnection | None = None
         self._keepalive = KeepaliveSwitch(self._set_keepalive)  # shared by its agents
 
@@ -47,6 +51,8 @@ class SshConnection(Connection):
         while True:
             client = self._accept_new_client()
             try:
+                if await self._connect_dialled(client, prefer_new):
+                    break
                 self._conn = await asyncssh.connect(
                     self.options.address, **self._connect_kwargs(client, prefer_new))
                 break
@@ -59,6 +65,27 @@ class SshConnection(Connection):
             await asyncio.sleep(BACKOFF_SECONDS * 2**attempt)
             attempt += 1
         self.connect_seconds = time.monotonic() - began
+
+    async def _connect_dialled(self, client: AcceptNewClient | None, prefer_new: bool) -> bool:
+        """The handshake over the early-dialled socket, if there is one that connected;
+        False (and the socket dropped) otherwise, or if the connection broke during the
+        handshake (sshd's grace time ran out...): then the host is dialled as usual. Any
+        other failure (auth, host key) is the host's answer, raised as from a usual dial."""
+        sock, self._dialled = self._dialled, None
+        if sock is None:
+            return False
+        if not connected(sock):
+            sock.close()
+            return False
+        try:
+            self._conn = await asyncssh.connect(
+                self.options.address, sock=sock, **self._connect_kwargs(client, prefer_new))
+        except Exception as exc:
+            sock.close()
+            if is_transient(exc):
+                return False
+            raise
+        return True
 
     def _accept_new_client(self) -> AcceptNewClient | None:
         if self.options.host_key_policy != "accept-new":

@@ -4,17 +4,17 @@ PBKDF2-HMAC-SHA256 (10,000 rounds, 32-byte random salt) derives 80 bytes: an AES
 key, an HMAC-SHA256 key and a 16-byte counter block. The plaintext is PKCS#7-padded,
 encrypted with AES-CTR, and authenticated with HMAC-SHA256 over the ciphertext.
 The HMAC is checked (in constant time) before anything is decrypted.
+
+``cryptography`` is imported when something is encrypted or decrypted, not before:
+most runs have no vault data, and it is a tenth of corral's start-up.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import os
 from hashlib import sha256
-
-from cryptography.hazmat.primitives import hashes, padding
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from .envelope import Envelope
 
@@ -31,6 +31,9 @@ class HmacMismatch(ValueError):
 def encrypt(plaintext: bytes, password: bytes, label: str | None = None,
             salt: bytes | None = None) -> Envelope:
     """``plaintext`` encrypted with ``password``: version 1.2 when a label is given."""
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
     salt = salt if salt is not None else os.urandom(SALT_BYTES)
     cipher_key, hmac_key, iv = _derive(password, salt)
     padder = padding.PKCS7(algorithms.AES.block_size).padder()
@@ -44,6 +47,9 @@ def encrypt(plaintext: bytes, password: bytes, label: str | None = None,
 
 def decrypt(envelope: Envelope, password: bytes) -> bytes:
     """The plaintext of ``envelope``; ``HmacMismatch`` for a wrong password or damaged data."""
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
     cipher_key, hmac_key, iv = _derive(password, envelope.salt)
     expected = hmac.new(hmac_key, envelope.ciphertext, sha256).digest()
     if not hmac.compare_digest(expected, envelope.hmac):
@@ -58,7 +64,5 @@ def decrypt(envelope: Envelope, password: bytes) -> bytes:
 
 
 def _derive(password: bytes, salt: bytes) -> tuple[bytes, bytes, bytes]:
-    kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=2 * KEY_BYTES + IV_BYTES,
-                     salt=salt, iterations=KDF_ROUNDS)
-    derived = kdf.derive(password)
+    derived = hashlib.pbkdf2_hmac("sha256", password, salt, KDF_ROUNDS, 2 * KEY_BYTES + IV_BYTES)
     return derived[:KEY_BYTES], derived[KEY_BYTES:2 * KEY_BYTES], derived[2 * KEY_BYTES:]

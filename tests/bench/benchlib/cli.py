@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .fleet import BenchFleet
 from .runner import Bench, Run, median
-from .tables import detail_table, memory_table, stats_table, summary_table
+from .tables import detail_table, memory_table, phases_table, stats_table, summary_table
 from .tools import ALL_TOOLS
 from .workload import LOCAL_PACKAGES, prepare_workload
 
@@ -162,6 +162,11 @@ def render(bench: Bench, args: argparse.Namespace, venv_bin: Path, with_pkg: boo
     if bench.stats:
         parts += ["", f"corral `--stats` on the idempotent re-run (bootstrap sent to each host: "
                       f"{bootstrap_size(venv_bin)} bytes, compressed):", "", stats_table(bench.stats)]
+        phases = phases_table(bench.stats)
+        if phases:
+            parts += ["", "The controller's phases on that run (`--stats`: start-up is the process's "
+                          "start until the command began; connect, tasks and closing are the run's "
+                          "wall time split):", "", phases]
     return "\n".join(parts) + "\n"
 
 

@@ -38,6 +38,28 @@ class CorralStats:
     hosts: int
     latency_ms: int
     per_host: dict[str, dict[str, object]] = field(default_factory=dict)
+    # the controller's phases from --stats: name -> (wall s, CPU s); None where not given
+    phases: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
+
+
+def parse_phases(output: str) -> dict[str, tuple[float | None, float | None]]:
+    """The `PHASES (controller)` table of `corral --stats` (name, wall s, CPU s per line)."""
+    phases: dict[str, tuple[float | None, float | None]] = {}
+    lines = output.split("PHASES (controller)\n", 1)[-1].splitlines()[1:] if (
+        "PHASES (controller)" in output) else []
+    for line in lines:
+        fields = line[20:].split()
+        if not line.strip() or len(fields) < 2:
+            break
+        phases[line[:20].strip()] = (_seconds(fields[0]), _seconds(fields[1]))
+    return phases
+
+
+def _seconds(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 @dataclass
@@ -125,11 +147,11 @@ class Bench:
     def corral_stats(self, ctx: RunContext, latency_ms: int) -> None:
         """One more (untimed) corral re-run with --stats: round trips and bytes per host."""
         inv = ALL_TOOLS["corral"].invocation("rerun", ctx)
-        subprocess.run([*inv.cmd, "--stats"], cwd=ctx.workload, env=inv.env,
-                       capture_output=True, check=False)
+        done = subprocess.run([*inv.cmd, "--stats"], cwd=ctx.workload, env=inv.env,
+                              capture_output=True, text=True, check=False)
         assert inv.report is not None
         report = json.loads(inv.report.read_text())
-        entry = CorralStats(ctx.hosts, latency_ms)
+        entry = CorralStats(ctx.hosts, latency_ms, phases=parse_phases(done.stdout))
         for name, row in report.get("stats", {}).items():
             tasks = report["hosts"][name]["tasks"]
             ran = sum(1 for t in tasks if t["status"] != "skipped")

@@ -113,6 +113,27 @@ def stats_table(stats: list[CorralStats]) -> str:
     return _markdown(head, rows)
 
 
+def phases_table(stats: list[CorralStats]) -> str:
+    """corral --stats phases on the idempotent re-run: where the controller's time went."""
+    names = [name for entry in stats for name in entry.phases]
+    order = list(dict.fromkeys(names))
+    head = ["hosts", "added RTT", *[f"{name} wall / CPU s" for name in order]]
+    rows = []
+    for entry in stats:
+        if not entry.phases:
+            continue
+        cells = []
+        for name in order:
+            wall, cpu = entry.phases.get(name, (None, None))
+            cells.append(f"{_opt(wall)} / {_opt(cpu)}")
+        rows.append([str(entry.hosts), f"{2 * entry.latency_ms} ms", *cells])
+    return _markdown(head, rows) if rows else ""
+
+
+def _opt(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
 def _keys(results: list[Run]) -> list[tuple[str, int, int, str]]:
     keys = {(r.phase, r.hosts, r.latency_ms, r.index) for r in results}
     return sorted(keys, key=lambda k: (k[2], INDEXES.index(k[3]), PHASES.index(k[0]), k[1]))

@@ -58,3 +58,54 @@ def test_yaml_errors_say_where_and_what(text: str, where: str, words: str) -> No
     assert data is None and len(problems) == 1
     assert str(problems[0]).startswith(f"{where}: YAML syntax error: ")
     assert words in problems[0].message
+
+
+_BOTH_PATHS = [
+    TEXT,
+    "- hosts: all\n  tasks:\n    - name: t\n      debug: {msg: hi}\n      name: again\n",
+    "base: &b {x: 1}\nuse:\n  <<: *b\n  y: 2\n",
+    "v: !unsafe '{{ x }}'\nl: [1, 2.5, null, ~, true]\n",
+    "a: [1, 2\n",  # a syntax error: the pure parser words it
+    "k: \u00e9t\u00e9 \U0001f600\nn: 0x1a4\n",
+]
+
+
+@pytest.mark.parametrize("text", _BOTH_PATHS)
+def test_libyaml_and_the_pure_parser_load_the_same(
+        text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast path (libyaml composes) gives the pure parser's data, positions and problems."""
+    from corral.playbook import yaml_loader
+    from corral.yaml_libyaml import libyaml_is_bounded
+
+    if not libyaml_is_bounded():
+        pytest.skip("PyYAML without a bounded libyaml")
+    fast = load_yaml_text(text, "f.yml")
+    monkeypatch.setattr(yaml_loader, "libyaml_is_bounded", lambda: False)
+    pure = load_yaml_text(text, "f.yml")
+    assert _shape(fast[0]) == _shape(pure[0])
+    assert fast[1] == pure[1]
+
+
+def test_a_playbook_is_composed_by_libyaml(monkeypatch: pytest.MonkeyPatch) -> None:
+    from corral.playbook import yaml_loader
+    from corral.yaml_libyaml import libyaml_is_bounded
+
+    if not libyaml_is_bounded():
+        pytest.skip("PyYAML without a bounded libyaml")
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("the pure parser was used")
+
+    monkeypatch.setattr(yaml_loader.PositionLoader, "compose_node", refuse)
+    data, problems = load_yaml_text(TEXT, "f.yml")
+    assert problems == [] and data["b"][1]["y"] == 0o644
+
+
+def _shape(value: object) -> object:
+    """``value`` with every position, int text and type made comparable."""
+    if isinstance(value, PosDict):
+        return ("dict", value.position, dict(value.key_positions), dict(value.value_positions),
+                dict(value.int_texts), {k: _shape(v) for k, v in value.items()})
+    if isinstance(value, PosList):
+        return ("list", value.position, list(value.item_positions), [_shape(v) for v in value])
+    return (type(value).__name__, value)
