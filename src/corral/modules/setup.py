@@ -10,7 +10,7 @@ see ``subset_groups``); the controller asks for exact groups with ``_groups``.
 from corral.modules._api import Arg, ArgumentError, Plan
 
 if False:  # typing for the type comments only
-    from typing import Any, List  # noqa: F401 (type comments)
+    from typing import Any, List, Set  # noqa: F401 (type comments)
 
 REQUIRES = ("_svc_mgr", "_pkg_mgr")  # service_mgr(), pkg_mgr(): shared with service, package
 
@@ -85,7 +85,9 @@ def subset_groups(subset):
     what `all`/`min` brought, never a name given itself; an unknown name to add is
     an error. The groups a selected group's collector needs (``_NEEDS``) come back.
     """
-    bulk, named, left_out = set(_MIN), set(), set()
+    bulk = set(_MIN)
+    named = set()  # type: Set[str]
+    left_out = set()  # type: Set[str]
     for entry in [str(s).strip() for s in subset]:
         exclude = entry.startswith("!")
         name = entry[1:] if exclude else entry
