@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from corral.cli.apply_cmd import build_options, execute, known_names, print_input_error
+from corral.cli.apply_cmd import build_options, execute, known_names, refused
 from corral.cli.exit_codes import ExitCode
 from corral.errors import InputError, UsageError
 from corral.executor.options import RunOptions
@@ -49,12 +49,8 @@ def run_adhoc_task(pattern: str, inventory: list[str], module: str, args: str, *
             _check_adhoc_hosts(loaded, pattern, options.limit)
         if output.tree is not None:
             _make_tree(output.tree)
-    except InputError as exc:
-        print_input_error(exc)
-        return ExitCode.INVALID_INPUT
-    except UsageError as exc:
-        sys.stderr.write(f"ERROR: {exc}\n")
-        return ExitCode.USAGE
+    except (InputError, UsageError) as exc:
+        return refused(exc)
     return execute(loaded.inventory, loaded.registry, loaded.playbook, options, None, record,
                     inventory, console_for=lambda stream: _adhoc_events(stream, output, options),
                     collector=collector)

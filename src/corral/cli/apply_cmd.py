@@ -39,6 +39,15 @@ def print_input_error(exc: InputError) -> None:
         sys.stderr.write(f"  {problem}\n")
 
 
+def refused(exc: InputError | UsageError) -> ExitCode:
+    """Say why nothing was run, and the exit code for it: 4 for input, 5 for usage."""
+    if isinstance(exc, InputError):
+        print_input_error(exc)
+        return ExitCode.INVALID_INPUT
+    sys.stderr.write(f"ERROR: {exc}\n")
+    return ExitCode.USAGE
+
+
 def build_options(check: bool, diff: bool, *, limit: str | None, tags: list[str] | None,
                   skip_tags: list[str] | None, extra_vars: list[str] | None, forks: int,
                   verbose: int, ask_become_pass: bool, force_handlers: bool,
@@ -83,17 +92,12 @@ def apply_playbook(playbook: Path, inventory: list[str], *, check: bool, diff: b
             check_record_paths(record)
         options = build_options(check, diff, **kw)
         loaded = load_run_input(playbook, inventory, roles_path or [])
-    except InputError as exc:
-        print_input_error(exc)
-        return ExitCode.INVALID_INPUT
-    except UsageError as exc:
-        sys.stderr.write(f"ERROR: {exc}\n")
-        return ExitCode.USAGE
+    except (InputError, UsageError) as exc:
+        return refused(exc)
     try:
         limit_ok = not options.limit or _limit_matches(loaded, options.limit)
     except InputError as exc:
-        print_input_error(exc)
-        return ExitCode.INVALID_INPUT
+        return refused(exc)
     if not limit_ok and not allow_empty:
         hint = did_you_mean(options.limit or "", known_names(loaded.inventory))
         sys.stderr.write(f"ERROR: --limit {options.limit!r} matches none of the hosts the plays "
@@ -116,8 +120,7 @@ def apply_playbook(playbook: Path, inventory: list[str], *, check: bool, diff: b
         if empty:
             raise InputError(empty)
     except InputError as exc:
-        print_input_error(exc)
-        return ExitCode.INVALID_INPUT
+        return refused(exc)
     return execute(loaded.inventory, loaded.registry, loaded.playbook, options, report,
                     record, inventory, collector=collector, clock=clock, env=loaded.env)
 
