@@ -26,6 +26,7 @@ from corral.input_bounds import (
     ALIAS_NODES_PER_WRITTEN_NODE,
     MAX_NESTING,
     MIN_ALIAS_NODES,
+    InputBoundError,
     check_characters,
 )
 from corral.yaml_bounds import BoundedLoader, kind_matches_tag
@@ -102,6 +103,26 @@ def compose_bounded(loader: Any, text: str) -> Node | None:
     if "&" not in text and "!" not in text:  # no anchor, no tag: only the depth to check
         return node if tree_within_depth(node) else None
     return node if within_bounds(node) else None
+
+
+def construct_bounded(fast_class: type[Any], text: str, *args: Any) -> tuple[Any, Any] | None:
+    """``(loader, data)`` of ``text`` on the fast path: a ``fast_class`` (made by
+    ``libyaml_class``) composes, ``compose_bounded`` checks, the constructor builds;
+    None when the fast path refuses it (the caller loads with the pure loader). The
+    loader is disposed of but keeps what its constructor recorded (positions, problems)."""
+    try:
+        loader = fast_class(text, *args)
+    except InputBoundError:
+        return None
+    try:
+        node = compose_bounded(loader, text)
+        if node is None:
+            return None
+        return loader, loader.construct_document(node)
+    except (InputBoundError, yaml.YAMLError):
+        return None
+    finally:
+        loader.dispose()
 
 
 def tree_within_depth(root: Node) -> bool:

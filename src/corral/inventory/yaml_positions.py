@@ -17,7 +17,7 @@ from corral.gc_paused import gc_paused
 from corral.input_bounds import InputBoundError
 from corral.vault.yaml_tag import add_vault_tag
 from corral.yaml_bounds import BoundedLoader
-from corral.yaml_libyaml import compose_bounded, libyaml_class, libyaml_is_bounded
+from corral.yaml_libyaml import construct_bounded, libyaml_class, libyaml_is_bounded
 
 KeyPositions = dict[str, tuple[int, int]]
 
@@ -144,19 +144,11 @@ def load_yaml(text: str, file: str) -> YamlDocument | Problem:
 
 def _load_libyaml(text: str, file: str) -> YamlDocument | None:
     """The document on the fast path, or None to let the pure loader decide."""
-    try:
-        loader = libyaml_class(_PositionLoader)(text, file)
-    except InputBoundError:
+    built = construct_bounded(libyaml_class(_PositionLoader), text, file)
+    if built is None:
         return None
-    try:
-        node = compose_bounded(loader, text)
-        if node is None:
-            return None
-        return _document(loader, loader.construct_document(node), file)
-    except (InputBoundError, yaml.YAMLError):
-        return None
-    finally:
-        loader.dispose()
+    loader, data = built
+    return _document(loader, data, file)
 
 
 def _load_pure(text: str, file: str) -> YamlDocument | Problem:

@@ -22,7 +22,7 @@ from corral.templating.unsafe import UnsafeText, mark_unsafe
 from corral.vault.active import decode_file_text
 from corral.vault.yaml_tag import add_vault_tag
 from corral.yaml_bounds import BoundedLoader
-from corral.yaml_libyaml import compose_bounded, libyaml_class, libyaml_is_bounded
+from corral.yaml_libyaml import construct_bounded, libyaml_class, libyaml_is_bounded
 
 _INT_TAG = "tag:yaml.org,2002:int"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -182,19 +182,11 @@ def load_yaml_text(text: str, file: str) -> tuple[Any, list[Problem]]:
 
 def _load_libyaml(text: str, file: str) -> tuple[Any, list[Problem]] | None:
     """The data and problems on the fast path, or None to let the pure loader decide."""
-    try:
-        loader = libyaml_class(PositionLoader)(text, file)
-    except InputBoundError:
+    built = construct_bounded(libyaml_class(PositionLoader), text, file)
+    if built is None:
         return None
-    try:
-        node = compose_bounded(loader, text)
-        if node is None:
-            return None
-        return loader.construct_document(node), loader.problems
-    except (InputBoundError, yaml.YAMLError):
-        return None
-    finally:
-        loader.dispose()
+    loader, data = built
+    return data, loader.problems
 
 
 def load_yaml_file(path: Path) -> tuple[Any, list[Problem]]:
